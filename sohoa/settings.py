@@ -1,0 +1,71 @@
+"""The one settings object. Every value comes from an environment variable prefixed ``SOHOA_`` (or a .env file).
+
+This module is a leaf: it imports nothing else of ours, and no other module reads the environment.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")
+
+    #: Where the embedded defaults keep their state (SQLite files, SeaweedFS data, work files).
+    home: Path = Field(default=Path("var"))
+
+    # --- object storage (any S3 endpoint) ---
+    s3_endpoint: str = "127.0.0.1:8333"
+    s3_access_key: str = "sohoa"
+    s3_secret_key: SecretStr = SecretStr("sohoa-local-secret")
+    s3_secure: bool = False
+    s3_region: str | None = None
+    bucket_originals: str = "sohoa-originals"
+    bucket_pages: str = "sohoa-pages"
+    bucket_ocr: str = "sohoa-ocr"
+    bucket_records: str = "sohoa-records"
+
+    # --- local SeaweedFS started by `sohoa up` / `make demo` ---
+    seaweed_master_port: int = 9333
+    seaweed_volume_port: int = 8080
+    seaweed_filer_port: int = 8888
+    seaweed_s3_port: int = 8333
+
+    # --- databases ---
+    #: The shared civil-status registry, read only. SQLite file by default, PostgreSQL in production.
+    registry_db_url: str | None = None
+    #: sohoa's own state: batches, entries and the review queue.
+    state_db_url: str | None = None
+
+    # --- OCR ---
+    tesseract_lang: str = "vie"
+    tessdata_dir: Path | None = None
+    ocr_workers: int = 2
+    #: Below this confidence (0..1) a field reading goes to review.
+    min_field_confidence: float = 0.80
+
+    # --- Prefect ---
+    prefect_api_url: str = "http://127.0.0.1:4200/api"
+    work_pool: str = "sohoa-process"
+    deployment: str = "digitize-batch/digitize-batch"
+
+    @property
+    def work_dir(self) -> Path:
+        return self.home / "work"
+
+    @property
+    def resolved_registry_db_url(self) -> str:
+        return self.registry_db_url or f"sqlite:///{(self.home / 'registry.sqlite').resolve()}"
+
+    @property
+    def resolved_state_db_url(self) -> str:
+        return self.state_db_url or f"sqlite:///{(self.home / 'state.sqlite').resolve()}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Record schema, normalizers, rules and the cross-check against the registry. No Prefect, no storage."""
