@@ -1,0 +1,135 @@
+"""Dates written in Vietnamese words, as on birth entries ("ghi bằng chữ" = written in words).
+
+``date_to_words(date(2018, 3, 15))`` gives "Ngày mười lăm, tháng ba, năm hai nghìn không trăm mười tám".
+``words_to_date`` reads that back and tolerates the usual variants (mồng, linh/lẻ, tư/bốn, mốt, ngàn,
+giêng/chạp), so the words can be checked against the date written in digits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def number_to_words(n: int) -> str:
+    """Vietnamese words for 0 <= n < 10000, in the style used on civil-status documents."""
+    if not 0 <= n < 10000:
+        raise ValueError(f"out of range: {n}")
+    if n < 10:
+        return _DIGITS[n]
+    if n < 100:
+        tens, units = divmod(n, 10)
+        head = "mười" if tens == 1 else f"{_DIGITS[tens]} mươi"
+        if units == 0:
+            return head
+        if units == 5:
+            tail = "lăm"
+        elif units == 1 and tens > 1:
+            tail = "mốt"
+        elif units == 4 and tens > 1:
+            tail = "tư"
+        else:
+            tail = _DIGITS[units]
+        return f"{head} {tail}"
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        head = f"{_DIGITS[hundreds]} trăm"
+        if rest == 0:
+            return head
+        if rest < 10:
+            return f"{head} linh {_DIGITS[rest]}"
+        return f"{head} {number_to_words(rest)}"
+    thousands, rest = divmod(n, 1000)
+    head = f"{_DIGITS[thousands]} nghìn"
+    if rest == 0:
+        return head
+    if rest < 100:
+        # 2005 = "hai nghìn không trăm linh năm", 2018 = "hai nghìn không trăm mười tám"
+        return f"{head} không trăm {number_to_words(rest) if rest >= 10 else 'linh ' + _DIGITS[rest]}"
+    return f"{head} {number_to_words(rest)}"
+
+
+def date_to_words(d: date) -> str:
+    return f"Ngày {number_to_words(d.day)}, tháng {number_to_words(d.month)}, năm {number_to_words(d.year)}"
+
+
+_WORD_VALUES = {
+    "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "nhăm": 5,
+    "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
+}
+_MONTH_NAMES = {"giêng": 1, "chạp": 12}
+
+
+def words_to_number(text: str) -> int | None:
+    """Parse Vietnamese number words (0..9999); None when the words are not a number."""
+    tokens = [t for t in re.split(r"[\s,.-]+", _nfc(text).lower()) if t and t not in {"linh", "lẻ", "mồng", "mùng"}]
+    if not tokens:
+        return None
+    thousands = 0
+    for scale in ("nghìn", "ngàn"):
+        if scale in tokens:
+            at = tokens.index(scale)
+            head = _below_ten(tokens[:at]) if at else 1
+            if head is None:
+                return None
+            thousands, tokens = head * 1000, tokens[at + 1 :]
+            break
+    hundreds = 0
+    if "trăm" in tokens:
+        at = tokens.index("trăm")
+        head = _below_ten(tokens[:at])
+        if head is None:
+            return None
+        hundreds, tokens = head * 100, tokens[at + 1 :]
+    rest = _below_hundred(tokens)
+    return None if rest is None else thousands + hundreds + rest
+
+
+def _below_ten(tokens: list[str]) -> int | None:
+    if len(tokens) != 1:
+        return None
+    return _WORD_VALUES.get(tokens[0])
+
+
+def _below_hundred(tokens: list[str]) -> int | None:
+    if not tokens:
+        return 0
+    if tokens[0] == "mười":
+        tens, units = 10, tokens[1:]
+    elif len(tokens) >= 2 and tokens[1] == "mươi":
+        digit = _below_ten(tokens[:1])
+        if digit is None or digit < 2:
+            return None
+        tens, units = digit * 10, tokens[2:]
+    else:
+        return _below_ten(tokens)
+    if not units:
+        return tens
+    unit = _below_ten(units)
+    return None if unit is None else tens + unit
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_DATE_RE = re.compile(r"ngày\s+(?P<day>.+?)\s*,?\s*tháng\s+(?P<month>.+?)\s*,?\s*năm\s+(?P<year>.+)$", re.I)
+
+
+def words_to_date(text: str) -> date | None:
+    """Read "Ngày …, tháng …, năm …" back into a date; None when it cannot be read as a real date."""
+    m = _DATE_RE.search(_nfc(text).strip().lower())
+    if not m:
+        return None
+    month_text = m["month"].strip()
+    month = _MONTH_NAMES.get(month_text) or words_to_number(month_text)
+    day, year = words_to_number(m["day"]), words_to_number(m["year"])
+    if day is None or month is None or year is None:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
