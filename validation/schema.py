@@ -119,8 +119,8 @@ class EntryStatus(StrEnum):
 class EntrySource(BaseModel):
     """Where an entry was read: the page number within the batch and the stored page image's object key."""
 
-    page: int
-    object_key: str
+    page: int | None  # None for a registry_only line: the book has no such entry
+    object_key: str | None
     source_file: str | None = None
     # Bounding box of the entry on the stored page image: x, y, width, height in pixels.
     bbox: tuple[int, int, int, int] | None = None

@@ -1,0 +1,2 @@
+"""Prefect flows and tasks: orchestration, retries, caching and artifacts only. The logic lives in ocr/,
+validation/ and storage/."""

@@ -1,0 +1,161 @@
+"""The connections a flow run needs, built once from the settings: object store, registry, state, OCR engine.
+
+Thin adapters only: which bucket and key a thing goes to, in the words of storage/.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import cv2
+
+from ocr.engine import TesseractEngine
+from ocr.ingest import PageImage, sha256_file
+from ocr.preprocess import PreparedPage
+from ocr.read import PageReading, page_reading_from_dict, page_reading_to_dict
+from sohoa import __version__
+from sohoa.settings import Settings
+from storage import keys
+from storage.objects import ObjectStore
+from storage.registry import RegistryReader
+from storage.state import StateStore
+from validation.schema import BookKeys, EntryStatus, ExportedEntry
+
+PIPELINE_VERSION = f"sohoa/{__version__}"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    objects: ObjectStore
+    registry: RegistryReader
+    state: StateStore
+    engine: TesseractEngine
+
+    # --- ingest ---
+    def store_original(self, source: Path) -> dict[str, str]:
+        digest = sha256_file(source)
+        key = keys.original_key(digest, source.name)
+        self.objects.put_file(
+            self.settings.bucket_originals, key, source, content_type=_content_type(source),
+            metadata={"source-file": keys.ascii_safe(source.name)},
+        )
+        return {"sha256": digest, "key": key}
+
+    # --- pages ---
+    def store_page_image(self, book: BookKeys, page: PageImage, prepared: PreparedPage) -> str:
+        """The upright, deskewed page as PNG: entry bounding boxes refer to this image."""
+        ok, png = cv2.imencode(".png", prepared.gray)
+        if not ok:
+            raise RuntimeError(f"could not encode page {page.page_in_file} of {page.source_file}")
+        page_sha = sha256_file(page.path)
+        key = keys.page_key(self.book_prefix(book), page_sha, "prepared.png")
+        self.objects.put_bytes(
+            self.settings.bucket_pages, key, png.tobytes(), content_type="image/png",
+            metadata={"source-file": keys.ascii_safe(page.source_file.name), "page": str(page.page_in_file),
+                      "source-page-sha256": page_sha, "pipeline-version": PIPELINE_VERSION},
+        )
+        return key
+
+    def cached_reading(self, page: PageImage, read: Callable[[], PageReading]) -> PageReading:
+        """OCR output is kept in the OCR bucket, keyed by page checksum, engine and pipeline version:
+        a re-run of the same page reads it back instead of running the engine again."""
+        key = keys.ocr_key(sha256_file(page.path), self.engine.version(), PIPELINE_VERSION)
+        if self.objects.stat(self.settings.bucket_ocr, key) is not None:
+            return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
+        reading = read()
+        self.objects.put_json(self.settings.bucket_ocr, key, page_reading_to_dict(reading))
+        return reading
+
+    def page_provenance(self, page: PageImage, page_key: str, reading: PageReading) -> dict[str, Any]:
+        return {
+            "source_file": page.source_file.name,
+            "source_sha256": sha256_file(page.source_file),
+            "page_in_file": page.page_in_file,
+            "page_object_key": page_key,
+            "page_sha256": sha256_file(page.path),
+            "layout": reading.layout,
+            "ocr_engine": reading.engine,
+            "skew_degrees": round(reading.skew_degrees, 2),
+            "rotated_180": reading.rotated_180,
+            "pipeline_version": PIPELINE_VERSION,
+        }
+
+    # --- routing ---
+    def route(self, batch_id: str, entries: list[ExportedEntry], provenance: dict[str, Any]) -> Counter:
+        counts: Counter = Counter()
+        for position, entry in enumerate(entries, start=1):
+            record_key = None
+            if entry.status == EntryStatus.VERIFIED:
+                record_key = keys.record_key(self.book_prefix(entry), entry.entry_no)
+                body = _record_body(entry, provenance | {"position_on_page": position})
+                self.objects.put_json(self.settings.bucket_records, record_key, body)
+            stored = self.state.save_entry(batch_id, entry, record_key=record_key)
+            if entry.status == EntryStatus.FLAGGED:
+                self.state.open_review_item(batch_id, stored, [f.code.value for f in entry.flags])
+            counts[entry.status.value] += 1
+        return counts
+
+    def book_prefix(self, book: BookKeys | ExportedEntry) -> str:
+        return keys.book_prefix(book.authority, book.book_type, book.year, book.volume)
+
+    def records_location(self, book: BookKeys) -> str:
+        scheme = "https" if self.settings.s3_secure else "http"
+        return f"s3://{self.settings.bucket_records}/{self.book_prefix(book)}/ (endpoint {scheme}://{self.settings.s3_endpoint})"
+
+    def review_queue_location(self) -> str:
+        return _redact_url(self.settings.resolved_state_db_url) + " (table review_items)"
+
+
+def _record_body(entry: ExportedEntry, provenance: dict[str, Any]) -> dict[str, Any]:
+    """A verified record as stored: values, confidences and where they came from. No run-specific data
+    (batch id, timestamps), so the same book gives byte-identical records on every run."""
+    return {
+        "book": {"authority": entry.authority, "book_type": entry.book_type, "year": entry.year, "volume": entry.volume},
+        "entry_no": entry.entry_no,
+        "fields": entry.fields,
+        "confidence": {k: round(v, 3) for k, v in sorted(entry.confidence.items())},
+        "status": entry.status.value,
+        "provenance": provenance | {
+            "bbox": list(entry.source.bbox) if entry.source.bbox else None,
+            "decisions": [
+                "every field read at or above the confidence threshold",
+                "record rules hold",
+                "registry record matches field by field",
+            ],
+        },
+    }
+
+
+def _redact_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _content_type(path: Path) -> str:
+    return {
+        ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+        ".tif": "image/tiff", ".tiff": "image/tiff",
+    }.get(path.suffix.lower(), "application/octet-stream")
+
+
+def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
+    objects = ObjectStore(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
+        secure=settings.s3_secure, region=settings.s3_region,
+    )
+    objects.ensure_buckets([settings.bucket_originals, settings.bucket_pages, settings.bucket_ocr, settings.bucket_records])
+    state = StateStore(settings.resolved_state_db_url)
+    state.create_schema()
+    return Services(
+        settings=settings,
+        objects=objects,
+        registry=RegistryReader(registry_db_url or settings.resolved_registry_db_url),
+        state=state,
+        engine=TesseractEngine(lang=settings.tesseract_lang, tessdata_dir=settings.tessdata_dir),
+    )

@@ -1,0 +1,197 @@
+"""The `sohoa` command: what archive staff, reviewers and operators type.
+
+    sohoa synth OUT --layout table|form       make a synthetic scanned book with ground truth
+    sohoa registry load FILE --db URL         load a registry snapshot (stand-in for the shared database)
+    sohoa digitize PATH --authority … --year … --volume …   run a batch in-process, with a progress bar
+    sohoa queue PATH …                        queue a batch on the Prefect server (for the worker)
+    sohoa up / sohoa down                     start / stop the local stack (Prefect server + UI, SeaweedFS, worker)
+    sohoa export --batch ID --out FILE        every entry of a batch as JSON lines
+    sohoa eval --truth … --pred …             accuracy, silent errors, flag recall and precision
+    sohoa demo                                the whole path on a sample book of each layout
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sohoa.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Digitize Vietnamese civil-status register books.")
+registry_app = typer.Typer(no_args_is_help=True, help="The shared civil-status registry (read-only to the pipeline).")
+review_app = typer.Typer(no_args_is_help=True, help="The review queue.")
+app.add_typer(registry_app, name="registry")
+app.add_typer(review_app, name="review")
+console = Console()
+err = Console(stderr=True)
+
+Authority = Annotated[str, typer.Option(help="Registering authority (cơ quan đăng ký), e.g. 'UBND xã Tân Phú'")]
+Year = Annotated[int, typer.Option(help="Year of the book")]
+Volume = Annotated[int, typer.Option(help="Volume (quyển) number")]
+BookType = Annotated[str, typer.Option("--book-type", help="Book type; only 'birth' for now")]
+
+
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Output folder")],
+    layout: Annotated[str, typer.Option(help="table (older books) or form (since 2016)")] = "table",
+    pages: int = 10,
+    seed: int = 0,
+    degradation: Annotated[str, typer.Option(help="clean, light or degraded")] = "light",
+    image_format: Annotated[str, typer.Option("--format", help="pdf, png, jpeg or tiff")] = "pdf",
+) -> None:
+    """Render a synthetic scanned birth register with truth.jsonl, registry.jsonl and discrepancies.jsonl."""
+    from synth import generate_book
+
+    book = generate_book(out, layout=layout, pages=pages, seed=seed, degradation=degradation, image_format=image_format)
+    console.print(f"[green]wrote[/] {len(book.scans)} scan file(s), {book.truth}, {book.registry}, {book.discrepancies}")
+    console.print(json.dumps(book.book, ensure_ascii=False))
+
+
+@registry_app.command("load")
+def registry_load(
+    snapshot: Annotated[Path, typer.Argument(help="registry.jsonl")],
+    db: Annotated[Optional[str], typer.Option(help="SQLAlchemy URL; default: the embedded SQLite file")] = None,
+) -> None:
+    """Load a registry snapshot into SQLite or PostgreSQL."""
+    from storage.registry import load_snapshot
+
+    url = db or get_settings().resolved_registry_db_url
+    get_settings().home.mkdir(parents=True, exist_ok=True)
+    count = load_snapshot(snapshot, url)
+    console.print(f"loaded {count} registry records")
+
+
+@app.command()
+def digitize(
+    path: Annotated[Path, typer.Argument(help="A scan file or a folder of scans (PDF, PNG, JPEG, TIFF)")],
+    authority: Authority,
+    year: Year,
+    volume: Volume,
+    book_type: BookType = "birth",
+    registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
+) -> None:
+    """Run the digitize-batch flow in this process (ephemeral Prefect) and print the summary."""
+    from sohoa.runner import run_in_process
+
+    summary = run_in_process(path, authority=authority, year=year, volume=volume, book_type=book_type,
+                             registry_db_url=registry_db, console=console)
+    print_summary(summary)
+    raise typer.Exit(0)
+
+
+@app.command()
+def queue(
+    path: Annotated[Path, typer.Argument(help="A scan file or a folder of scans")],
+    authority: Authority,
+    year: Year,
+    volume: Volume,
+    book_type: BookType = "birth",
+    registry_db: Annotated[Optional[str], typer.Option("--registry-db")] = None,
+) -> None:
+    """Create a flow run of the digitize-batch deployment; the worker started by `sohoa up` picks it up."""
+    from sohoa.stack import queue_batch
+
+    run = queue_batch(path.resolve(), authority=authority, year=year, volume=volume, book_type=book_type,
+                      registry_db_url=registry_db)
+    console.print(f"queued flow run [bold]{run['name']}[/] ({run['id']}); batch id {run['batch_id']}")
+    console.print(f"follow it at {run['url']}")
+
+
+@app.command()
+def up() -> None:
+    """Start SeaweedFS, the Prefect server (UI) and a process worker, and deploy digitize-batch."""
+    from sohoa.stack import start_stack
+
+    for name, url in start_stack(console).items():
+        console.print(f"{name}: [bold]{url}[/]")
+
+
+@app.command()
+def down() -> None:
+    """Stop what `sohoa up` started."""
+    from sohoa.stack import stop_stack
+
+    stop_stack(console)
+
+
+@app.command()
+def export(
+    batch: Annotated[str, typer.Option(help="Batch id")],
+    out: Annotated[Path, typer.Option(help="Output .jsonl")],
+) -> None:
+    """Write every entry of a batch as JSON lines (export.jsonl format)."""
+    from storage.state import StateStore
+
+    state = StateStore(get_settings().resolved_state_db_url)
+    entries = state.entries_for_batch(batch)
+    if not entries:
+        err.print(f"[red]no entries for batch {batch}[/]")
+        raise typer.Exit(2)
+    with out.open("w", encoding="utf-8") as fh:
+        for entry in entries:
+            fh.write(entry.model_dump_json() + "\n")
+    console.print(f"wrote {len(entries)} entries to {out}")
+
+
+@app.command("eval")
+def evaluate_cmd(
+    truth: Annotated[Path, typer.Option(help="truth.jsonl")],
+    pred: Annotated[Path, typer.Option(help="export.jsonl")],
+    discrepancies: Annotated[Optional[Path], typer.Option(help="discrepancies.jsonl")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+) -> None:
+    """Field accuracy, character error rate, silent errors and flag recall/precision against ground truth."""
+    from sohoa.evaluation import evaluate, render_report
+
+    report = evaluate(truth, pred, discrepancies)
+    if as_json:
+        console.print_json(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        render_report(report, console)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Where the sample books go")] = Path("demo-out"),
+    pages: int = 10,
+) -> None:
+    """Generate a sample book of each layout, digitize both on the embedded defaults, print the summaries."""
+    from sohoa.runner import run_demo
+
+    run_demo(out, pages=pages, console=console)
+
+
+def print_summary(summary: dict) -> None:
+    table = Table(title=f"batch {summary['batch_id']}", show_header=False)
+    for key in ("pages", "pages_read", "entries", "verified", "flagged", "registry_only"):
+        table.add_row(key, str(summary[key]))
+    for code, n in sorted(summary["flagged_by_reason"].items()):
+        table.add_row(f"flagged: {code}", str(n))
+    table.add_row("records", summary["records"])
+    table.add_row("review queue", summary["review_queue"])
+    console.print(table)
+    for error in summary["input_errors"]:
+        page = f" page {error['page']}" if error.get("page") else ""
+        err.print(f"[yellow]input error[/] {error['file']}{page}: {error['message']}")
+
+
+def main() -> None:
+    """Console entry point: typed errors become a clear message and their exit code, not a traceback."""
+    import os
+
+    from ocr.errors import SohoaInputError
+
+    # Prefect phones home unless told not to; there is no internet here and no reason to.
+    for name, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}.items():
+        os.environ.setdefault(name, value)
+    try:
+        app()
+    except SohoaInputError as error:
+        err.print(f"[red]error:[/] {error}")
+        raise SystemExit(error.exit_code) from None

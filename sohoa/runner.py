@@ -1,0 +1,98 @@
+"""Running the flow in this process: the `sohoa digitize` progress bar and the `sohoa demo` walk-through."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from sohoa.settings import Settings, get_settings
+
+
+@contextmanager
+def local_object_storage(settings: Settings, console: Console) -> Iterator[None]:
+    """Use the configured S3 endpoint; if it is the embedded default and nothing answers, run SeaweedFS
+    for the duration of the command (its data stays under the settings' home)."""
+    from storage.seaweed import SeaweedServer, endpoint_answers
+
+    if endpoint_answers(settings.s3_endpoint) or not settings.s3_endpoint.startswith("127.0.0.1:"):
+        yield
+        return
+    server = SeaweedServer(
+        settings.home / "seaweedfs",
+        access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(),
+        s3_port=settings.seaweed_s3_port,
+        master_port=settings.seaweed_master_port,
+        volume_port=settings.seaweed_volume_port,
+        filer_port=settings.seaweed_filer_port,
+    )
+    console.print(f"[dim]starting SeaweedFS on {settings.s3_endpoint} (data in {settings.home / 'seaweedfs'})[/]")
+    with server:
+        yield
+
+
+def run_in_process(
+    path: Path, *, authority: str, year: int, volume: int, book_type: str = "birth",
+    registry_db_url: str | None = None, console: Console,
+) -> dict[str, Any]:
+    from flows import progress
+    from flows.digitize import digitize_batch
+
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with local_object_storage(settings, console), Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    ) as bar:
+        task = bar.add_task(f"pages of {path.name}", total=None)
+
+        def on_event(event: str, data: dict) -> None:
+            if event == "pages":
+                bar.update(task, total=data["total"])
+            elif event == "page_done":
+                bar.advance(task)
+
+        progress.set_listener(on_event)
+        try:
+            return digitize_batch(
+                source=str(path.resolve()), authority=authority, year=year, volume=volume,
+                book_type=book_type, registry_db_url=registry_db_url,
+            )
+        finally:
+            progress.set_listener(None)
+
+
+def run_demo(out: Path, *, pages: int, console: Console) -> None:
+    """Make a sample book of each layout, load its registry snapshot, digitize it, export and evaluate."""
+    from sohoa.cli import print_summary
+    from sohoa.evaluation import evaluate, render_report
+    from storage.registry import load_snapshot
+    from storage.state import StateStore
+    from synth import generate_book
+
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    for layout, seed in (("table", 1), ("form", 2)):
+        console.rule(f"[bold]{layout} book")
+        book = generate_book(out / layout, layout=layout, pages=pages, seed=seed, degradation="light")
+        console.print(f"generated {len(book.scans)} scan file(s) in {out / layout}: "
+                      f"{sum(1 for _ in book.truth.open())} entries, "
+                      f"{sum(1 for _ in book.discrepancies.open())} planted discrepancies")
+        load_snapshot(book.registry, settings.resolved_registry_db_url)
+        keys = book.book
+        summary = run_in_process(
+            out / layout / "scans", authority=keys["authority"], year=keys["year"], volume=keys["volume"],
+            book_type=keys["book_type"], console=console,
+        )
+        print_summary(summary)
+        export = out / layout / "export.jsonl"
+        entries = StateStore(settings.resolved_state_db_url).entries_for_batch(summary["batch_id"])
+        export.write_text("".join(e.model_dump_json() + "\n" for e in entries), encoding="utf-8")
+        render_report(evaluate(book.truth, export, book.discrepancies), console)
+    console.print(f"\nexports and sample books are in {out}/; records and page images in the local object store "
+                  f"({settings.s3_endpoint}); the review queue in {settings.resolved_state_db_url}")

@@ -1,0 +1,155 @@
+"""The local stack for queued batches: SeaweedFS, a Prefect server with its UI, a process work pool and a worker.
+
+`sohoa up` starts them as background processes (pid files and logs under <home>/run), deploys
+digitize-batch from prefect.yaml, and prints the URLs; `sohoa down` stops them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from sohoa.settings import Settings, get_settings
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+QUIET_PREFECT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+
+
+def _prefect_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ) | QUIET_PREFECT
+    env["PREFECT_API_URL"] = settings.prefect_api_url
+    env["PREFECT_HOME"] = str((settings.home / "prefect").resolve())
+    env["OMP_THREAD_LIMIT"] = "1"
+    # The worker runs flows from the project folder: give it our home as an absolute path.
+    env["SOHOA_HOME"] = str(settings.home.resolve())
+    return env
+
+
+def _prefect(*args: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("prefect")), *args]
+
+
+def _run_dir(settings: Settings) -> Path:
+    path = (settings.home / "run").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _spawn(name: str, cmd: list[str], env: dict[str, str], settings: Settings) -> int:
+    run = _run_dir(settings)
+    log = (run / f"{name}.log").open("ab")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_DIR,
+                            start_new_session=True)
+    (run / f"{name}.pid").write_text(str(proc.pid))
+    return proc.pid
+
+
+def _alive(pid_file: Path) -> bool:
+    try:
+        os.kill(int(pid_file.read_text()), 0)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def _wait_http(url: str, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{what} did not answer at {url} within {timeout:.0f} s")
+
+
+def start_stack(console: Console, settings: Settings | None = None) -> dict[str, str]:
+    from storage.seaweed import SeaweedServer
+
+    settings = settings or get_settings()
+    run = _run_dir(settings)
+    env = _prefect_env(settings)
+
+    seaweed = SeaweedServer(
+        (settings.home / "seaweedfs").resolve(), access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(), s3_port=settings.seaweed_s3_port,
+        master_port=settings.seaweed_master_port, volume_port=settings.seaweed_volume_port,
+        filer_port=settings.seaweed_filer_port,
+    )
+    if not seaweed.start_detached(run / "seaweedfs.pid"):
+        console.print("[dim]SeaweedFS already running[/]")
+
+    api = settings.prefect_api_url.rstrip("/")
+    host_port = api.split("//", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    if not _alive(run / "prefect-server.pid"):
+        console.print("starting Prefect server …")
+        _spawn("prefect-server", _prefect("server", "start", "--host", host, "--port", port), env, settings)
+    _wait_http(f"{api}/health", 120, "Prefect server")
+
+    subprocess.run(_prefect("work-pool", "create", settings.work_pool, "--type", "process", "--overwrite"),
+                   env=env, cwd=PROJECT_DIR, check=True, capture_output=True)
+    deployed = subprocess.run(_prefect("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_DIR,
+                              capture_output=True, text=True)
+    if deployed.returncode != 0:
+        raise RuntimeError(f"prefect deploy failed:\n{deployed.stdout[-2000:]}\n{deployed.stderr[-2000:]}")
+    if not _alive(run / "prefect-worker.pid"):
+        _spawn("prefect-worker", _prefect("worker", "start", "--pool", settings.work_pool), env, settings)
+
+    ui = api.removesuffix("/api")
+    return {"Prefect UI": ui, "Prefect API": api, "S3 endpoint": f"http://{settings.s3_endpoint}",
+            "logs": str(run)}
+
+
+def stop_stack(console: Console, settings: Settings | None = None) -> None:
+    from storage.seaweed import SeaweedServer
+
+    settings = settings or get_settings()
+    run = _run_dir(settings)
+    for name in ("prefect-worker", "prefect-server"):
+        pid_file = run / f"{name}.pid"
+        if _alive(pid_file):
+            pid = int(pid_file.read_text())
+            os.killpg(pid, signal.SIGTERM)
+            for _ in range(50):
+                if not _alive(pid_file):
+                    break
+                time.sleep(0.2)
+            else:
+                os.killpg(pid, signal.SIGKILL)
+            console.print(f"stopped {name}")
+        pid_file.unlink(missing_ok=True)
+    if SeaweedServer.stop_detached(run / "seaweedfs.pid"):
+        console.print("stopped SeaweedFS")
+
+
+def queue_batch(
+    path: Path, *, authority: str, year: int, volume: int, book_type: str = "birth",
+    registry_db_url: str | None = None, settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Create a flow run of the digitize-batch deployment on the server; returns its id, name and UI url."""
+    from prefect.deployments import run_deployment
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    settings = settings or get_settings()
+    batch_id = str(uuid.uuid4())
+    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        flow_run = run_deployment(
+            name=settings.deployment,
+            parameters={"source": str(path), "authority": authority, "year": year, "volume": volume,
+                        "book_type": book_type, "registry_db_url": registry_db_url, "batch_id": batch_id},
+            timeout=0,
+        )
+    ui = settings.prefect_api_url.rstrip("/").removesuffix("/api")
+    return {"id": str(flow_run.id), "name": flow_run.name, "batch_id": batch_id,
+            "url": f"{ui}/runs/flow-run/{flow_run.id}"}
