@@ -66,6 +66,20 @@ class Settings(BaseSettings):
         return self.state_db_url or f"sqlite:///{(self.home / 'state.sqlite').resolve()}"
 
 
+    def as_env(self) -> dict[str, str]:
+        """These settings as SOHOA_* variables, for a child process (the Prefect worker) to read back."""
+        env = {}
+        for name, value in self.model_dump().items():
+            if value is None:
+                continue
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if isinstance(value, Path):
+                value = value.resolve()
+            env[f"SOHOA_{name.upper()}"] = str(value)
+        return env
+
+
 @lru_cache
 def get_settings() -> Settings:
     return Settings()

@@ -29,8 +29,8 @@ def _prefect_env(settings: Settings) -> dict[str, str]:
     env["PREFECT_API_URL"] = settings.prefect_api_url
     env["PREFECT_HOME"] = str((settings.home / "prefect").resolve())
     env["OMP_THREAD_LIMIT"] = "1"
-    # The worker runs flows from the project folder: give it our home as an absolute path.
-    env["SOHOA_HOME"] = str(settings.home.resolve())
+    # The worker (and the flow runs it starts) read the same settings back; paths made absolute.
+    env.update(settings.as_env())
     return env
 
 
@@ -74,7 +74,7 @@ def _wait_http(url: str, timeout: float, what: str) -> None:
 
 
 def start_stack(console: Console, settings: Settings | None = None) -> dict[str, str]:
-    from storage.seaweed import SeaweedServer
+    from storage.seaweed import SeaweedServer, endpoint_answers
 
     settings = settings or get_settings()
     run = _run_dir(settings)
@@ -86,8 +86,10 @@ def start_stack(console: Console, settings: Settings | None = None) -> dict[str,
         master_port=settings.seaweed_master_port, volume_port=settings.seaweed_volume_port,
         filer_port=settings.seaweed_filer_port,
     )
-    if not seaweed.start_detached(run / "seaweedfs.pid"):
-        console.print("[dim]SeaweedFS already running[/]")
+    if endpoint_answers(settings.s3_endpoint):
+        console.print(f"[dim]object storage already answers at {settings.s3_endpoint}[/]")
+    else:
+        seaweed.start_detached(run / "seaweedfs.pid")
 
     api = settings.prefect_api_url.rstrip("/")
     host_port = api.split("//", 1)[1].split("/", 1)[0]
