@@ -1,0 +1,66 @@
+"""Typed errors of the OCR stage, each with the process exit code the CLI uses for it.
+
+Messages name the file (and page) so an operator can find it, but never contain text read from a page:
+page contents are personal data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SohoaInputError(Exception):
+    """A scan file (or one page of it) that cannot be digitized as it is. The rest of the batch goes on."""
+
+    exit_code: int = 2
+    reason: str = "cannot be read"
+
+    def __init__(self, path: Path | str, detail: str = "", *, page: int | None = None) -> None:
+        self.path = Path(path)
+        self.page = page
+        self.detail = detail
+        where = f"{self.path}" + (f" (page {page})" if page is not None else "")
+        message = f"{where}: {self.reason}" + (f": {detail}" if detail else "")
+        super().__init__(message)
+
+
+class EmptyFileError(SohoaInputError):
+    exit_code = 3
+    reason = "the file is empty (0 bytes)"
+
+
+class NotAnImageError(SohoaInputError):
+    exit_code = 4
+    reason = "not a PDF or an image (PNG, JPEG, TIFF)"
+
+
+class CorruptFileError(SohoaInputError):
+    exit_code = 5
+    reason = "the file is damaged or truncated and cannot be decoded"
+
+
+class EncryptedPdfError(SohoaInputError):
+    exit_code = 6
+    reason = "the PDF is encrypted (password protected); save an unprotected copy and queue it again"
+
+
+class BlankPageError(SohoaInputError):
+    exit_code = 7
+    reason = "the page is blank (no ink found)"
+
+
+class LayoutNotFoundError(SohoaInputError):
+    exit_code = 8
+    reason = "no register table or form block found on the page"
+
+
+class MissingDependencyError(RuntimeError):
+    """An external program (tesseract, poppler) is missing or too old. Not the input's fault: exit code 10."""
+
+    exit_code = 10
+
+
+class ExternalProgramError(RuntimeError):
+    """An external program failed on input it should handle. Retrying may help; exit code 11."""
+
+    exit_code = 11
