@@ -1,0 +1,177 @@
+"""Closed vocabularies: the 54 ethnic groups (dân tộc = ethnic group) and the 63 → 34 province crosswalk.
+
+The tables are transcribed in ``validation/data/`` (see the domain facts, sections B3–B5) and loaded once.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from validation.text import fold_key, nfc, strip_diacritics
+
+#: Score given to a reading that equals an official name or a listed variant once case, spaces and
+#: hyphens are ignored; to one that equals a name only without diacritics; fuzzy matches score below.
+EXACT_SCORE = 100.0
+WITHOUT_DIACRITICS_SCORE = 90.0
+
+
+@dataclass(frozen=True)
+class EthnicGroup:
+    code: str  # 2-digit code per QĐ 121-TCTK/PPCĐ (1979)
+    name: str  # official spelling, e.g. "Khơ-me"
+    variants: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OldProvince:
+    """One of the 63 provinces before 1 July 2025, with the 34-province unit it belongs to now."""
+
+    old_code: str
+    id_prefix: str  # first three digits of a personal ID registered there
+    old_name: str
+    new_code: str
+    new_name: str
+    note: str
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    text = resources.files("validation").joinpath("data", name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@lru_cache(maxsize=1)
+def ethnic_groups() -> tuple[EthnicGroup, ...]:
+    groups = []
+    for row in _read_csv("ethnic_groups.csv"):
+        variants = tuple(nfc(v.strip()) for v in re.split(r"[;|]", row.get("variants") or "") if v.strip())
+        groups.append(EthnicGroup(code=row["code"].strip(), name=nfc(row["name"].strip()), variants=variants))
+    return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def _ethnic_keys() -> tuple[dict[str, EthnicGroup], dict[str, list[EthnicGroup]]]:
+    """Lookup keys: exact (diacritics kept) → group; without diacritics → groups sharing that key."""
+    exact: dict[str, EthnicGroup] = {}
+    bare: dict[str, list[EthnicGroup]] = {}
+    extra_variants = {"08": ("H'Mông",)}  # common written forms of Hmông
+    for group in ethnic_groups():
+        for spelling in (group.name, *group.variants, *extra_variants.get(group.code, ())):
+            exact[fold_key(spelling)] = group
+            members = bare.setdefault(fold_key(strip_diacritics(spelling)), [])
+            if group not in members:
+                members.append(group)
+    return exact, bare
+
+
+def official_ethnic_names() -> frozenset[str]:
+    return frozenset(g.name for g in ethnic_groups())
+
+
+def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] | None:
+    """The ethnic group a (possibly misread) name denotes: (code, official name, score 0..100), or None.
+
+    100 = the official name or a listed variant (ignoring case, spaces, hyphens); 90 = equal once diacritics
+    are ignored and only one group fits; below that a fuzzy match, accepted only when clearly better than the
+    runner-up, so that a reading between two groups stays unresolved.
+    """
+    if not name or not name.strip():
+        return None
+    exact, bare = _ethnic_keys()
+    key = fold_key(name)
+    if key in exact:
+        group = exact[key]
+        return group.code, group.name, EXACT_SCORE
+    candidates = bare.get(fold_key(strip_diacritics(name)), [])
+    if len(candidates) == 1:
+        return candidates[0].code, candidates[0].name, WITHOUT_DIACRITICS_SCORE
+    best = process.extract(key, list(exact), scorer=fuzz.ratio, limit=None)
+    by_group: dict[str, float] = {}
+    for choice, score, _ in best:
+        group = exact[choice]
+        by_group[group.code] = max(by_group.get(group.code, 0.0), score)
+    ranked = sorted(by_group.items(), key=lambda item: item[1], reverse=True)
+    if not ranked or ranked[0][1] < min_score:
+        return None
+    if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 10:
+        return None
+    code, score = ranked[0]
+    group = next(g for g in ethnic_groups() if g.code == code)
+    return group.code, group.name, min(score, WITHOUT_DIACRITICS_SCORE - 1)
+
+
+@lru_cache(maxsize=1)
+def old_provinces() -> tuple[OldProvince, ...]:
+    return tuple(
+        OldProvince(
+            old_code=row["old_code"].strip(),
+            id_prefix=row["id_prefix"].strip(),
+            old_name=nfc(row["old_name"].strip()),
+            new_code=row["new_code"].strip(),
+            new_name=nfc(row["new_name"].strip()),
+            note=row["note"].strip(),
+        )
+        for row in _read_csv("provinces_2025.csv")
+    )
+
+
+@lru_cache(maxsize=1)
+def id_prefixes() -> frozenset[str]:
+    """The 63 three-digit province codes that start a personal ID (TT 07/2016/TT-BCA Phụ lục 1)."""
+    return frozenset(p.id_prefix for p in old_provinces())
+
+
+def province_by_id_prefix(prefix: str) -> OldProvince | None:
+    """The old province whose code starts a personal ID, e.g. "001" → Hà Nội; None if unknown."""
+    prefix = prefix.strip()
+    return next((p for p in old_provinces() if p.id_prefix == prefix), None)
+
+
+_UNIT_PREFIX_RE = re.compile(r"^(tỉnh|thành phố|tp\.?|t\.p\.?)\s*", re.IGNORECASE)
+_NAME_ALIASES = {
+    "thừathiênhuế": "Thừa Thiên Huế",
+    "tthuế": "Thừa Thiên Huế",
+    "hồchíminh": "Hồ Chí Minh",
+    "hcm": "Hồ Chí Minh",
+    "tphcm": "Hồ Chí Minh",
+    "sàigòn": "Hồ Chí Minh",
+    "bàrịavũngtàu": "Bà Rịa - Vũng Tàu",
+    "brvt": "Bà Rịa - Vũng Tàu",
+}
+
+
+def _province_key(name: str) -> str:
+    text = nfc(name).strip()
+    while True:
+        stripped = _UNIT_PREFIX_RE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return fold_key(text)
+
+
+@lru_cache(maxsize=1)
+def _province_index() -> dict[str, str]:
+    """Lookup key → current (2025) province name, for old names, current names and common forms."""
+    index: dict[str, str] = {}
+    for p in old_provinces():
+        index[_province_key(p.new_name)] = p.new_name
+    for p in old_provinces():
+        index[_province_key(p.old_name)] = p.new_name
+    by_old = {p.old_name: p.new_name for p in old_provinces()}
+    for alias, old_name in _NAME_ALIASES.items():
+        index[alias] = by_old[old_name]
+    return index
+
+
+def current_province(old_name: str) -> str | None:
+    """The 2025 province an old (or current) province name belongs to now: "Hà Giang" → "Tuyên Quang",
+    "TP. Hồ Chí Minh" → "Hồ Chí Minh", "Tỉnh Thừa Thiên - Huế" → "Huế"; None if not a province name."""
+    if not old_name or not old_name.strip():
+        return None
+    return _province_index().get(_province_key(old_name))
