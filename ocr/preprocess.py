@@ -1,0 +1,217 @@
+"""Preprocess one page: flatten the lighting, detect blank pages, deskew, turn upside-down pages, binarize.
+
+    gray ─ flatten (divide by the estimated background) ─ blank? ─ deskew (minAreaRect of the table / box
+    frames; text projection profile when there is no frame) ─ upside down? ─ Otsu → binary
+
+Measured on 300-dpi synthetic register pages by a colleague: Otsu after flattening reads far better than an
+adaptive threshold; minAreaRect on the frame finds the skew in ~0.1 s where Hough lines take ~2 s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from ocr import programs
+from ocr.errors import BlankPageError, CorruptFileError
+from ocr.ingest import PageImage
+
+#: A page with less ink than this (fraction of pixels clearly darker than the paper) is blank.
+BLANK_INK_RATIO = 0.0015
+#: Skews beyond this are not scanner skew: the frame found is probably not the page's frame.
+MAX_SKEW_DEGREES = 15.0
+
+
+@dataclass
+class PreparedPage:
+    """The page upright and deskewed. ``gray``: flattened grayscale (text dark on white); ``binary``: Otsu,
+    255 = ink. Entry and field boxes found later refer to these arrays (same size)."""
+
+    gray: np.ndarray
+    binary: np.ndarray
+    dpi: int
+    skew_degrees: float
+    rotated_180: bool
+    source_file: Path | None = None
+    page_in_file: int | None = None
+
+
+def prepare_page(page: PageImage) -> PreparedPage:
+    gray = load_gray(page)
+    flat = flatten(gray, page.dpi)
+    if ink_ratio(flat) < BLANK_INK_RATIO:
+        raise BlankPageError(page.source_file, page=page.page_in_file)
+    skew = estimate_skew(otsu(flat), page.dpi)
+    upright = rotate(flat, -skew) if abs(skew) >= 0.05 else flat
+    binary = otsu(upright)
+    turned = is_upside_down(binary, page.dpi)
+    if turned:
+        upright = cv2.rotate(upright, cv2.ROTATE_180)
+        binary = cv2.rotate(binary, cv2.ROTATE_180)
+    return PreparedPage(upright, binary, page.dpi, skew, turned, page.source_file, page.page_in_file)
+
+
+def write_prepared_image(prepared: PreparedPage, path: Path) -> Path:
+    """Save the upright, deskewed page (PNG, with its dpi): the image entry bounding boxes refer to."""
+    Image.fromarray(prepared.gray).save(path, dpi=(prepared.dpi, prepared.dpi))
+    return path
+
+
+# --- steps ------------------------------------------------------------------------------------------
+
+def load_gray(page: PageImage) -> np.ndarray:
+    try:
+        with Image.open(page.path) as image:
+            if image.mode in ("I;16", "I;16B", "I"):
+                array = np.asarray(image, dtype=np.float32)
+                return cv2.normalize(array, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+            return np.asarray(image.convert("L"))
+    except (OSError, SyntaxError, ValueError) as error:
+        raise CorruptFileError(page.source_file, "the page image cannot be decoded", page=page.page_in_file) from error
+
+
+def flatten(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Divide by the paper's estimated brightness (a closing that erases the ink, at quarter size): uneven
+    lighting, tint and translucent stains become white, ink stays dark."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    size = max(3, int(round(9 * dpi / 300)) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.medianBlur(background, 2 * size + 1)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255)
+    return flat
+
+
+def ink_ratio(gray: np.ndarray, threshold: int = 128) -> float:
+    """Fraction of pixels darker than half the paper brightness, specks of 1-2 pixels ignored."""
+    ink = (gray < threshold).astype(np.uint8)
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    return float(ink.mean())
+
+
+def otsu(gray: np.ndarray) -> np.ndarray:
+    """Otsu's global threshold; 255 = ink."""
+    _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return binary
+
+
+def rotate(gray: np.ndarray, degrees: float) -> np.ndarray:
+    """Rotate counter-clockwise by ``degrees`` about the centre, growing the canvas so no corner is cut; the
+    new area is white paper."""
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(round(height * sin + width * cos)), int(round(height * cos + width * sin))
+    matrix[0, 2] += new_w / 2 - width / 2
+    matrix[1, 2] += new_h / 2 - height / 2
+    return cv2.warpAffine(gray, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def estimate_skew(binary: np.ndarray, dpi: int) -> float:
+    """The scan's skew: degrees the page content is turned counter-clockwise (rotate by minus this to
+    straighten it). From the frames' minAreaRect when the page has large ruled frames (table, form blocks),
+    else from the text lines' projection profile."""
+    angle = frame_skew(binary)
+    if angle is None:
+        angle = text_skew(binary)
+    return angle
+
+
+def frame_skew(binary: np.ndarray) -> float | None:
+    """Skew of the large rectangular frames (≥ 8 % of the page area each), area-weighted, or None."""
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    page_area = binary.shape[0] * binary.shape[1]
+    angles, weights = [], []
+    for contour in contours:
+        (_, _), (w, h), angle = cv2.minAreaRect(contour)
+        if w * h < 0.08 * page_area:
+            continue
+        # A frame is mostly outline: its ink fills the rectangle's border, so the hull is close to the rectangle.
+        if cv2.contourArea(cv2.convexHull(contour)) < 0.9 * w * h:
+            continue
+        if angle > 45:
+            angle -= 90
+        elif angle < -45:
+            angle += 90
+        if abs(angle) <= MAX_SKEW_DEGREES:
+            angles.append(angle)
+            weights.append(w * h)
+    if not angles:
+        return None
+    # minAreaRect measures clockwise on screen (y points down): a counter-clockwise skew is its negative.
+    return -float(np.average(angles, weights=weights))
+
+
+def text_skew(binary: np.ndarray, limit: float = 6.0) -> float:
+    """The skew whose correction makes the row profile sharpest (text lines along pixel rows): coarse, then fine."""
+    small = cv2.resize(binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+
+    def sharpness(angle: float) -> float:
+        rotated = rotate(255 - small, angle)
+        profile = (255 - rotated).sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    best = max(np.arange(-limit, limit + 0.01, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.05), key=sharpness)
+    return -float(best)
+
+
+def marks_above_and_below(binary: np.ndarray, dpi: int) -> tuple[int, int]:
+    """Count small marks sitting just above a letter and just below one.
+
+    Vietnamese text carries its tone marks and hats above the letters (and i-dots), far more often than
+    marks below (dot below). Upright text: many more above; a page turned 180°: many more below.
+    """
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    s = dpi / 300
+    heights, widths, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_AREA]
+    ids = np.arange(1, count)
+    letters = ids[(heights[ids] >= 14 * s) & (heights[ids] <= 60 * s) & (widths[ids] <= 80 * s)]
+    marks = ids[(heights[ids] >= 3 * s) & (heights[ids] < 12 * s) & (widths[ids] >= 3 * s)
+                & (widths[ids] < 25 * s) & (areas[ids] >= 8 * s * s)]
+    if len(letters) == 0 or len(marks) == 0:
+        return 0, 0
+    left = stats[letters, cv2.CC_STAT_LEFT]
+    right = left + widths[letters]
+    top = stats[letters, cv2.CC_STAT_TOP]
+    bottom = top + heights[letters]
+    gap = 12 * s
+    above = below = 0
+    for mark in marks:
+        x = centroids[mark, 0]
+        mark_top = stats[mark, cv2.CC_STAT_TOP]
+        mark_bottom = mark_top + heights[mark]
+        over = (left <= x) & (x <= right)
+        if not over.any():
+            continue
+        above += bool((over & (top - mark_bottom >= -1) & (top - mark_bottom <= gap)).any())
+        below += bool((over & (mark_top - bottom >= -1) & (mark_top - bottom <= gap)).any())
+    return above, below
+
+
+def is_upside_down(binary: np.ndarray, dpi: int) -> bool:
+    """The structural test above when it is clear-cut; tesseract's orientation detection when it is not."""
+    above, below = marks_above_and_below(binary, dpi)
+    if above + below >= 40 and (above >= 2 * below or below >= 2 * above):
+        return below > above
+    return osd_rotation(binary, dpi) == 180
+
+
+def osd_rotation(binary: np.ndarray, dpi: int) -> int:
+    """Tesseract's OSD (--psm 0) answer: degrees to rotate, 0 when unsure."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        path = Path(tmp) / "page.png"
+        Image.fromarray(255 - binary).save(path, dpi=(dpi, dpi))
+        done = programs.run(["tesseract", str(path), "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=120)
+    text = done.stdout.decode("utf-8", "replace")
+    for line in text.splitlines():
+        if line.startswith("Rotate:"):
+            return int(line.split(":")[1])
+    return 0
