@@ -146,7 +146,7 @@ def normalize_sex(raw: str, confidence: float) -> NormalizedField:
         if key == fold_key(sex):
             return NormalizedField(sex, confidence)
     # Without diacritics "Nam"/"Nu" still differ; "Nũ", "Nư", "Nừ" are misread "Nữ".
-    bare = strip_diacritics(key)
+    bare = strip_diacritics(key).replace("rn", "m")  # "rn" is a classic OCR reading of "m"
     if bare == "nam":
         return NormalizedField("Nam", confidence * _snap_factor(90))
     if bare == "nu":
@@ -238,7 +238,7 @@ def normalize_field(name: str, raw: str | None, ocr_confidence: float) -> Normal
     if text is None:
         return NormalizedField(None, confidence if raw is None or not raw.strip() else 0.0)
     result = normalizer(text, confidence)
-    result.confidence = round(min(max(result.confidence, 0.0), 1.0), 4)
+    result.confidence = min(max(result.confidence, 0.0), 1.0)
     return result
 
 
