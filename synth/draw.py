@@ -1,0 +1,158 @@
+"""Drawing helpers shared by both page layouts: fonts, millimetre coordinates, wrapped and "handwritten" text.
+
+Pages are drawn at the book's DPI in millimetre coordinates. Printed text (labels, titles) uses the regular or
+bold face of the book's printing font; entry values use the book's value style: typed (another family, black)
+or handwritten-looking (an italic face in blue-black ink, with a slightly different size and a jittered
+baseline).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"))
+# family → (regular, bold, italic) file names; all have full Vietnamese coverage.
+FAMILIES: dict[str, tuple[str, str, str]] = {
+    "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"),
+    "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"),
+    "Liberation Sans": ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf"),
+    "Liberation Serif": ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf"),
+    "Noto Sans": ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf"),
+    "Noto Serif": ("NotoSerif-Regular.ttf", "NotoSerif-Bold.ttf", "NotoSerif-Italic.ttf"),
+}
+INK_PRINTED = (25, 25, 25)
+INK_TYPED = (10, 10, 10)
+INK_HANDWRITTEN = (20, 30, 105)
+
+
+class FontNotFoundError(RuntimeError):
+    """A font file the synthetic pages need is not installed (Debian: fonts-dejavu-core, fonts-liberation,
+    fonts-noto-core)."""
+
+
+@lru_cache
+def font_path(file_name: str) -> Path:
+    for root in FONT_DIRS:
+        found = sorted(root.rglob(file_name))
+        if found:
+            return found[0]
+    raise FontNotFoundError(f"font file {file_name} not found under {', '.join(map(str, FONT_DIRS))}")
+
+
+@lru_cache(maxsize=256)
+def load_font(file_name: str, size_px: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_path(file_name)), size_px)
+
+
+@dataclass(frozen=True)
+class BookStyle:
+    """The fonts and ink of one book, chosen once per book."""
+
+    printed_family: str
+    value_family: str
+    handwritten: bool
+    value_scale: float  # value size relative to the label size
+
+
+def choose_style(rng: random.Random) -> BookStyle:
+    families = sorted(FAMILIES)
+    printed = rng.choice(families)
+    handwritten = rng.random() < 0.6
+    value = rng.choice([f for f in families if f != printed])
+    return BookStyle(printed, value, handwritten, rng.uniform(1.0, 1.12) if handwritten else 1.0)
+
+
+class Pen:
+    """Draws on one page in millimetres at a given DPI."""
+
+    def __init__(self, width_mm: float, height_mm: float, dpi: int, style: BookStyle, rng: random.Random):
+        self.dpi, self.style, self.rng = dpi, style, rng
+        self.image = Image.new("RGB", (self.px(width_mm), self.px(height_mm)), "white")
+        self.draw = ImageDraw.Draw(self.image)
+
+    def px(self, mm: float) -> int:
+        return round(mm * self.dpi / 25.4)
+
+    def font(self, size_pt: float, kind: str = "regular") -> ImageFont.FreeTypeFont:
+        """kind: regular or bold (printed family), value (the book's value face)."""
+        if kind == "value":
+            regular, _, italic = FAMILIES[self.style.value_family]
+            file_name = italic if self.style.handwritten else regular
+            size_pt *= self.style.value_scale
+        else:
+            regular, bold, _ = FAMILIES[self.style.printed_family]
+            file_name = bold if kind == "bold" else regular
+        return load_font(file_name, max(6, round(size_pt * self.dpi / 72)))
+
+    def text_mm(self, text: str, font: ImageFont.FreeTypeFont) -> float:
+        """Width of `text` in millimetres."""
+        return font.getlength(text) * 25.4 / self.dpi
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, width_mm: float = 0.3) -> None:
+        self.draw.line([(self.px(x0), self.px(y0)), (self.px(x1), self.px(y1))], fill=INK_PRINTED,
+                       width=max(1, self.px(width_mm)))
+
+    def rect(self, x0: float, y0: float, x1: float, y1: float, width_mm: float = 0.35) -> None:
+        self.draw.rectangle([self.px(x0), self.px(y0), self.px(x1), self.px(y1)], outline=INK_PRINTED,
+                            width=max(1, self.px(width_mm)))
+
+    def printed(self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont, anchor: str = "ls") -> None:
+        """Printed text with its baseline at y (anchor 'ls' = left, baseline; 'ms' = centred)."""
+        self.draw.text((self.px(x), self.px(y)), text, font=font, fill=INK_PRINTED, anchor=anchor)
+
+    def value(self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont, anchor: str = "ls") -> None:
+        """An entry value: typed, or handwritten-looking with per-word baseline and spacing jitter."""
+        if not self.style.handwritten:
+            self.draw.text((self.px(x), self.px(y)), text, font=font, fill=INK_TYPED, anchor=anchor)
+            return
+        total = font.getlength(text)
+        left = self.px(x) - (total / 2 if anchor[0] == "m" else 0)
+        size = font.size
+        space = font.getlength(" ")
+        for word in text.split(" "):
+            dy = self.rng.uniform(-0.08, 0.08) * size
+            self.draw.text((left, self.px(y) + dy), word, font=font, fill=INK_HANDWRITTEN, anchor="ls")
+            left += font.getlength(word) + space * self.rng.uniform(0.85, 1.15)
+
+    def tick(self, x0: float, y0: float, size: float) -> None:
+        """A handwritten tick mark in a box whose top-left corner is (x0, y0)."""
+        points = [(x0 + size * 0.15, y0 + size * 0.55), (x0 + size * 0.42, y0 + size * 0.85),
+                  (x0 + size * 0.95, y0 - size * 0.1)]
+        jitter = [(px + self.rng.uniform(-0.3, 0.3), py + self.rng.uniform(-0.3, 0.3)) for px, py in points]
+        self.draw.line([(self.px(a), self.px(b)) for a, b in jitter], fill=INK_HANDWRITTEN,
+                       width=max(2, self.px(0.5)), joint="curve")
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
+    """Greedy word wrap of `text` into lines no wider than `width_px` (a single long word stays whole)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and font.getlength(candidate) > width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
+
+
+def fit(pen: Pen, text: str, width_mm: float, size_pt: float, max_lines: int, kind: str = "value",
+        min_pt: float = 6.0) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest font (from size_pt down) at which `text` wraps into at most `max_lines` lines of `width_mm`."""
+    width_px = width_mm * pen.dpi / 25.4
+    size = size_pt
+    while True:
+        font = pen.font(size, kind)
+        lines = wrap(text, font, width_px)
+        widest = max((font.getlength(line) for line in lines), default=0)
+        if (len(lines) <= max_lines and widest <= width_px) or size <= min_pt:
+            return font, lines
+        size -= 0.5
