@@ -345,8 +345,9 @@ def report_tables(report: EvalReport) -> list[Table]:
             fields.add_row(name, str(score.counted), str(score.correct), _pct(score.accuracy))
 
     flags = Table(title="planted discrepancies: flag recall and precision")
-    for column in ("type", "expected flag", "planted", "found", "recall", "flags raised", "precision"):
-        flags.add_column(column, justify="left" if column in {"type", "expected flag"} else "right")
+    for column in ("type", "expected flag", "planted", "found", "recall", "raised", "precision"):
+        text_column = column in {"type", "expected flag"}
+        flags.add_column(column, justify="left" if text_column else "right", no_wrap=text_column)
     for kind, score in report.flags.items():
         flags.add_row(kind, score.expected_code, str(score.planted), str(score.found), _pct(score.recall),
                       str(score.flags), _pct(score.precision))

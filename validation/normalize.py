@@ -183,10 +183,14 @@ def normalize_nationality(raw: str, confidence: float) -> NormalizedField:
 
 # --- free text --------------------------------------------------------------------------------------
 
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
+
+
 def title_case_name(text: str) -> str:
-    """Vietnamese title case: "NGUYỄN thị thanh hương" → "Nguyễn Thị Thanh Hương" (Đ/đ handled).
-    Only letter case changes; diacritics are kept exactly as read."""
-    return " ".join("-".join(part[:1].upper() + part[1:].lower() for part in word.split("-")) for word in text.split())
+    """Vietnamese title case: "NGUYỄN thị thanh hương" → "Nguyễn Thị Thanh Hương", "H'BIA NIÊ" → "H'Bia Niê"
+    (each run of letters, so after an apostrophe or hyphen too; Đ/đ handled). Only letter case changes;
+    diacritics are kept exactly as read."""
+    return _LETTER_RUN_RE.sub(lambda m: m[0][:1].upper() + m[0][1:].lower(), text)
 
 
 def normalize_name(raw: str, confidence: float) -> NormalizedField:
