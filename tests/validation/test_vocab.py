@@ -1,0 +1,66 @@
+"""The closed vocabularies: 54 ethnic groups and the 63 → 34 province crosswalk."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from validation.vocab import (
+    current_province,
+    ethnic_group,
+    ethnic_groups,
+    id_prefixes,
+    old_provinces,
+    province_by_id_prefix,
+)
+
+
+def test_the_tables_are_complete():
+    assert len(ethnic_groups()) == 54
+    assert len({g.code for g in ethnic_groups()}) == 54
+    assert len(old_provinces()) == 63 and len(id_prefixes()) == 63
+    assert len({p.new_name for p in old_provinces()}) == 34
+
+
+@pytest.mark.parametrize("group", [g.name for g in ethnic_groups()])
+def test_every_official_name_in_any_case_or_unicode_form_finds_itself(group):
+    for spelling in (group, group.upper(), unicodedata.normalize("NFD", group)):
+        found = ethnic_group(spelling)
+        assert found is not None and found[1] == group and found[2] == 100
+
+
+@pytest.mark.parametrize(("reading", "code", "name"), [
+    ("Khơ me", "05", "Khơ-me"), ("Mông", "08", "Hmông"), ("Bru Vân Kiều", "23", "Bru-Vân Kiều"),
+    ("Ede", "12", "Ê-đê"), ("Muong", "06", "Mường"),
+])
+def test_variants_and_readings_without_diacritics(reading, code, name):
+    found = ethnic_group(reading)
+    assert found is not None and found[:2] == (code, name)
+
+
+def test_a_reading_between_groups_or_far_from_all_is_not_guessed():
+    assert ethnic_group("Xyzabc") is None
+    assert ethnic_group("") is None
+    assert ethnic_group("La") is None  # La Chí? La Ha? La Hủ?
+
+
+def test_personal_id_prefixes_name_the_old_province():
+    assert province_by_id_prefix("020").old_name == "Lạng Sơn"
+    assert province_by_id_prefix("079").old_name == "Hồ Chí Minh"
+    assert province_by_id_prefix("003") is None
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("Hà Giang", "Tuyên Quang"), ("Tỉnh Yên Bái", "Lào Cai"), ("Bình Dương", "Hồ Chí Minh"),
+    ("TP. Hồ Chí Minh", "Hồ Chí Minh"), ("Thành phố Hồ Chí Minh", "Hồ Chí Minh"), ("TP.HCM", "Hồ Chí Minh"),
+    ("Thừa Thiên Huế", "Huế"), ("Tỉnh Thừa Thiên - Huế", "Huế"), ("Bà Rịa-Vũng Tàu", "Hồ Chí Minh"),
+    ("Hà Nội", "Hà Nội"), ("Quảng Trị", "Quảng Trị"), ("Quảng Bình", "Quảng Trị"), ("Đắk Nông", "Lâm Đồng"),
+])
+def test_old_province_names_map_to_the_2025_provinces(old, new):
+    assert current_province(old) == new
+
+
+def test_unknown_province_names_are_none():
+    assert current_province("Paris") is None
+    assert current_province("") is None
