@@ -151,6 +151,8 @@ def normalize_sex(raw: str, confidence: float) -> NormalizedField:
         return NormalizedField("Nam", confidence * _snap_factor(90))
     if bare == "nu":
         return NormalizedField("Nữ", confidence * _snap_factor(90))
+    if len(bare) == 2 and bare[0] == "n" and bare[1] != "a":  # "Nñ", "Nü": the ữ misread; "Nam" has 3 letters
+        return NormalizedField("Nữ", confidence * _snap_factor(80))
     scores = {sex: fuzz.ratio(key, fold_key(sex)) for sex in SEXES}
     best = max(scores, key=scores.get)
     other = min(scores, key=scores.get)
@@ -183,14 +185,14 @@ def normalize_nationality(raw: str, confidence: float) -> NormalizedField:
 
 # --- free text --------------------------------------------------------------------------------------
 
-_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
+_NAME_PART_RE = re.compile(r"[^\s\-'’]+")
 
 
 def title_case_name(text: str) -> str:
     """Vietnamese title case: "NGUYỄN thị thanh hương" → "Nguyễn Thị Thanh Hương", "H'BIA NIÊ" → "H'Bia Niê"
-    (each run of letters, so after an apostrophe or hyphen too; Đ/đ handled). Only letter case changes;
+    (each part between spaces, hyphens and apostrophes; Đ/đ handled). Only letter case changes;
     diacritics are kept exactly as read."""
-    return _LETTER_RUN_RE.sub(lambda m: m[0][:1].upper() + m[0][1:].lower(), text)
+    return _NAME_PART_RE.sub(lambda m: m[0][:1].upper() + m[0][1:].lower(), text)
 
 
 def normalize_name(raw: str, confidence: float) -> NormalizedField:

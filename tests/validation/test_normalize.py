@@ -58,6 +58,8 @@ def test_digit_lookalikes_are_repaired_in_digit_fields_only_and_cost_confidence(
 def test_names_get_vietnamese_title_case_and_keep_every_tone_mark():
     assert title_case_name("NGUYỄN thị thanh hương") == "Nguyễn Thị Thanh Hương"
     assert title_case_name("đặng ĐỨC") == "Đặng Đức"
+    assert title_case_name("H'BIA NIÊ") == "H'Bia Niê"
+    assert title_case_name("Tran B0o Ánh") == "Tran B0o Ánh"  # a misread letter is no word break
     nfd = unicodedata.normalize("NFD", "Trần Thị Hường")
     result = normalize_field("full_name", f"  {nfd}  ", 0.8)
     assert result.value == "Trần Thị Hường"
@@ -67,6 +69,7 @@ def test_names_get_vietnamese_title_case_and_keep_every_tone_mark():
 
 @pytest.mark.parametrize(("raw", "value", "guess"), [
     ("Nam", "Nam", False), ("NỮ", "Nữ", False), ("Nũ", "Nữ", True), ("nu", "Nữ", True), ("Narn", "Nam", True),
+    ("Nñ", "Nữ", True),
 ])
 def test_sex_snaps_to_nam_or_nu(raw, value, guess):
     result = normalize_field("sex", raw, 0.9)
