@@ -71,6 +71,14 @@ def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
         return False
 
 
+def free_port(low: int = 20000, high: int = 60000) -> int:
+    """A TCP port of 127.0.0.1 that is free right now (for tests and throwaway servers)."""
+    while True:
+        port = random.randint(low, high)
+        if _bindable(port):
+            return port
+
+
 def _bindable(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as sock:
         try:
