@@ -118,7 +118,8 @@ class TesseractEngine:
             else:
                 target = Path(tmp) / "images.txt"
                 target.write_text("".join(f"{p}\n" for p in paths), encoding="utf-8")
-            done = programs.run(["tesseract", str(target), "stdout", *self._base_args(dpi, psm), "tsv"],
+            done = programs.run(["tesseract", str(target), "stdout", *self._base_args(dpi, psm),
+                                 "-c", "tessedit_create_tsv=1", "-c", "tessedit_create_txt=0"],
                                 timeout=self.timeout)
         if done.returncode != 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]

@@ -1,0 +1,280 @@
+"""Layout: where the entries and their fields are on a prepared page, found in the image itself.
+
+Two layouts exist (see ``validation.schema``):
+
+* **table** (older books, bảng = table): a ruled grid, a header row of column titles, one entry per row.
+  Rules are found with long morphological openings; columns are mapped to fields by reading the header
+  titles (fuzzy match), never by their position.
+* **form** (books since 2016): boxed blocks, one entry per box, printed labels followed by values. The boxes
+  are found here; the labels are read with the values in ``ocr.read`` (a form cell is known only once its
+  label is read).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Literal
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from ocr.engine import BBox, OcrEngine, TesseractEngine, Word
+from ocr.errors import LayoutNotFoundError
+from ocr.preprocess import PreparedPage
+
+#: Column titles printed in table books, by field (variants seen in books may be added here).
+TABLE_TITLES: dict[str, tuple[str, ...]] = {
+    "entry_no": ("Số", "STT", "Số TT"),
+    "registration_date": ("Ngày đăng ký", "Ngày, tháng, năm đăng ký"),
+    "full_name": ("Họ và tên", "Họ, chữ đệm, tên", "Họ tên"),
+    "date_of_birth": ("Ngày sinh", "Ngày, tháng, năm sinh"),
+    "sex": ("Giới tính",),
+    "ethnicity": ("Dân tộc",),
+    "nationality": ("Quốc tịch",),
+    "place_of_birth": ("Nơi sinh",),
+    "personal_id": ("Số định danh cá nhân", "Số định danh"),
+    "mother_name": ("Họ tên mẹ", "Họ và tên mẹ"),
+    "father_name": ("Họ tên cha", "Họ và tên cha"),
+    "notes": ("Ghi chú",),
+}
+#: A header title must score at least this (0..100) to name a column.
+MIN_TITLE_SCORE = 70.0
+
+
+@dataclass
+class EntryRegion:
+    """One entry on the page: its box and, for tables, each field's cell box (x, y, w, h)."""
+
+    bbox: BBox
+    cells: dict[str, BBox] = field(default_factory=dict)
+
+
+@dataclass
+class PageLayout:
+    kind: Literal["table", "form"]
+    entries: list[EntryRegion]
+    #: Table: the grid's column boxes by field, and how well each header title matched (0..1).
+    columns: dict[str, BBox] = field(default_factory=dict)
+    column_scores: dict[str, float] = field(default_factory=dict)
+    #: The area inside the frame(s) that holds text to read (table: the grid; form: each box).
+    region: BBox | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Rules:
+    """The long ruling lines of a page: masks and the lines as boxes."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    h_lines: list[BBox]
+    v_lines: list[BBox]
+
+
+def find_rules(binary: np.ndarray, dpi: int) -> Rules:
+    """Horizontal and vertical rules: ink runs longer than ~12 mm (morphological opening)."""
+    length = max(20, int(dpi * 0.47))
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    # Bridge breaks in faint or noisy rules before measuring them.
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (length // 4, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, length // 4)))
+    return Rules(horizontal, vertical, _boxes(horizontal), _boxes(vertical))
+
+
+def _boxes(mask: np.ndarray) -> list[BBox]:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
+
+
+def remove_rules(binary: np.ndarray, rules: Rules) -> np.ndarray:
+    """The binary page without its ruling lines: what the OCR engine should see."""
+    lines = cv2.bitwise_or(rules.horizontal, rules.vertical)
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    return cv2.bitwise_and(binary, cv2.bitwise_not(lines))
+
+
+def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None) -> PageLayout:
+    """Table or form, with its entries. Raises LayoutNotFoundError (naming the file) when neither is found."""
+    rules = find_rules(prepared.binary, prepared.dpi)
+    grid = _table_grid(rules, prepared.binary.shape)
+    if grid is not None:
+        return _table_layout(prepared, rules, *grid, engine or TesseractEngine())
+    boxes = form_boxes(prepared.binary, prepared.dpi)
+    if boxes:
+        return PageLayout("form", [EntryRegion(box) for box in boxes])
+    raise LayoutNotFoundError(prepared.source_file or "page", page=prepared.page_in_file)
+
+
+# --- table ------------------------------------------------------------------------------------------
+
+def _cluster(positions: list[float], tolerance: float) -> list[float]:
+    groups: list[list[float]] = []
+    for value in sorted(positions):
+        if groups and value - groups[-1][-1] <= tolerance:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [float(np.mean(group)) for group in groups]
+
+
+def _table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[float]] | None:
+    """Row rule y positions and column rule x positions of a grid, or None if the page has no grid.
+
+    A grid: at least 6 vertical rules of about the same span, crossed by at least 3 horizontal rules."""
+    height, width = shape[:2]
+    tall = [b for b in rules.v_lines if b[3] > 0.3 * height]
+    if len(tall) < 6:
+        return None
+    top = float(np.median([b[1] for b in tall]))
+    bottom = float(np.median([b[1] + b[3] for b in tall]))
+    span = bottom - top
+    columns = [b for b in tall if b[3] > 0.8 * span and abs(b[1] - top) < 0.1 * span]
+    if len(columns) < 6:
+        return None
+    xs = _cluster([b[0] + b[2] / 2 for b in columns], tolerance=0.01 * width)
+    left, right = xs[0], xs[-1]
+    wide = [b for b in rules.h_lines if b[2] > 0.8 * (right - left) and top - 0.02 * height <= b[1] + b[3] / 2 <= bottom + 0.02 * height]
+    ys = _cluster([b[1] + b[3] / 2 for b in wide], tolerance=0.006 * height)
+    if len(ys) < 3 or len(xs) < 6:
+        return None
+    return ys, xs
+
+
+def _inset(x0: float, y0: float, x1: float, y1: float, pad: int) -> BBox:
+    return (int(x0) + pad, int(y0) + pad, max(1, int(x1 - x0) - 2 * pad), max(1, int(y1 - y0) - 2 * pad))
+
+
+def ink_fraction(binary: np.ndarray, box: BBox) -> float:
+    x, y, w, h = box
+    crop = binary[max(0, y):y + h, max(0, x):x + w]
+    return float((crop > 0).mean()) if crop.size else 0.0
+
+
+def fold(text: str) -> str:
+    """Lowercase without tone marks or hats (đ → d): the key for fuzzy label and title matching."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def title_score(text: str, title: str) -> float:
+    """0..100: how well a read header text matches a printed title (accents and case ignored)."""
+    a, b = fold(text).replace(",", " ").split(), fold(title).replace(",", " ").split()
+    return fuzz.ratio(" ".join(a), " ".join(b))
+
+
+def map_columns(titles: list[str]) -> tuple[dict[str, int], dict[str, float], list[str]]:
+    """Column index per field from the header texts, best matches first, one column per field; also the
+    fields whose title was unreadable and that were placed by column order."""
+    candidates = []
+    for column, text in enumerate(titles):
+        if not text.strip():
+            continue
+        for field_name, variants in TABLE_TITLES.items():
+            score = max(title_score(text, variant) for variant in variants)
+            candidates.append((score, column, field_name))
+    mapping: dict[str, int] = {}
+    scores: dict[str, float] = {}
+    used: set[int] = set()
+    for score, column, field_name in sorted(candidates, reverse=True):
+        if score < MIN_TITLE_SCORE or column in used or field_name in mapping:
+            continue
+        mapping[field_name] = column
+        scores[field_name] = score / 100
+        used.add(column)
+    # Titles the engine could not read (a smudge, a torn corner): when as many columns as fields are left,
+    # they keep the book's column order. Marked with a low score so their readings get low confidence.
+    left_fields = [name for name in TABLE_TITLES if name not in mapping]
+    left_columns = [c for c in range(len(titles)) if c not in used]
+    placed: list[str] = []
+    if left_fields and len(left_fields) == len(left_columns):
+        # One gap among columns all read in book order is nearly certain; several gaps much less so.
+        placed_score = 0.9 if len(left_fields) == 1 else 0.5
+        order = sorted(mapping, key=mapping.get)
+        book_order = [name for name in TABLE_TITLES if name in mapping]
+        if order == book_order:
+            for name, column in zip(left_fields, left_columns):
+                mapping[name] = column
+                scores[name] = placed_score
+                placed.append(name)
+    return mapping, scores, placed
+
+
+def words_in_box(words: list[Word], box: BBox) -> list[Word]:
+    x, y, w, h = box
+    return [word for word in words if x <= word.center[0] < x + w and y <= word.center[1] < y + h]
+
+
+def join_lines(words: list[Word]) -> str:
+    """Words in reading order: grouped into lines by their vertical centres, each line left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.center[1]):
+        if lines:
+            last = lines[-1]
+            height = float(np.median([w.bbox[3] for w in last]))
+            if abs(word.center[1] - np.mean([w.center[1] for w in last])) <= 0.6 * max(height, word.bbox[3]):
+                last.append(word)
+                continue
+        lines.append([word])
+    return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
+
+
+def _table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float],
+                  engine: OcrEngine) -> PageLayout:
+    dpi = prepared.dpi
+    pad = max(2, int(dpi * 0.012))
+    warnings: list[str] = []
+    clean = remove_rules(prepared.binary, rules)
+    columns = list(zip(xs[:-1], xs[1:]))
+    rows = list(zip(ys[:-1], ys[1:]))
+
+    # The header is the first row whose texts name most of the columns.
+    mapping: dict[str, int] = {}
+    scores: dict[str, float] = {}
+    placed: list[str] = []
+    header_row = -1
+    for index in range(min(2, len(rows))):
+        y0, y1 = rows[index]
+        x0, x1 = int(xs[0]), int(xs[-1])
+        strip = 255 - clean[int(y0):int(y1), x0:x1]
+        words = engine.recognize_words(strip, dpi, psm=11)
+        titles = [join_lines(words_in_box(words, (int(a - x0), 0, int(b - a), int(y1 - y0)))) for a, b in columns]
+        mapping, scores, placed = map_columns(titles)
+        if len(mapping) >= max(3, len(columns) // 2):
+            header_row = index
+            break
+    if header_row < 0:
+        raise LayoutNotFoundError(prepared.source_file or "page", "a ruled table without readable column titles",
+                                  page=prepared.page_in_file)
+    missing = [name for name in TABLE_TITLES if name not in mapping]
+    if missing:
+        warnings.append(f"columns not found: {', '.join(missing)}")
+    if placed:
+        warnings.append(f"column titles unreadable, placed by column order: {', '.join(placed)}")
+
+    column_boxes = {name: _inset(columns[i][0], ys[header_row + 1], columns[i][1], ys[-1], pad)
+                    for name, i in mapping.items()}
+    entries = []
+    for y0, y1 in rows[header_row + 1:]:
+        cells = {name: _inset(columns[i][0], y0, columns[i][1], y1, pad) for name, i in mapping.items()}
+        if max(ink_fraction(clean, box) for box in cells.values()) < 0.002:
+            continue  # an unused row at the end of the book
+        entries.append(EntryRegion(_inset(xs[0], y0, xs[-1], y1, 0), cells))
+    region = _inset(xs[0], ys[header_row + 1], xs[-1], ys[-1], 0)
+    return PageLayout("table", entries, column_boxes, scores, region, warnings)
+
+
+# --- form -------------------------------------------------------------------------------------------
+
+def form_boxes(binary: np.ndarray, dpi: int) -> list[BBox]:
+    """The entry blocks of a form page: large rectangular frames, top to bottom."""
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    page_area = binary.shape[0] * binary.shape[1]
+    boxes = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w * h >= 0.08 * page_area and w > 0.5 * binary.shape[1]:
+            boxes.append((x, y, w, h))
+    return sorted(boxes, key=lambda b: b[1])

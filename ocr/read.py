@@ -1,0 +1,231 @@
+"""Read the fields of every entry on a page: the one entry point the flow uses.
+
+    read_page(page) = prepare_page → detect_layout → recognize_page
+
+One full-page OCR pass (``--psm 11``, sparse text) over the page with its ruling lines removed; each word is
+then assigned to the cell (table) or the label (form) it belongs to by its box. Measured by a colleague on
+degraded synthetic tables: ~0.3 % character errors this way against ~0.7 % reading each cell on its own,
+and 5x faster than one engine call per cell.
+
+Texts are raw readings (NFC), not normalized. A field's confidence (0..1) is low when its words' confidences
+are low, when ink in the cell was not read as words, or when the layout itself was uncertain: a wrong value
+is worse than a flag.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import cv2
+import numpy as np
+
+from ocr.engine import BBox, OcrEngine, TesseractEngine, Word
+from ocr.ingest import PageImage
+from ocr.layout import (
+    MIN_TITLE_SCORE,
+    EntryRegion,
+    PageLayout,
+    detect_layout,
+    find_rules,
+    ink_fraction,
+    join_lines,
+    remove_rules,
+    words_in_box,
+)
+from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # noqa: F401 (re-exported)
+
+#: Version of this reading code: part of OCR cache keys, bump it when readings change.
+OCR_CODE_VERSION = "ocr-read/1"
+#: A cell with less ink than this fraction of its area is blank.
+BLANK_CELL_INK = 0.0025
+#: Confidence of a blank cell (the ink check is reliable, but not infallible).
+BLANK_CONFIDENCE = 0.98
+#: Confidence factor when the two passes read a cell differently.
+DISAGREEMENT_FACTOR = 0.6
+
+
+@dataclass
+class FieldReading:
+    text: str
+    confidence: float
+    bbox: BBox | None
+
+
+@dataclass
+class EntryReading:
+    bbox: BBox
+    fields: dict[str, FieldReading]
+
+
+@dataclass
+class PageReading:
+    layout: Literal["table", "form"]
+    entries: list[EntryReading]
+    skew_degrees: float
+    rotated_180: bool
+    engine: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
+    """Every entry of one page, read. Raises SohoaInputError subclasses for blank or unrecognizable pages."""
+    engine = engine or TesseractEngine()
+    prepared = prepare_page(page)
+    layout = detect_layout(prepared, engine)
+    return recognize_page(prepared, layout, engine)
+
+
+def recognize_page(prepared: PreparedPage, layout: PageLayout, engine: OcrEngine | None = None) -> PageReading:
+    engine = engine or TesseractEngine()
+    rules = find_rules(prepared.binary, prepared.dpi)
+    clean = remove_rules(prepared.binary, rules)
+    if layout.kind == "table":
+        entries = _read_table(clean, prepared.dpi, layout, engine)
+    else:
+        from ocr.form import read_form
+
+        entries = read_form(clean, prepared.dpi, layout, engine)
+    return PageReading(layout.kind, entries, prepared.skew_degrees, prepared.rotated_180,
+                       f"{engine.name} {engine.version()}", list(layout.warnings))
+
+
+# --- words → fields ---------------------------------------------------------------------------------
+
+def ocr_region(clean: np.ndarray, region: BBox, dpi: int, engine: OcrEngine, psm: int = 11) -> list[Word]:
+    """One engine pass over a region of the line-free binary page; word boxes in page coordinates."""
+    x, y, w, h = region
+    words = engine.recognize_words(255 - clean[y:y + h, x:x + w], dpi, psm=psm)
+    return [Word(word.text, word.conf, (word.bbox[0] + x, word.bbox[1] + y, word.bbox[2], word.bbox[3]), word.line)
+            for word in words]
+
+
+def unread_ink(clean: np.ndarray, box: BBox, words: list[Word]) -> float:
+    """Fraction of the ink in ``box`` that lies outside every word box: ink the engine did not read."""
+    x, y, w, h = box
+    ink = clean[y:y + h, x:x + w] > 0
+    total = int(ink.sum())
+    if total == 0:
+        return 0.0
+    covered = np.zeros_like(ink)
+    for word in words:
+        wx, wy, ww, wh = word.bbox
+        covered[max(0, wy - y - 3):max(0, wy - y + wh + 3), max(0, wx - x - 3):max(0, wx - x + ww + 3)] = True
+    return float((ink & ~covered).sum()) / total
+
+
+def spill(words: list[Word], box: BBox) -> float:
+    """How far words stick out of their cell (0 = inside), as a fraction of the word's width or height."""
+    x, y, w, h = box
+    worst = 0.0
+    for word in words:
+        wx, wy, ww, wh = word.bbox
+        out_x = max(0, x - wx) + max(0, wx + ww - (x + w))
+        out_y = max(0, y - wy) + max(0, wy + wh - (y + h))
+        worst = max(worst, out_x / max(ww, 1), out_y / max(wh, 1))
+    return worst
+
+
+def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certainty: float = 1.0) -> FieldReading:
+    """Text and honest confidence of one cell from the words assigned to it."""
+    if ink_fraction(clean, box) < BLANK_CELL_INK:
+        return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
+    if not words:
+        return FieldReading("", 0.0, box)  # ink that no word explains: something is written, unread
+    text = unicodedata.normalize("NFC", join_lines(words))
+    confidence = min(word.conf for word in words)
+    missed = unread_ink(clean, box, words)
+    if missed > 0.08:
+        confidence *= max(0.2, 1.0 - 2.5 * missed)
+    if spill(words, box) > 0.25:
+        confidence *= 0.6
+    return FieldReading(text, round(confidence * layout_certainty, 4), box)
+
+
+def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int) -> list[np.ndarray]:
+    """Cells cut out of the line-free page as black-on-white images with a white margin (for psm 6)."""
+    margin = max(8, int(dpi * 0.05))
+    crops = []
+    for x, y, w, h in boxes:
+        crop = 255 - clean[y:y + h, x:x + w]
+        crops.append(cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255))
+    return crops
+
+
+def combine(first: FieldReading, second: FieldReading) -> FieldReading:
+    """Two independent readings of one cell (full-page pass and cell pass): agreement is evidence.
+
+    Same text: the better confidence. One pass saw no words: the other, slightly discounted. Different texts:
+    the more confident one, with its confidence cut, because at least one pass misread the cell."""
+    if first.text == second.text:
+        return first if first.confidence >= second.confidence else second
+    if not first.text or not second.text:
+        chosen = first if first.text else second
+        return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox)
+    chosen = first if first.confidence >= second.confidence else second
+    return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
+
+
+def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: list[Word], engine: OcrEngine,
+               certainty: dict[str, float]) -> dict[str, FieldReading]:
+    """Fields of many cells: page-pass words assigned by box, then one batched cell pass, combined."""
+    readings: dict[str, FieldReading] = {}
+    to_read: list[str] = []
+    for key, box in cells.items():
+        readings[key] = field_reading(clean, box, words_in_box(page_words, box), certainty.get(key, 1.0))
+        if ink_fraction(clean, box) >= BLANK_CELL_INK:
+            to_read.append(key)
+    crops = cell_crops(clean, [cells[key] for key in to_read], dpi)
+    margin = max(8, int(dpi * 0.05))
+    for key, words in zip(to_read, engine.recognize_many(crops, dpi, psm=6)):
+        x, y, w, h = cells[key]
+        shifted = [Word(wd.text, wd.conf, (wd.bbox[0] - margin + x, wd.bbox[1] - margin + y, wd.bbox[2], wd.bbox[3]))
+                   for wd in words]
+        second = field_reading(clean, cells[key], shifted, certainty.get(key, 1.0))
+        readings[key] = combine(readings[key], second)
+    return readings
+
+
+def _read_table(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine) -> list[EntryReading]:
+    if not layout.entries:
+        return []
+    words = ocr_region(clean, layout.region or _union([e.bbox for e in layout.entries]), dpi, engine)
+    title_certainty = {name: min(1.0, score / (MIN_TITLE_SCORE / 100)) ** 2
+                       for name, score in layout.column_scores.items()}
+    cells: dict[str, BBox] = {}
+    certainty: dict[str, float] = {}
+    for index, entry in enumerate(layout.entries):
+        for name, box in entry.cells.items():
+            cells[f"{index}/{name}"] = box
+            certainty[f"{index}/{name}"] = title_certainty.get(name, 1.0)
+    readings = read_cells(clean, dpi, cells, words, engine, certainty)
+    return [EntryReading(entry.bbox, {name: readings[f"{index}/{name}"] for name in entry.cells})
+            for index, entry in enumerate(layout.entries)]
+
+
+def _union(boxes: list[BBox]) -> BBox:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+# --- (de)serialization: the flow caches readings as JSON ---------------------------------------------
+
+def page_reading_to_dict(reading: PageReading) -> dict[str, Any]:
+    return asdict(reading)
+
+
+def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
+    entries = [
+        EntryReading(
+            tuple(entry["bbox"]),
+            {name: FieldReading(f["text"], float(f["confidence"]), tuple(f["bbox"]) if f.get("bbox") else None)
+             for name, f in entry["fields"].items()},
+        )
+        for entry in data["entries"]
+    ]
+    return PageReading(data["layout"], entries, float(data["skew_degrees"]), bool(data["rotated_180"]),
+                       data["engine"], list(data.get("warnings", [])))
