@@ -9,9 +9,10 @@ Registry rows are dicts with the book keys, the BIRTH_FIELDS and ``registry_id``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from validation.schema import BIRTH_FIELDS, EntryStatus, Flag, FlagCode
+from validation.schema import BIRTH_FIELDS, EntryStatus, ExportedEntry, Flag, FlagCode
 from validation.text import comparable
 
 #: Fields compared between book and registry; entry_no is the key the rows are matched by.
@@ -123,6 +124,21 @@ def registry_only(book_entry_nos: set[int], registry_rows: list[dict[str, Any]])
         r for r in registry_rows
         if r.get("entry_no") not in book_entry_nos and _person_key(r) not in present_people
     ]
+
+
+def book_entry_numbers(entries: Iterable[ExportedEntry]) -> set[int]:
+    """The registry entry numbers a processed book accounts for: the numbers read, plus the numbers of the
+    records that entries with a misread number were matched to (their ``field_mismatch`` flag on entry_no).
+    Pass this to ``registry_only`` so such a record is not reported as registry-only too."""
+    numbers: set[int] = set()
+    for entry in entries:
+        if entry.entry_no is not None:
+            numbers.add(entry.entry_no)
+        for flag in entry.flags:
+            if (flag.code == FlagCode.FIELD_MISMATCH and flag.field == "entry_no"
+                    and flag.registry_value is not None and flag.registry_value.isdigit()):
+                numbers.add(int(flag.registry_value))
+    return numbers
 
 
 def decide_status(flags: list[Flag]) -> EntryStatus:

@@ -89,3 +89,19 @@ def test_registry_only_rows_are_those_no_book_entry_has():
     # A second record of a person the book has is reported as a duplicate on that entry, not here.
     registry = REGISTRY + [row(40, "Nguyễn Văn An", "2018-01-02"), row(41, "Đỗ Văn Bình", "2018-04-01")]
     assert [r["registry_id"] for r in registry_only({1, 2, 3}, registry)] == ["R41"]
+
+
+def test_a_record_matched_through_a_misread_number_is_not_registry_only():
+    from validation.crosscheck import book_entry_numbers
+    from validation.schema import EntrySource, ExportedEntry
+
+    def exported(fields: dict) -> ExportedEntry:
+        flags = crosscheck_entry(fields, REGISTRY)
+        return ExportedEntry(**BOOK, entry_no=fields["entry_no"], fields=fields, status=decide_status(flags),
+                             flags=flags, source=EntrySource(page=1, object_key=None))
+
+    entries = [exported(person(1, "Nguyễn Văn An", "2018-01-02")),
+               exported(person(8, "Phạm Minh Đức", "2018-02-01"))]  # entry 3 read as 8
+    assert book_entry_numbers(entries) == {1, 8, 3}
+    assert registry_only(book_entry_numbers(entries), REGISTRY) == [REGISTRY[1]]
+    assert registry_only({e.entry_no for e in entries}, REGISTRY) == REGISTRY[1:]  # what the read numbers alone give
