@@ -122,7 +122,8 @@ def make_entry(ctx: BookContext, entry_no: int, registered: date, rng: random.Ra
     full_name = person_name(ethnicity, sex, rng, surname=family)
 
     mother_birth_year = born.year - rng.randint(18, 42)
-    father_birth_year = min(born.year - 18, mother_birth_year - rng.randint(-3, 10))
+    # Parents were 18-45 years old; the father is usually a few years older than the mother.
+    father_birth_year = min(born.year - 18, max(born.year - 45, mother_birth_year - rng.randint(-3, 10)))
     mother_residence = residence(commune, rng)
     father_residence = mother_residence if rng.random() < 0.85 else residence(other_commune(commune, rng), rng)
     hometown = (commune if rng.random() < 0.7 else other_commune(commune, rng)).address
