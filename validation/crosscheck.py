@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from validation.schema import BIRTH_FIELDS, EntryStatus, ExportedEntry, Flag, FlagCode
 from validation.text import comparable
 
@@ -33,6 +35,27 @@ def differing_fields(fields: dict[str, Any], row: dict[str, Any]) -> list[str]:
         if book is not None and registry is not None and book != registry:
             different.append(name)
     return different
+
+
+#: How close (rapidfuzz ratio, 0..100) a name must be to count as the same person misread.
+NEAR_NAME_SCORE = 80.0
+
+
+def _near_person(fields: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one row with the same date of birth and a close name (most other fields agreeing), if exactly one."""
+    name, born = comparable(fields.get("full_name")), comparable(fields.get("date_of_birth"))
+    if not name or not born:
+        return None
+    candidates = []
+    for row in rows:
+        if comparable(row.get("date_of_birth")) != born:
+            continue
+        if fuzz.ratio(name, comparable(row.get("full_name")) or "") < NEAR_NAME_SCORE:
+            continue
+        compared = [f for f in COMPARED_FIELDS if fields.get(f) is not None and row.get(f) is not None]
+        if len(differing_fields(fields, row)) * 2 <= len(compared):
+            candidates.append(row)
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def _best_row(fields: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -68,7 +91,8 @@ def crosscheck_entry(
       differs from the best-matching row → ``field_mismatch``.
     - the entry number may be misread: when no row has it (or the rows that have it are another person)
       but exactly one row has the same name and date of birth, that row is compared and the number is
-      reported as a ``field_mismatch`` on entry_no — unless ``claimed_entry_nos`` (numbers other entries of
+      reported as a ``field_mismatch`` on entry_no (also when no row has the number and exactly one row
+      has the same date of birth and a close name: number and name misread) — unless ``claimed_entry_nos`` (numbers other entries of
       the book were read with) holds that row's number, in which case the entry is missing and the detail
       says a same-person record exists under another number.
     """
@@ -105,6 +129,10 @@ def crosscheck_entry(
                               detail=f"{len(elsewhere)} registry records have this name and date of birth"))
         return [Flag(code=FlagCode.MISSING_IN_REGISTRY, detail=detail), *flags]
 
+    near = _near_person(fields, [r for r in registry_rows if r.get("entry_no") not in claimed])
+    if near is not None:
+        # Number and name both misread (or the name differs a little): same date of birth, close name.
+        return [_entry_no_mismatch(entry_no, near), *_mismatch_flags(fields, near)]
     if entry_no is None:
         detail = "entry number unreadable and no registry record has the same name and date of birth"
     else:

@@ -105,3 +105,11 @@ def test_a_record_matched_through_a_misread_number_is_not_registry_only():
     assert book_entry_numbers(entries) == {1, 8, 3}
     assert registry_only(book_entry_numbers(entries), REGISTRY) == [REGISTRY[1]]
     assert registry_only({e.entry_no for e in entries}, REGISTRY) == REGISTRY[1:]  # what the read numbers alone give
+
+
+def test_number_and_name_both_misread_is_matched_by_date_of_birth_and_a_close_name():
+    flags = crosscheck_entry(person(8, "Phạm Minh Đúc", "2018-02-01"), REGISTRY)
+    assert codes(flags) == {("field_mismatch", "entry_no"), ("field_mismatch", "full_name")}
+    # A different name with the same date of birth is another person: missing.
+    assert codes(crosscheck_entry(person(8, "Hoàng Thu Trang", "2018-02-01"), REGISTRY)) == {
+        ("missing_in_registry", None)}
