@@ -50,7 +50,9 @@ def _near_person(fields: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str
     for row in rows:
         if comparable(row.get("date_of_birth")) != born:
             continue
-        if fuzz.ratio(name, comparable(row.get("full_name")) or "") < NEAR_NAME_SCORE:
+        other = comparable(row.get("full_name")) or ""
+        # token_set_ratio forgives words OCR added from a neighbouring label ("… Đúng hạn")
+        if max(fuzz.ratio(name, other), fuzz.token_set_ratio(name, other)) < NEAR_NAME_SCORE:
             continue
         compared = [f for f in COMPARED_FIELDS if fields.get(f) is not None and row.get(f) is not None]
         if len(differing_fields(fields, row)) * 2 <= len(compared):

@@ -113,3 +113,8 @@ def test_number_and_name_both_misread_is_matched_by_date_of_birth_and_a_close_na
     # A different name with the same date of birth is another person: missing.
     assert codes(crosscheck_entry(person(8, "Hoàng Thu Trang", "2018-02-01"), REGISTRY)) == {
         ("missing_in_registry", None)}
+
+
+def test_an_unreadable_number_with_extra_words_in_the_name_still_finds_the_record():
+    flags = crosscheck_entry(person(None, "Phạm Minh Đức Đúng hạn", "2018-02-01"), REGISTRY)
+    assert codes(flags) == {("field_mismatch", "entry_no"), ("field_mismatch", "full_name")}

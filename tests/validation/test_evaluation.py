@@ -123,3 +123,16 @@ def test_a_bad_line_names_the_file_and_line(files, tmp_path):
         evaluate(truth, broken)
     with pytest.raises(EvaluationInputError, match="nowhere.jsonl"):
         evaluate(tmp_path / "nowhere.jsonl", pred)
+
+
+def test_the_sohoa_eval_command_prints_the_report_as_json(files):
+    from typer.testing import CliRunner
+
+    from sohoa.cli import app
+
+    truth, pred, planted = files
+    result = CliRunner().invoke(app, ["eval", "--truth", str(truth), "--pred", str(pred),
+                                      "--discrepancies", str(planted), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["fields_correct"], data["fields_counted"], data["silent_errors"]) == (13, 16, 1)
