@@ -177,9 +177,10 @@ def normalize_nationality(raw: str, confidence: float) -> NormalizedField:
         return NormalizedField(VIETNAM, confidence)
     if strip_diacritics(key) == strip_diacritics(target):
         return NormalizedField(VIETNAM, confidence * _snap_factor(90))
-    score = fuzz.ratio(key, target)
-    if score >= 80:
-        return NormalizedField(VIETNAM, confidence * _snap_factor(score))
+    # No other country's name is near "Việt Nam", so a rough reading ("Vin Nam", "Vi0t Nam") is still it.
+    score = fuzz.ratio(strip_diacritics(key), strip_diacritics(target))
+    if score >= 70:
+        return NormalizedField(VIETNAM, confidence * _snap_factor(min(score, 85)))
     return NormalizedField(raw, confidence)
 
 

@@ -107,6 +107,8 @@ def test_nationality_snaps_to_viet_nam_and_keeps_others():
     assert normalize_field("nationality", "VIỆT NAM", 0.9).value == "Việt Nam"
     assert normalize_field("nationality", "Viet Nam", 0.9).value == "Việt Nam"
     assert normalize_field("father_nationality", "Việt Namm", 0.9).value == "Việt Nam"
+    assert normalize_field("nationality", "Vin Nam", 0.9).value == "Việt Nam"  # seen from tesseract
+    assert normalize_field("nationality", "Thái Lan", 0.9).value == "Thái Lan"
     assert normalize_field("mother_nationality", "Lào", 0.9).value == "Lào"
 
 
