@@ -77,10 +77,11 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _entry_no_mismatch(book_no: Any, row: dict[str, Any]) -> Flag:
+def _entry_no_mismatch(book_no: Any, row: dict[str, Any], near: bool = False) -> Flag:
+    person = "the same date of birth and a close name" if near else "the same name and date of birth"
     return Flag(code=FlagCode.FIELD_MISMATCH, field="entry_no", book_value=_text(book_no),
                 registry_value=_text(row.get("entry_no")),
-                detail="the registry record with the same name and date of birth has another entry number")
+                detail=f"the registry record with {person} has another entry number")
 
 
 def crosscheck_entry(
@@ -93,10 +94,12 @@ def crosscheck_entry(
       differs from the best-matching row → ``field_mismatch``.
     - the entry number may be misread: when no row has it (or the rows that have it are another person)
       but exactly one row has the same name and date of birth, that row is compared and the number is
-      reported as a ``field_mismatch`` on entry_no (also when no row has the number and exactly one row
-      has the same date of birth and a close name: number and name misread) — unless ``claimed_entry_nos`` (numbers other entries of
-      the book were read with) holds that row's number, in which case the entry is missing and the detail
-      says a same-person record exists under another number.
+      reported as a ``field_mismatch`` on entry_no — unless ``claimed_entry_nos`` (numbers other entries
+      of the book were read with) holds that row's number: then the entry is missing, and the detail says
+      a same-person record exists under another number.
+    - when no row has the number and no row has the same name and date of birth, exactly one row with the
+      same date of birth, a close name and mostly equal fields is taken as the record (number and name
+      both misread); otherwise the entry is missing.
     """
     entry_no = fields.get("entry_no")
     person = _person_key(fields)
@@ -134,7 +137,7 @@ def crosscheck_entry(
     near = _near_person(fields, [r for r in registry_rows if r.get("entry_no") not in claimed])
     if near is not None:
         # Number and name both misread (or the name differs a little): same date of birth, close name.
-        return [_entry_no_mismatch(entry_no, near), *_mismatch_flags(fields, near)]
+        return [_entry_no_mismatch(entry_no, near, near=True), *_mismatch_flags(fields, near)]
     if entry_no is None:
         detail = "entry number unreadable and no registry record has the same name and date of birth"
     else:
