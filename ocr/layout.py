@@ -49,6 +49,8 @@ class EntryRegion:
 
     bbox: BBox
     cells: dict[str, BBox] = field(default_factory=dict)
+    #: Form blocks: the parts of the box separated by its inner rules ("header", "main", "side").
+    parts: dict[str, BBox] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,7 +106,7 @@ def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None) -> Pa
         return _table_layout(prepared, rules, *grid, engine or TesseractEngine())
     boxes = form_boxes(prepared.binary, prepared.dpi)
     if boxes:
-        return PageLayout("form", [EntryRegion(box) for box in boxes])
+        return PageLayout("form", [EntryRegion(box, parts=form_parts(box, rules)) for box in boxes])
     raise LayoutNotFoundError(prepared.source_file or "page", page=prepared.page_in_file)
 
 
@@ -278,3 +280,25 @@ def form_boxes(binary: np.ndarray, dpi: int) -> list[BBox]:
         if w * h >= 0.08 * page_area and w > 0.5 * binary.shape[1]:
             boxes.append((x, y, w, h))
     return sorted(boxes, key=lambda b: b[1])
+
+
+def form_parts(box: BBox, rules: Rules) -> dict[str, BBox]:
+    """Split a form block by its inner rules: a header strip (a rule across the whole block near its top)
+    and a side column (a tall rule inside the block) for the tick boxes and notes. Missing rules: one part."""
+    x, y, w, h = box
+    header_bottom = y
+    for lx, ly, lw, lh in rules.h_lines:
+        mid = ly + lh / 2
+        if lw > 0.9 * w and y + 0.02 * h < mid < y + 0.25 * h and abs(lx - x) < 0.05 * w:
+            header_bottom = max(header_bottom, int(ly + lh))
+    split = x + w
+    for lx, ly, lw, lh in rules.v_lines:
+        mid = lx + lw / 2
+        if lh > 0.4 * h and x + 0.5 * w < mid < x + 0.97 * w and ly + lh / 2 > header_bottom:
+            split = min(split, int(lx))
+    parts = {"main": (x, header_bottom, split - x, y + h - header_bottom)}
+    if header_bottom > y:
+        parts["header"] = (x, y, w, header_bottom - y)
+    if split < x + w:
+        parts["side"] = (split, header_bottom, x + w - split, y + h - header_bottom)
+    return parts
