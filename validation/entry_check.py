@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from validation.crosscheck import crosscheck_entry, decide_status, registry_only
-from validation.normalize import normalize_entry
+from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
+from validation.normalize import normalize_entry, normalize_field
 from validation.rules import check_rules
+from validation.text import same_text
 from validation.schema import (
     BookKeys,
     EntrySource,
@@ -29,10 +30,12 @@ def check_entry(
     source: EntrySource,
     registry_rows: list[dict[str, Any]],
     min_confidence: float,
+    claimed_entry_nos: set[int] | None = None,
 ) -> ExportedEntry:
     fields, confidence, flags = normalize_entry(raw, min_confidence=min_confidence)
-    flags = flags + check_rules(fields, book_year=book.year)
-    flags += crosscheck_entry(fields, registry_rows)
+    flags = _drop_corroborated(flags, fields, registry_rows)
+    flags += check_rules(fields, book_year=book.year)
+    flags += crosscheck_entry(fields, registry_rows, claimed_entry_nos=claimed_entry_nos)
     return ExportedEntry(
         **book.model_dump(),
         entry_no=fields.get("entry_no"),
@@ -42,6 +45,22 @@ def check_entry(
         source=source,
         confidence=confidence,
     )
+
+
+def _drop_corroborated(flags: list[Flag], fields: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[Flag]:
+    """A hesitant reading that says exactly what the registry record of this entry says is confirmed by an
+    independent source: the low-confidence flag on it goes. Readings the registry cannot confirm keep theirs."""
+    rows = [r for r in registry_rows if fields.get("entry_no") is not None and r.get("entry_no") == fields["entry_no"]]
+
+    def corroborated(flag: Flag) -> bool:
+        return (
+            flag.code == FlagCode.LOW_CONFIDENCE
+            and flag.field is not None
+            and fields.get(flag.field) is not None
+            and any(same_text(fields[flag.field], row.get(flag.field)) for row in rows)
+        )
+
+    return [f for f in flags if not corroborated(f)]
 
 
 def check_page(
@@ -54,11 +73,14 @@ def check_page(
     min_confidence: float,
 ) -> list[ExportedEntry]:
     """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence."""
+    raws = [{name: (f.text, f.confidence) for name, f in entry.fields.items()} for entry in reading.entries]
+    numbers_read = [normalize_field("entry_no", raw["entry_no"][0], 1.0).value if "entry_no" in raw else None
+                    for raw in raws]
     checked = []
-    for entry in reading.entries:
-        raw = {name: (f.text, f.confidence) for name, f in entry.fields.items()}
+    for index, (entry, raw) in enumerate(zip(reading.entries, raws)):
+        others = {n for i, n in enumerate(numbers_read) if i != index and n is not None}
         source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox))
-        checked.append(check_entry(book, raw, source, registry_rows, min_confidence))
+        checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others))
     return checked
 
 
@@ -66,9 +88,8 @@ def registry_only_entries(
     book: BookKeys, entries: list[ExportedEntry], registry_rows: list[dict[str, Any]]
 ) -> list[ExportedEntry]:
     """Registry records of this book that no book entry matched, as flagged export entries."""
-    book_numbers = {e.entry_no for e in entries if e.entry_no is not None}
     orphans = []
-    for row in registry_only(book_numbers, registry_rows):
+    for row in registry_only(book_entry_numbers(entries), registry_rows):
         orphans.append(
             ExportedEntry(
                 **book.model_dump(),
