@@ -16,7 +16,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype"), Path("/usr/share/fonts"))
-# family → (regular, bold, italic) file names; all have full Vietnamese coverage.
+# family → (regular, bold, italic) file names. Only families whose faces cover Vietnamese are used (the
+# Debian fonts-liberation 1.x faces, for one, lack letters such as ả and ỷ).
 FAMILIES: dict[str, tuple[str, str, str]] = {
     "DejaVu Sans": ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"),
     "DejaVu Serif": ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSerif-Italic.ttf"),
@@ -49,6 +50,39 @@ def load_font(file_name: str, size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(file_name)), size_px)
 
 
+VIETNAMESE_LETTERS = "".join(sorted(set(
+    "aàảãáạăằẳẵắặâầẩẫấậbcdđeèẻẽéẹêềểễếệghiìỉĩíịklmnoòỏõóọôồổỗốộơờởỡớợpqrstuùủũúụưừửữứựvxyỳỷỹýỵ"
+)))
+VIETNAMESE_LETTERS += VIETNAMESE_LETTERS.upper()
+
+
+@lru_cache
+def covers_vietnamese(file_name: str) -> bool:
+    """Whether the font has a glyph for every Vietnamese letter (a missing one renders as the .notdef box)."""
+    font = load_font(file_name, 24)
+
+    def glyph(text: str) -> bytes:
+        mask = font.getmask(text)
+        return repr(mask.size).encode() + bytes(mask)
+
+    missing = glyph("\uffff")  # a noncharacter: always drawn as the .notdef glyph
+    return all(glyph(letter) != missing for letter in VIETNAMESE_LETTERS)
+
+
+def vietnamese_families() -> list[str]:
+    """The installed families whose regular, bold and italic faces all cover Vietnamese, sorted by name."""
+    usable = []
+    for family, faces in sorted(FAMILIES.items()):
+        try:
+            if all(covers_vietnamese(face) for face in faces):
+                usable.append(family)
+        except FontNotFoundError:
+            continue
+    if not usable:
+        raise FontNotFoundError("no installed font family covers Vietnamese (install fonts-dejavu-core)")
+    return usable
+
+
 @dataclass(frozen=True)
 class BookStyle:
     """The fonts and ink of one book, chosen once per book."""
@@ -60,10 +94,10 @@ class BookStyle:
 
 
 def choose_style(rng: random.Random) -> BookStyle:
-    families = sorted(FAMILIES)
+    families = vietnamese_families()
     printed = rng.choice(families)
     handwritten = rng.random() < 0.6
-    value = rng.choice([f for f in families if f != printed])
+    value = rng.choice([f for f in families if f != printed] or families)
     return BookStyle(printed, value, handwritten, rng.uniform(1.0, 1.12) if handwritten else 1.0)
 
 

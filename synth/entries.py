@@ -91,8 +91,8 @@ def _correction_note(entry: dict[str, Any], registered: date, rng: random.Random
     if kind == "hometown":
         return f"Bổ sung quê quán ngày {when}"
     if kind == "change" and len(name_words) >= 3:
-        old = " ".join(name_words[:-1] + [rng.choice(["Tí", "Tèo", "Bé", "Út", "Hai"])])
-        return f"Thay đổi tên từ {old} thành {entry['full_name']} theo QĐ số {rng.randint(2, 140)}/QĐ-UBND ngày {when}"
+        old = rng.choice(["Tí", "Tèo", "Bé", "Út", "Hai", "Cu"])
+        return f"Thay đổi tên từ {old} thành {name_words[-1]} theo QĐ số {rng.randint(2, 140)}/QĐ-UBND ngày {when}"
     return None
 
 

@@ -22,16 +22,16 @@ VALUE_PT = 9.5
 COLUMNS: tuple[tuple[str, str, float], ...] = (
     ("Số", "entry_no", 9),
     ("Ngày đăng ký", "registration_date", 20),
-    ("Họ và tên", "full_name", 30),
+    ("Họ và tên", "full_name", 29),
     ("Ngày sinh", "date_of_birth", 20),
     ("Giới tính", "sex", 12),
     ("Dân tộc", "ethnicity", 15),
     ("Quốc tịch", "nationality", 15),
-    ("Nơi sinh", "place_of_birth", 39),
+    ("Nơi sinh", "place_of_birth", 37),
     ("Số định danh cá nhân", "personal_id", 27),
-    ("Họ tên mẹ", "mother_name", 26),
-    ("Họ tên cha", "father_name", 26),
-    ("Ghi chú", "notes", 22),
+    ("Họ tên mẹ", "mother_name", 25),
+    ("Họ tên cha", "father_name", 25),
+    ("Ghi chú", "notes", 27),
 )
 
 
@@ -80,9 +80,9 @@ def render_table_page(entries: list[dict[str, Any]], *, page_no: int, year: int,
         for _, field, col_width in COLUMNS:
             text = cell_text(field, entry.get(field))
             if text:
-                max_lines = 3 if field in ("notes", "place_of_birth") else 2
-                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, max_lines)
-                line_height = font.size * 1.2 * 25.4 / dpi
+                max_lines = {"notes": 4, "place_of_birth": 3}.get(field, 2)
+                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, max_lines, min_pt=7.0)
+                line_height = min(font.size * 1.2 * 25.4 / dpi, (row_height - 1.5) / len(lines))
                 first = row_top + row_height / 2 - (len(lines) - 1) * line_height / 2 + line_height * 0.3
                 centred = field in ("entry_no", "sex")
                 for i, line in enumerate(lines):
