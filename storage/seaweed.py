@@ -159,10 +159,17 @@ class SeaweedServer:
             "-admin.ui=false",
             "-webdav=false",
             "-s3.port.iceberg=0", "-s3.port.lance=0",
-            # Unix sockets default to /tmp/seaweedfs-*-<port>.sock; keep them with the data.
-            f"-s3.localSocket={self.data_dir / 's3.sock'}",
-            f"-filer.localSocket={self.data_dir / 'filer.sock'}",
-        ]
+        ] + self._socket_options()
+
+    def _socket_options(self) -> list[str]:
+        """Unix sockets default to /tmp/seaweedfs-*-<port>.sock; keep them with the data when the path fits
+        the 107-byte limit of a socket path. (weed's gRPC sockets stay in /tmp: it has no option for them.)"""
+        options = []
+        for component in ("s3", "filer"):
+            path = self.data_dir / f"{component}.sock"
+            if len(str(path).encode()) < 100:
+                options.append(f"-{component}.localSocket={path}")
+        return options
 
     def child_env(self) -> dict[str, str]:
         """A minimal environment: the credentials make the S3 gateway require signed requests."""
@@ -177,6 +184,7 @@ class SeaweedServer:
         if major_minor < MIN_VERSION:
             raise SeaweedError(f"SeaweedFS {major_minor[0]}.{major_minor[1]} is too old; need >= 4.0")
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.chmod(0o700)  # volume files hold personal data; weed writes them world-readable
         self._write_security_config()
         with self.log_path.open("ab") as log:
             return subprocess.Popen(
