@@ -232,16 +232,23 @@ def test_default_light_book_has_one_upside_down_page_that_tesseract_detects(tmp_
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_clean_page_is_readable_by_tesseract(layout, tmp_path):
-    """Most personal IDs and dates on a clean page come back from plain tesseract: text is not clipped."""
-    book = generate_book(tmp_path, layout=layout, pages=1, seed=2, degradation="clean", image_format="png")
+    """Plain tesseract finds (nearly) every name, date and personal ID of a clean page: nothing is clipped,
+    overlapped or drawn with missing glyphs."""
+    from rapidfuzz import fuzz
+
+    book = generate_book(tmp_path, layout=layout, pages=2, seed=2, degradation="clean", image_format="png")
     text = subprocess.run(["tesseract", str(book.scans[0]), "-", "-l", "vie", "--psm", "11"],
                           capture_output=True, text=True, check=True).stdout
-    compact = re.sub(r"\s+", "", text)
-    truth = read_jsonl(book.truth)
-    ids = [t["personal_id"] for t in truth]
-    births = [date.fromisoformat(t["date_of_birth"]).strftime("%d/%m/%Y") for t in truth]
-    assert sum(i in compact for i in ids) >= 0.7 * len(ids)
-    assert sum(b in compact for b in births) >= 0.7 * len(births)
+    tokens = set(text.split())
+    joined = " ".join(text.split())
+    on_page = [t for t in read_jsonl(book.truth) if t["page"] == 1]
+    # Names are checked word by word (they wrap in table cells); IDs and dates whole, allowing one misread digit.
+    words = [w for t in on_page for name in (t["full_name"], t["mother_name"]) for w in name.split()]
+    numbers = [n for t in on_page
+               for n in (t["personal_id"], date.fromisoformat(t["date_of_birth"]).strftime("%d/%m/%Y"))]
+    found = sum(w in tokens for w in words) + sum(fuzz.partial_ratio(n, joined) >= 90 for n in numbers)
+    total = len(words) + len(numbers)
+    assert found >= 0.85 * total, f"tesseract found {found} of {total} values"
     assert "KHAI SINH" in text
 
 
