@@ -20,7 +20,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -106,8 +106,9 @@ class ObjectStore:
         """Store ``obj`` as canonical JSON (see canonical_json), so the same value is the same object."""
         return self.put_bytes(bucket, key, canonical_json(obj), "application/json; charset=utf-8", metadata)
 
-    def _put(self, bucket: str, key: str, digest: Any, size: int, open_data: Any, content_type: str,
-             metadata: Mapping[str, str] | None, md5: str) -> StoredObject:
+    def _put(self, bucket: str, key: str, digest: Any, size: int, open_data: Callable[[], BinaryIO],
+             content_type: str, metadata: Mapping[str, str] | None, md5: str) -> StoredObject:
+        """``digest`` is the finished hashlib SHA-256 of the data that ``open_data`` opens."""
         sha256 = digest.hexdigest()
         existing = self.stat(bucket, key)
         if existing is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Date, Engine, Index, Integer, Text, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.db import make_engine, redacted
 from storage.errors import RegistrySnapshotError, StorageError

@@ -190,7 +190,10 @@ class StateStore:
                      pipeline_version: str = "", layout: str | None = None) -> str:
         """Record a new batch and return its id (a UUID). Given an existing id for the same book (a retried
         flow run), returns it unchanged."""
-        batch_id = str(uuid.UUID(batch_id)) if batch_id else str(uuid.uuid4())
+        try:
+            batch_id = str(uuid.UUID(batch_id)) if batch_id else str(uuid.uuid4())
+        except ValueError:
+            raise StateError(f"batch id {batch_id!r} is not a UUID") from None
         with self._session() as session, session.begin():
             existing = session.get(BatchRow, batch_id)
             if existing is not None:
