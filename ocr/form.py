@@ -96,13 +96,17 @@ def find_labels(line: list[Word]) -> list[Label]:
     """Printed labels on one line: the longest good fuzzy match first, never overlapping."""
     found: list[tuple[float, int, int, str, tuple]] = []
     for text, fields in LABELS:
-        target = fold(text)
+        target = fold(text).rstrip(":")
         size = len(text.split())
         for start in range(len(line) - size + 1):
             candidate = fold(" ".join(w.text for w in line[start:start + size]))
-            score = fuzz.ratio(candidate, target)
-            # A label ends with its colon: without one it may just be a value that looks like a label.
-            if not candidate.endswith(":"):
+            core = candidate.rstrip(":.;,")
+            if len(target) <= 3:
+                score = 100.0 if core == target else 0.0  # "Số:" must be read exactly, it is too short to guess
+            else:
+                score = fuzz.ratio(core, target)
+            # A label ends with its colon (often read as "." or ";"): without one it may be a value.
+            if not candidate.endswith((":", ".", ";")):
                 score -= 10
             if score >= MIN_LABEL_SCORE:
                 found.append((score + len(target) / 10, start, size, text, fields))
@@ -133,10 +137,12 @@ def _box_of(words: list[Word]) -> BBox:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-def value_spans(words: list[Word], right_edge: int, dpi: int) -> tuple[list[ValueSpan], list[str]]:
-    """Label → value spans of one block column, in reading order, with the section logic."""
+def value_spans(words: list[Word], right_edge: int, dpi: int) -> tuple[list[ValueSpan], list[str], list[Label]]:
+    """Label → value spans of one block column, in reading order, with the section logic; also every label
+    found (their ink is erased before values are read a second time)."""
     spans: list[ValueSpan] = []
     warnings: list[str] = []
+    all_labels: list[Label] = []
     section = 0
     for line in text_lines(split_colons(words)):
         labels = find_labels(line)
@@ -157,17 +163,25 @@ def value_spans(words: list[Word], right_edge: int, dpi: int) -> tuple[list[Valu
             if name in SECTION_OF and label.fields[0] == label.fields[2]:
                 section = SECTION_OF[name]
             name = label.fields[section]
+            all_labels.append(label)
             if name is None:
                 continue
             end = labels[index + 1].left if index + 1 < len(labels) else right_edge
             value_words = [w for w in line if w.bbox[0] >= label.right - 2 and w.center[0] < end
                            and w not in label.words]
+            # The end of a label misread as a value ("¡ng chữ: Ngày ..."): drop up to its colon.
+            for cut, word in enumerate(value_words[:3]):
+                if word.text.endswith(":"):
+                    label = Label(label.text, label.fields, label.words + value_words[:cut + 1], label.score)
+                    all_labels.append(label)
+                    value_words = value_words[cut + 1:]
+                    break
             box = (label.right + pad, top - pad, max(1, end - label.right - 2 * pad), bottom - top + 2 * pad)
             if any(span.field == name for span in spans):
                 warnings.append(f"label for {name} found twice in one block")
                 continue
             spans.append(ValueSpan(name, label, value_words, box))
-    return spans, warnings
+    return spans, warnings, all_labels
 
 
 def tick_boxes(clean: np.ndarray, region: BBox, dpi: int) -> list[tuple[BBox, bool]]:
@@ -214,6 +228,15 @@ def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int) -> tup
     return notes, (None if ticked == "?" else ticked)
 
 
+def erase_words(clean: np.ndarray, words: list[Word], pad: int = 3) -> np.ndarray:
+    """A copy of the page without the ink of these words (the printed labels, once found)."""
+    result = clean.copy()
+    for word in words:
+        x, y, w, h = word.bbox
+        result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad] = 0
+    return result
+
+
 def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine) -> list:
     """Every form block of the page, read: one pass per block, labels found, values read twice, combined."""
     from ocr.read import EntryReading, FieldReading, cell_crops, combine, field_reading, ocr_region
@@ -224,11 +247,13 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
         words = ocr_region(clean, entry.bbox, dpi, engine)
         parts = entry.parts or {"main": entry.bbox}
         spans: list[ValueSpan] = []
+        labels: list[Label] = []
         for part in ("header", "main"):
             if part in parts:
                 px, _, pw, _ = parts[part]
-                found, warnings = value_spans(words_in_box(words, parts[part]), px + pw, dpi)
+                found, warnings, seen = value_spans(words_in_box(words, parts[part]), px + pw, dpi)
                 spans += found
+                labels += seen
                 layout.warnings.extend(warnings)
         ticked = None
         if "side" in parts:
@@ -236,11 +261,13 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             if notes is not None:
                 spans = [span for span in spans if span.field != "notes"] + [notes]
         by_field = {span.field: span for span in spans}
+        values_only = erase_words(clean, [w for label in labels for w in label.words])
 
         # Second, independent reading of every value box that has ink: one batched engine run (psm 6).
-        inked = [span for span in spans if ink_fraction(clean, span.box) >= 0.0025]
+        inked = [span for span in spans if ink_fraction(values_only, span.box) >= 0.0025]
         second: dict[str, list[Word]] = {}
-        for span, found in zip(inked, engine.recognize_many(cell_crops(clean, [s.box for s in inked], dpi), dpi, psm=6)):
+        crops = cell_crops(values_only, [s.box for s in inked], dpi)
+        for span, found in zip(inked, engine.recognize_many(crops, dpi, psm=6)):
             bx, by = span.box[0], span.box[1]
             second[span.field] = [Word(wd.text, wd.conf, (wd.bbox[0] - margin + bx, wd.bbox[1] - margin + by,
                                                           wd.bbox[2], wd.bbox[3])) for wd in found]
@@ -250,9 +277,9 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             if span is None:
                 readings[name] = FieldReading("", 0.0, None)  # label not found: nothing trustworthy
                 continue
-            reading = field_reading(clean, span.box, span.words)
+            reading = field_reading(values_only, span.box, span.words)
             if name in second:
-                reading = combine(reading, field_reading(clean, span.box, second[name]))
+                reading = combine(reading, field_reading(values_only, span.box, second[name]))
             readings[name] = reading
         if ticked is not None:
             readings["registration_kind"] = FieldReading(ticked, 0.9, None)
