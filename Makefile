@@ -31,6 +31,8 @@ system:
 		$(SUDO) apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@# PostgreSQL refuses to run as root: the test cluster runs as the postgres system user.
+	@id -u postgres >/dev/null 2>&1 || $(SUDO) useradd --system --no-create-home postgres
 
 # The venv is rebuilt when the pinned requirements change.
 venv: system $(BIN)/.installed
