@@ -78,8 +78,10 @@ CHANGES: dict[str, Callable[[dict[str, Any], random.Random], Change | None]] = {
 def _plan(entry_count: int, rng: random.Random) -> list[str]:
     """Which discrepancy types to plant: one of each first, then more by weight up to ~10-15% of entries."""
     target = max(len(DISCREPANCY_TYPES), round(entry_count * rng.uniform(0.10, 0.15)))
-    extra = rng.choices(DISCREPANCY_TYPES, weights=[1, 4, 1, 1], k=target - len(DISCREPANCY_TYPES))
-    plan = list(DISCREPANCY_TYPES) + extra
+    plan = list(DISCREPANCY_TYPES)
+    if entry_count >= 50:  # room for every field_differs variant (a 10-page table book has ~100 entries)
+        plan += ["field_differs"] * (len(VARIANTS) - 1)
+    plan += rng.choices(DISCREPANCY_TYPES, weights=[1, 4, 1, 1], k=max(0, target - len(plan)))
     # Types that use up a book entry cannot exceed the entries there are.
     kept, used = [], 0
     for kind in plan:
@@ -122,41 +124,43 @@ def build_registry(
             records[last_no] = [extra]
             discrepancies.append(_record("registry_only", last_no, registry_id=extra["registry_id"]))
             continue
+        if kind == "field_differs":
+            planted = _field_change(free, by_no, variants, rng)
+            if planted is not None:
+                entry_no, (field, value), variant = planted
+                record = records[entry_no][0]
+                discrepancies.append(
+                    _record("field_differs", entry_no, field=field, book_value=record[field], registry_value=value,
+                            registry_id=record["registry_id"], variant=variant)
+                )
+                record[field] = nfc(value)
+                continue
+            kind = "duplicate"  # no variant applies to any entry left (tiny books): plant a duplicate instead
         entry_no = free.pop()
         record = records[entry_no][0]
         if kind == "missing":
             del records[entry_no]
             discrepancies.append(_record("missing", entry_no))
-        elif kind == "duplicate":
+        else:
             twin = {**record, "registry_id": registry_id(rng)}
             records[entry_no].append(twin)
             discrepancies.append(_record("duplicate", entry_no, registry_id=twin["registry_id"]))
-        else:
-            change, variant = _field_change(by_no[entry_no], variants, rng)
-            if change is None:  # no variant applies to this entry (rare): plant a duplicate instead
-                twin = {**record, "registry_id": registry_id(rng)}
-                records[entry_no].append(twin)
-                discrepancies.append(_record("duplicate", entry_no, registry_id=twin["registry_id"]))
-                continue
-            field, value = change
-            discrepancies.append(
-                _record("field_differs", entry_no, field=field, book_value=record[field], registry_value=value,
-                        registry_id=record["registry_id"], variant=variant)
-            )
-            record[field] = nfc(value)
     flat = [r for no in sorted(records) for r in records[no]]
     return flat, discrepancies
 
 
-def _field_change(entry: dict[str, Any], variants: list[str], rng: random.Random) -> tuple[Change | None, str]:
-    """Try the variants in rotation (so a book covers them all) until one applies to the entry."""
+def _field_change(free: list[int], by_no: dict[int, dict[str, Any]], variants: list[str],
+                  rng: random.Random) -> tuple[int, Change, str] | None:
+    """Take the next variant in rotation (so a book covers them all) and the first free entry it applies to
+    (day_month_swap needs a day <= 12); the entry is removed from `free`."""
     for _ in range(len(variants)):
         variant = variants.pop(0)
         variants.append(variant)
-        change = CHANGES[variant](entry, rng)
-        if change is not None:
-            return change, variant
-    return None, ""
+        for at in range(len(free) - 1, -1, -1):
+            change = CHANGES[variant](by_no[free[at]], rng)
+            if change is not None:
+                return free.pop(at), change, variant
+    return None
 
 
 def _record(kind: str, entry_no: int | None, *, field: str | None = None, book_value: Any = None,

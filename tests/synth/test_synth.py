@@ -128,6 +128,9 @@ def test_every_discrepancy_type_is_planted(layout, ten_page_books):
     planted = read_jsonl(ten_page_books[layout].discrepancies)
     assert {d["type"] for d in planted} == {"missing", "field_differs", "duplicate", "registry_only"}
     truth = read_jsonl(ten_page_books[layout].truth)
+    if layout == "table":  # ~100 entries: every way a field can differ occurs
+        assert {d["variant"] for d in planted if d["type"] == "field_differs"} == {
+            "tone_mark", "different_name", "day_month_swap", "sex", "ethnicity", "place"}
     book_nos = [d["entry_no"] for d in planted if d["type"] != "registry_only"]
     assert len(book_nos) == len(set(book_nos)), "one discrepancy per book entry"
     assert len(planted) <= max(4, 0.2 * len(truth))
