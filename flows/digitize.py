@@ -63,8 +63,9 @@ def preprocess(page: PageImage) -> PreparedPage:
 
 
 @task(cache_policy=NO_CACHE)
-def locate_entries(prepared: PreparedPage) -> PageLayout:
-    return detect_layout(prepared)
+def locate_entries(services: Services, prepared: PreparedPage) -> PageLayout:
+    """Find the table grid or the form blocks, and which field each cell holds, in the image itself."""
+    return detect_layout(prepared, services.engine)
 
 
 @task(cache_policy=NO_CACHE, retries=1, retry_condition_fn=_not_bad_input)
@@ -166,7 +167,7 @@ def digitize_batch(
     in_flight = []
     for page, _ in pages:
         prepared = preprocess.submit(page)
-        layout = locate_entries.submit(prepared)
+        layout = locate_entries.submit(services, prepared)
         reading = read_fields.submit(services, page, prepared, layout)
         page_key = store_page_image.submit(services, book, page, prepared)
         in_flight.append((page, prepared, reading, page_key))
