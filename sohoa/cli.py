@@ -167,6 +167,38 @@ def demo(
     run_demo(out, pages=pages, console=console)
 
 
+@review_app.command("list")
+def review_list(
+    batch: Annotated[Optional[str], typer.Option(help="Only this batch")] = None,
+    state: Annotated[str, typer.Option(help="open, resolved or all")] = "open",
+) -> None:
+    """Review items with their reasons (no personal data is printed; reviewers open the entry itself)."""
+    from storage.state import StateStore
+
+    store = StateStore(get_settings().resolved_state_db_url)
+    items = store.list_review_items(state=None if state == "all" else state, batch_id=batch)
+    table = Table("id", "batch", "entry", "reasons", "state")
+    for item in items:
+        table.add_row(str(item.id), item.batch_id[:8], item.entry_key, ", ".join(sorted(set(item.reasons))), item.state)
+    console.print(table)
+
+
+@review_app.command("resolve")
+def review_resolve(
+    item_id: Annotated[int, typer.Argument(help="Review item id")],
+    reviewer: Annotated[str, typer.Option(help="Who confirms what the book says")],
+    value: Annotated[list[str], typer.Option("--value", help="field=value as the book says it (repeatable)")] = [],
+    note: Annotated[str, typer.Option(help="Free-text remark")] = "",
+) -> None:
+    """Record what the book says for a flagged entry. The book wins: the registry is corrected to match it."""
+    from storage.state import StateStore
+
+    book_values = dict(v.split("=", 1) for v in value)
+    item = StateStore(get_settings().resolved_state_db_url).resolve_review_item(
+        item_id, reviewer, {"book_values": book_values, "note": note})
+    console.print(f"review item {item.id} resolved by {item.reviewer}")
+
+
 def print_summary(summary: dict) -> None:
     table = Table(title=f"batch {summary['batch_id']}", show_header=False)
     for key in ("pages", "pages_read", "entries", "verified", "flagged", "registry_only"):
