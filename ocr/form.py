@@ -239,9 +239,8 @@ def erase_words(clean: np.ndarray, words: list[Word], pad: int = 3) -> np.ndarra
 
 def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine) -> list:
     """Every form block of the page, read: one pass per block, labels found, values read twice, combined."""
-    from ocr.read import EntryReading, FieldReading, cell_crops, combine, field_reading, ocr_region
+    from ocr.read import EntryReading, FieldReading, combine, field_reading, ocr_region, second_pass
 
-    margin = max(8, int(dpi * 0.05))
     entries = []
     for entry in layout.entries:
         words = ocr_region(clean, entry.bbox, dpi, engine)
@@ -265,12 +264,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
 
         # Second, independent reading of every value box that has ink: one batched engine run (psm 6).
         inked = [span for span in spans if ink_fraction(values_only, span.box) >= 0.0025]
-        second: dict[str, list[Word]] = {}
-        crops = cell_crops(values_only, [s.box for s in inked], dpi)
-        for span, found in zip(inked, engine.recognize_many(crops, dpi, psm=6)):
-            bx, by = span.box[0], span.box[1]
-            second[span.field] = [Word(wd.text, wd.conf, (wd.bbox[0] - margin + bx, wd.bbox[1] - margin + by,
-                                                          wd.bbox[2], wd.bbox[3])) for wd in found]
+        second = second_pass(values_only, dpi, {span.field: span.box for span in inked}, engine)
         readings: dict[str, FieldReading] = {}
         for name in BIRTH_FIELDS:
             span = by_field.get(name)

@@ -91,10 +91,11 @@ def _boxes(mask: np.ndarray) -> list[BBox]:
     return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
 
 
-def remove_rules(binary: np.ndarray, rules: Rules) -> np.ndarray:
-    """The binary page without its ruling lines: what the OCR engine should see."""
+def remove_rules(binary: np.ndarray, rules: Rules, dpi: int = 300) -> np.ndarray:
+    """The binary page without its ruling lines (and their ragged edges): what the OCR engine should see."""
     lines = cv2.bitwise_or(rules.horizontal, rules.vertical)
-    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    size = max(3, int(round(dpi / 100)))
+    lines = cv2.dilate(lines, np.ones((size, size), np.uint8))
     return cv2.bitwise_and(binary, cv2.bitwise_not(lines))
 
 
@@ -191,7 +192,7 @@ def map_columns(titles: list[str]) -> tuple[dict[str, int], dict[str, float], li
     left_fields = [name for name in TABLE_TITLES if name not in mapping]
     left_columns = [c for c in range(len(titles)) if c not in used]
     placed: list[str] = []
-    if left_fields and len(left_fields) == len(left_columns):
+    if left_fields and len(left_fields) == len(left_columns) and len(left_fields) <= 2:
         # One gap among columns all read in book order is nearly certain; several gaps much less so.
         placed_score = 0.9 if len(left_fields) == 1 else 0.5
         order = sorted(mapping, key=mapping.get)
@@ -226,9 +227,9 @@ def join_lines(words: list[Word]) -> str:
 def _table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float],
                   engine: OcrEngine) -> PageLayout:
     dpi = prepared.dpi
-    pad = max(2, int(dpi * 0.012))
+    pad = max(3, int(dpi * 0.016))
     warnings: list[str] = []
-    clean = remove_rules(prepared.binary, rules)
+    clean = remove_rules(prepared.binary, rules, prepared.dpi)
     columns = list(zip(xs[:-1], xs[1:]))
     rows = list(zip(ys[:-1], ys[1:]))
 

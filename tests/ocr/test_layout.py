@@ -1,0 +1,63 @@
+"""Layout detection on synthetic book pages: every entry found, table columns mapped by their titles."""
+
+from __future__ import annotations
+
+from ocr.ingest import split_into_pages
+from ocr.layout import detect_layout, map_columns
+from ocr.preprocess import prepare_page
+from validation.schema import TABLE_FIELDS
+
+from .conftest import truth_entries
+
+
+def _layouts(book, engine, tmp_path):
+    pages = [p for scan in book.scans for p in split_into_pages(scan, tmp_path)]
+    return [detect_layout(prepare_page(page), engine) for page in pages]
+
+
+def test_table_pages_give_every_entry_and_every_column(table_book, engine, tmp_path):
+    layouts = _layouts(table_book, engine, tmp_path)
+    assert all(layout.kind == "table" for layout in layouts)
+    assert sum(len(layout.entries) for layout in layouts) == len(truth_entries(table_book))
+    for layout in layouts:
+        assert set(layout.columns) == set(TABLE_FIELDS)
+        # The book's columns run in TABLE_FIELDS order from left to right.
+        by_x = sorted(layout.columns, key=lambda name: layout.columns[name][0])
+        assert by_x == list(TABLE_FIELDS)
+        # Entries run top to bottom, each with one cell per field inside its row.
+        tops = [entry.bbox[1] for entry in layout.entries]
+        assert tops == sorted(tops)
+        for entry in layout.entries:
+            x, y, w, h = entry.bbox
+            for cx, cy, cw, ch in entry.cells.values():
+                assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
+
+
+def test_form_pages_give_one_block_per_entry_with_its_parts(form_book, engine, tmp_path):
+    layouts = _layouts(form_book, engine, tmp_path)
+    assert all(layout.kind == "form" for layout in layouts)
+    assert sum(len(layout.entries) for layout in layouts) == len(truth_entries(form_book))
+    for layout in layouts:
+        for entry in layout.entries:
+            assert {"header", "main", "side"} <= set(entry.parts)
+            assert entry.parts["side"][0] > entry.parts["main"][0]
+
+
+def test_columns_are_mapped_by_title_not_by_position():
+    shuffled = ["Ghi chú", "Họ tên cha", "Số", "Ngày sinh", "Giới tinh", "Dân tôc", "Quoc tịch", "Nơi sinh",
+                "Số định danh cá nhân", "Họ tên mẹ", "Họ và tên", "Ngày đăng ký"]
+    mapping, scores, placed = map_columns(shuffled)
+    assert mapping["notes"] == 0 and mapping["father_name"] == 1 and mapping["entry_no"] == 2
+    assert mapping["full_name"] == 10 and mapping["registration_date"] == 11
+    assert mapping["mother_name"] == 9 and mapping["personal_id"] == 8
+    assert not placed and min(scores.values()) >= 0.7
+
+
+def test_one_unreadable_title_is_placed_by_order_and_marked():
+    titles = ["S▯", "Ngày đăng ký", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Quốc tịch", "Nơi sinh",
+              "Số định danh cá nhân", "Họ tên mẹ", "Họ tên cha", "Ghi chú"]
+    mapping, _, placed = map_columns(titles)
+    assert mapping["entry_no"] == 0 and placed == ["entry_no"]
+    garbled = ["xx", "yy", "zz", "Ngày sinh"] + ["??"] * 8
+    mapping, _, placed = map_columns(garbled)
+    assert mapping == {"date_of_birth": 3}, "with many titles unreadable nothing is guessed"

@@ -1,0 +1,108 @@
+"""Reading synthetic pages end to end: accuracy, blank cells, honest confidence, serialization."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from ocr.ingest import split_into_pages
+from ocr.read import FieldReading, page_reading_from_dict, page_reading_to_dict, read_page
+from validation.schema import FORM_FIELDS, TABLE_FIELDS
+
+from .conftest import truth_entries
+
+THRESHOLD = 0.80  # the flow's default min_field_confidence
+
+
+def shown(name, value) -> str:
+    if value is None:
+        return ""
+    if name in ("registration_date", "date_of_birth"):
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _read_book(book, engine, tmp_path):
+    pages = [p for scan in book.scans for p in split_into_pages(scan, tmp_path)]
+    readings = [read_page(page, engine) for page in pages]
+    return readings, [entry for reading in readings for entry in reading.entries]
+
+
+def _score(entries, truth, fields):
+    pairs = [(entry.fields[name], shown(name, expected.get(name)), name)
+             for entry, expected in zip(entries, truth) for name in fields]
+    right = [(f, want, name) for f, want, name in pairs if " ".join(f.text.split()) == want]
+    wrong = [(f, want, name) for f, want, name in pairs if " ".join(f.text.split()) != want]
+    return pairs, right, wrong
+
+
+@pytest.mark.parametrize("layout", ["table", "form"])
+def test_light_degraded_page_is_read_accurately_and_honestly(layout, table_book, form_book, engine, tmp_path):
+    book = table_book if layout == "table" else form_book
+    fields = TABLE_FIELDS if layout == "table" else FORM_FIELDS
+    readings, entries = _read_book(book, engine, tmp_path)
+    truth = truth_entries(book)
+    assert all(r.layout == layout for r in readings)
+    assert len(entries) == len(truth)
+    assert all(set(fields) <= set(entry.fields) for entry in entries)
+    pairs, right, wrong = _score(entries, truth, fields)
+    assert len(right) / len(pairs) >= 0.95, [(name, f.text, want) for f, want, name in wrong]
+    # A wrong value is worse than a flag: few misreadings may pass the threshold unflagged...
+    silent = [(name, f.confidence) for f, _, name in wrong if f.confidence >= THRESHOLD]
+    assert len(silent) <= 0.02 * len(pairs), silent
+    # ...while most right readings are not sent to review for nothing.
+    flagged_right = [f for f, _, _ in right if f.confidence < THRESHOLD]
+    assert len(flagged_right) <= 0.10 * len(right)
+    assert all(0.0 <= f.confidence <= 1.0 for f, _, _ in pairs)
+
+
+def test_blank_cells_read_as_empty_with_high_confidence(table_book, engine, tmp_path):
+    _, entries = _read_book(table_book, engine, tmp_path)
+    truth = truth_entries(table_book)
+    empty_notes = [entry.fields["notes"] for entry, expected in zip(entries, truth) if not expected.get("notes")]
+    assert empty_notes, "the book should have entries without notes"
+    assert all(f.text == "" and f.confidence >= 0.9 for f in empty_notes)
+
+
+def test_entry_boxes_are_on_the_prepared_page_and_ordered(form_book, engine, tmp_path):
+    readings, _ = _read_book(form_book, engine, tmp_path)
+    for reading in readings:
+        tops = [entry.bbox[1] for entry in reading.entries]
+        assert tops == sorted(tops)
+        for entry in reading.entries:
+            x, y, w, h = entry.bbox
+            assert w > 0 and h > 0
+            for f in entry.fields.values():
+                if f.bbox is not None and f.text:
+                    fx, fy, fw, fh = f.bbox
+                    assert x - 5 <= fx and fx + fw <= x + w + 5 and y - 5 <= fy and fy + fh <= y + h + 5
+
+
+def test_upside_down_book_page_is_turned_and_read(tmp_path_factory, engine, tmp_path):
+    from synth import generate_book
+
+    book = generate_book(tmp_path_factory.mktemp("upside"), layout="table", pages=2, seed=9, degradation="light",
+                         upside_down_pages=1)
+    turned = set(book.book["upside_down_pages"])
+    assert turned
+    pages = [p for scan in book.scans for p in split_into_pages(scan, tmp_path)]
+    readings = [read_page(page, engine) for page in pages]
+    assert {p.page_in_file for p, r in zip(pages, readings) if r.rotated_180} == turned
+    truth = truth_entries(book)
+    entries = [entry for reading in readings for entry in reading.entries]
+    assert len(entries) == len(truth)
+    numbers = [(e.fields["entry_no"], str(t["entry_no"])) for e, t in zip(entries, truth)]
+    right = [f for f, want in numbers if f.text == want]
+    assert len(right) >= 0.85 * len(numbers), "an unturned page would give no entry numbers at all"
+    assert all(f.confidence < THRESHOLD for f, want in numbers if f.text != want), "misread numbers are flagged"
+
+
+def test_reading_survives_json_round_trip(form_book, engine, tmp_path):
+    readings, _ = _read_book(form_book, engine, tmp_path)
+    data = json.loads(json.dumps(page_reading_to_dict(readings[0]), ensure_ascii=False))
+    again = page_reading_from_dict(data)
+    assert again == readings[0]
+    assert isinstance(next(iter(again.entries[0].fields.values())), FieldReading)
+    assert again.engine.startswith("tesseract ")
