@@ -37,7 +37,7 @@ from ocr.layout import (
 from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # noqa: F401 (re-exported)
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/2"
+OCR_CODE_VERSION = "ocr-read/3"
 #: A cell with less ink than this fraction of its area is blank.
 BLANK_CELL_INK = 0.0025
 #: Confidence of a blank cell (the ink check is reliable, but not infallible).
@@ -130,6 +130,21 @@ def spill(words: list[Word], box: BBox) -> float:
     return worst
 
 
+#: Vietnamese writing: base letters, digits, common punctuation; tone marks and the hat, breve and horn.
+_VIETNAMESE_BASE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZđĐ0123456789 .,;:/-()'\"")
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+#: Confidence factor for a reading holding characters Vietnamese does not use (Ÿ, ï, ¡, ...): a misreading.
+FOREIGN_CHARACTER_FACTOR = 0.5
+
+
+def is_vietnamese_text(text: str) -> bool:
+    """True when every character is one a Vietnamese register entry can hold."""
+    for char in unicodedata.normalize("NFD", text):
+        if char not in _VIETNAMESE_BASE and char not in _VIETNAMESE_MARKS:
+            return False
+    return True
+
+
 def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certainty: float = 1.0) -> FieldReading:
     """Text and honest confidence of one cell from the words assigned to it."""
     if ink_fraction(clean, box) < BLANK_CELL_INK:
@@ -143,6 +158,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         confidence *= max(0.2, 1.0 - 2.5 * missed)
     if spill(words, box) > 0.25:
         confidence *= 0.6
+    if not is_vietnamese_text(text):
+        confidence *= FOREIGN_CHARACTER_FACTOR
     return FieldReading(text, round(confidence * layout_certainty, 4), box)
 
 
