@@ -96,7 +96,7 @@ def normalize_and_check(
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def route_entries(services: Services, batch_id: str, entries: list[ExportedEntry], provenance: dict) -> Counter:
+def route_entries(services: Services, batch_id: str, entries: list[ExportedEntry], provenance: dict) -> list[ExportedEntry]:
     """Verified entries become records in the records bucket; anything else goes to the review queue."""
     return services.route(batch_id, entries, provenance)
 
@@ -108,8 +108,7 @@ def report_registry_only(
 ) -> list[ExportedEntry]:
     """Registry records of this book that no entry of the book matched (known once the whole book is read)."""
     orphans = checks.registry_only_entries(book, entries, registry_rows)
-    services.route(batch_id, orphans, provenance={})
-    return orphans
+    return services.route(batch_id, orphans, provenance={})
 
 
 @task(cache_policy=NO_CACHE)
@@ -176,7 +175,7 @@ def digitize_batch(
     counts: Counter = Counter()
     all_entries: list[ExportedEntry] = []
     for page_no, (page, prepared, reading, page_key) in enumerate(in_flight, start=1):
-        outcome = _settle(prepared, reading, page_key)
+        outcome = _settle(page, prepared, reading, page_key)
         if isinstance(outcome, SohoaInputError):
             input_errors.append(_input_error(page.source_file, page.page_in_file, outcome))
             logger.warning("%s", outcome)
@@ -187,7 +186,8 @@ def digitize_batch(
         entries = normalize_and_check(book, reading_value, page_no, key, page.source_file.name, registry_rows,
                                       settings.min_field_confidence)
         provenance = services.page_provenance(page, key, reading_value)
-        counts += route_entries(services, batch_id, entries, provenance)
+        entries = route_entries(services, batch_id, entries, provenance)
+        counts.update(e.status.value for e in entries)
         all_entries.extend(entries)
         progress.report("page_done", page=page_no, entries=len(entries))
 
@@ -220,8 +220,16 @@ def _distinct_codes(flags: list[Flag]) -> list[Flag]:
     return list(seen.values())
 
 
-def _settle(*futures: PrefectFuture):
-    """Wait for a page's futures: its reading and stored image key, or the bad-input error that stopped it."""
+class PageFailedError(SohoaInputError):
+    """A page that could not be processed for a reason other than bad input; the batch goes on without it."""
+
+    exit_code = 70
+    reason = "could not be processed"
+
+
+def _settle(page: PageImage, *futures: PrefectFuture):
+    """Wait for a page's futures: its reading and stored image key, or the error that stopped the page.
+    One page's failure never stops the batch; it is reported in the summary instead."""
     values = []
     for future in futures:
         future.wait()
@@ -229,6 +237,8 @@ def _settle(*futures: PrefectFuture):
             values.append(future.result())
         except SohoaInputError as error:
             return error
+        except Exception as error:  # noqa: BLE001 - reported per page, by type only (no contents)
+            return PageFailedError(page.source_file, f"failed with {type(error).__name__}", page=page.page_in_file)
     return values[1], values[2]
 
 

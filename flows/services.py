@@ -5,8 +5,6 @@ Thin adapters only: which bucket and key a thing goes to, in the words of storag
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -20,10 +18,11 @@ from ocr.read import PageReading, page_reading_from_dict, page_reading_to_dict
 from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
+from storage.errors import ObjectConflictError
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
-from validation.schema import BookKeys, EntryStatus, ExportedEntry
+from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCode
 
 PIPELINE_VERSION = f"sohoa/{__version__}"
 
@@ -86,19 +85,26 @@ class Services:
         }
 
     # --- routing ---
-    def route(self, batch_id: str, entries: list[ExportedEntry], provenance: dict[str, Any]) -> Counter:
-        counts: Counter = Counter()
+    def route(self, batch_id: str, entries: list[ExportedEntry], provenance: dict[str, Any]) -> list[ExportedEntry]:
+        """Store each entry where it belongs; returns them as routed (a stored-record conflict flags one)."""
+        routed = []
         for position, entry in enumerate(entries, start=1):
             record_key = None
             if entry.status == EntryStatus.VERIFIED:
                 record_key = keys.record_key(self.book_prefix(entry), entry.entry_no)
                 body = _record_body(entry, provenance | {"position_on_page": position})
-                self.objects.put_json(self.settings.bucket_records, record_key, body)
+                try:
+                    self.objects.put_json(self.settings.bucket_records, record_key, body)
+                except ObjectConflictError:
+                    # An earlier run stored a different record for this entry. Neither is overwritten:
+                    # a reviewer decides which one the book supports.
+                    entry = _conflicted(entry, record_key)
+                    record_key = None
             stored = self.state.save_entry(batch_id, entry, record_key=record_key)
             if entry.status == EntryStatus.FLAGGED:
                 self.state.open_review_item(batch_id, stored, [f.code.value for f in entry.flags])
-            counts[entry.status.value] += 1
-        return counts
+            routed.append(entry)
+        return routed
 
     def book_prefix(self, book: BookKeys | ExportedEntry) -> str:
         return keys.book_prefix(book.authority, book.book_type, book.year, book.volume)
@@ -109,6 +115,12 @@ class Services:
 
     def review_queue_location(self) -> str:
         return _redact_url(self.settings.resolved_state_db_url) + " (table review_items)"
+
+
+def _conflicted(entry: ExportedEntry, record_key: str) -> ExportedEntry:
+    flag = Flag(code=FlagCode.RULE_VIOLATION, detail=f"a different record is already stored at {record_key}; "
+                "nothing was overwritten")
+    return entry.model_copy(update={"status": EntryStatus.FLAGGED, "flags": [*entry.flags, flag]})
 
 
 def _record_body(entry: ExportedEntry, provenance: dict[str, Any]) -> dict[str, Any]:
