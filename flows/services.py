@@ -71,9 +71,12 @@ class Services:
         return reading
 
     def page_provenance(self, page: PageImage, page_key: str, reading: PageReading) -> dict[str, Any]:
+        # The source is named by its content (the original's key; its file name is kept in that object's
+        # metadata), so the same scan under another name gives the same record, byte for byte.
+        source_sha = sha256_file(page.source_file)
         return {
-            "source_file": page.source_file.name,
-            "source_sha256": sha256_file(page.source_file),
+            "source_object_key": keys.original_key(source_sha, page.source_file.name),
+            "source_sha256": source_sha,
             "page_in_file": page.page_in_file,
             "page_object_key": page_key,
             "page_sha256": sha256_file(page.path),
