@@ -17,20 +17,13 @@ from sohoa.settings import Settings, get_settings
 def local_object_storage(settings: Settings, console: Console) -> Iterator[None]:
     """Use the configured S3 endpoint; if it is the embedded default and nothing answers, run SeaweedFS
     for the duration of the command (its data stays under the settings' home)."""
-    from storage.seaweed import SeaweedServer, endpoint_answers
+    from sohoa.stack import local_seaweed
+    from storage.seaweed import endpoint_answers
 
     if endpoint_answers(settings.s3_endpoint) or not settings.s3_endpoint.startswith("127.0.0.1:"):
         yield
         return
-    server = SeaweedServer(
-        settings.home / "seaweedfs",
-        access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key.get_secret_value(),
-        s3_port=settings.seaweed_s3_port,
-        master_port=settings.seaweed_master_port,
-        volume_port=settings.seaweed_volume_port,
-        filer_port=settings.seaweed_filer_port,
-    )
+    server = local_seaweed(settings)
     console.print(f"[dim]starting SeaweedFS on {settings.s3_endpoint} (data in {settings.home / 'seaweedfs'})[/]")
     with server:
         yield

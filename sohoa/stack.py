@@ -24,6 +24,18 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 QUIET_PREFECT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
+def local_seaweed(settings: Settings):
+    """The embedded S3 server the settings describe (data under <home>/seaweedfs)."""
+    from storage.seaweed import SeaweedServer
+
+    return SeaweedServer(
+        (settings.home / "seaweedfs").resolve(), access_key=settings.s3_access_key,
+        secret_key=settings.s3_secret_key.get_secret_value(), s3_port=settings.seaweed_s3_port,
+        master_port=settings.seaweed_master_port, volume_port=settings.seaweed_volume_port,
+        filer_port=settings.seaweed_filer_port,
+    )
+
+
 def _prefect_env(settings: Settings) -> dict[str, str]:
     env = dict(os.environ) | QUIET_PREFECT
     env["PREFECT_API_URL"] = settings.prefect_api_url
@@ -74,18 +86,13 @@ def _wait_http(url: str, timeout: float, what: str) -> None:
 
 
 def start_stack(console: Console, settings: Settings | None = None) -> dict[str, str]:
-    from storage.seaweed import SeaweedServer, endpoint_answers
+    from storage.seaweed import endpoint_answers
 
     settings = settings or get_settings()
     run = _run_dir(settings)
     env = _prefect_env(settings)
 
-    seaweed = SeaweedServer(
-        (settings.home / "seaweedfs").resolve(), access_key=settings.s3_access_key,
-        secret_key=settings.s3_secret_key.get_secret_value(), s3_port=settings.seaweed_s3_port,
-        master_port=settings.seaweed_master_port, volume_port=settings.seaweed_volume_port,
-        filer_port=settings.seaweed_filer_port,
-    )
+    seaweed = local_seaweed(settings)
     if endpoint_answers(settings.s3_endpoint):
         console.print(f"[dim]object storage already answers at {settings.s3_endpoint}[/]")
     else:
