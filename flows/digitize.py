@@ -7,7 +7,8 @@ Each stage is a small task; the logic lives in ocr/, validation/ and storage/.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,12 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import progress
 from flows.services import PIPELINE_VERSION, Services, connect
 from ocr.errors import SohoaInputError
-from ocr.ingest import PageImage, sha256_file, split_into_pages
+from ocr.ingest import PageImage, split_into_pages
 from ocr.layout import PageLayout, detect_layout
 from ocr.preprocess import PreparedPage, prepare_page
 from ocr.read import PageReading, recognize_page
 from sohoa.settings import get_settings
-from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCode
+from validation.schema import BookKeys, ExportedEntry, Flag, FlagCode
 from validation import entry_check as checks
 
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -151,31 +152,22 @@ def digitize_batch(
     input_errors: list[dict[str, Any]] = []
 
     # 1. Ingest: keep every original first, then split it into pages.
-    pages: list[tuple[PageImage, str]] = []
+    pages: list[PageImage] = []
     for file in files:
-        stored = store_original(services, file)
+        store_original(services, file)
         try:
-            for page in split_pages(file, settings.work_dir / batch_id):
-                pages.append((page, stored["sha256"]))
-        except SohoaInputError as error:
-            input_errors.append(_input_error(file, None, error))
-            logger.warning("%s", error)
+            pages.extend(split_pages(file, settings.work_dir / batch_id))
+        except Exception as error:  # noqa: BLE001 - one bad file never stops the batch
+            problem = error if isinstance(error, SohoaInputError) else PageFailedError(file, type(error).__name__)
+            input_errors.append(_input_error(file, None, problem))
+            logger.warning("%s", problem)
     progress.report("pages", total=len(pages))
-
-    # 2-4. Preprocess, locate, OCR: pages run two at a time.
-    in_flight = []
-    for page, _ in pages:
-        prepared = preprocess.submit(page)
-        layout = locate_entries.submit(services, prepared)
-        reading = read_fields.submit(services, page, prepared, layout)
-        page_key = store_page_image.submit(services, book, page, prepared)
-        in_flight.append((page, prepared, reading, page_key))
 
     registry_rows = fetch_registry_rows(services, book)
     counts: Counter = Counter()
     all_entries: list[ExportedEntry] = []
-    for page_no, (page, prepared, reading, page_key) in enumerate(in_flight, start=1):
-        outcome = _settle(page, prepared, reading, page_key)
+    # 2-4. Preprocess, locate, OCR: a few pages ahead run in parallel while earlier ones are checked.
+    for page_no, (page, outcome) in enumerate(read_pages(services, book, pages), start=1):
         if isinstance(outcome, SohoaInputError):
             input_errors.append(_input_error(page.source_file, page.page_in_file, outcome))
             logger.warning("%s", outcome)
@@ -211,6 +203,25 @@ def digitize_batch(
     }
     publish_summary(services, batch_id, summary)
     return summary
+
+
+def read_pages(services: Services, book: BookKeys, pages: list[PageImage], lookahead: int = 4):
+    """Yield (page, (reading, stored page key)) in page order, or (page, error) for a page that failed.
+    Only ``lookahead`` pages are in flight at once, so memory stays flat however thick the book."""
+    def submit(page: PageImage):
+        prepared = preprocess.submit(page)
+        layout = locate_entries.submit(services, prepared)
+        reading = read_fields.submit(services, page, prepared, layout)
+        page_key = store_page_image.submit(services, book, page, prepared)
+        return page, (prepared, reading, page_key)
+
+    queue = iter(pages)
+    window = deque(submit(page) for page in islice(queue, lookahead))
+    while window:
+        page, futures = window.popleft()
+        if (following := next(queue, None)) is not None:
+            window.append(submit(following))
+        yield page, _settle(page, *futures)
 
 
 def _distinct_codes(flags: list[Flag]) -> list[Flag]:

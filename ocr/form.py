@@ -15,7 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.engine import BBox, OcrEngine, Word
-from ocr.layout import EntryRegion, PageLayout, find_rules, fold, ink_fraction, words_in_box
+from ocr.layout import PageLayout, fold, ink_fraction, words_in_box
 from validation.schema import BIRTH_FIELDS
 
 # (printed label, field for the child / mother / father section; None = label only, no field of ours).

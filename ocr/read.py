@@ -25,7 +25,6 @@ from ocr.engine import BBox, OcrEngine, TesseractEngine, Word
 from ocr.ingest import PageImage
 from ocr.layout import (
     MIN_TITLE_SCORE,
-    EntryRegion,
     PageLayout,
     detect_layout,
     find_rules,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from validation.crosscheck import crosscheck_entry, decide_status, registry_only
-from validation.schema import EntryStatus, Flag, FlagCode
+from validation.schema import EntryStatus, Flag
 
 BOOK = {"authority": "UBND xã Tân Phú", "book_type": "birth", "year": 2018, "volume": 1}
 
