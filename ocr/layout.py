@@ -224,6 +224,53 @@ def join_lines(words: list[Word]) -> str:
     return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
 
 
+def _read_header(clean: np.ndarray, dpi: int, row: tuple[float, float], xs: list[float], pad: int,
+                 engine: OcrEngine) -> tuple[dict[str, int], dict[str, float], list[str]]:
+    """Column mapping (see map_columns) from the titles in one row of the grid.
+
+    One sparse pass (psm 11) over the whole strip first. It misreads bold, blurred or two-line titles on
+    degraded scans (a page lost three columns that way), so when some column is left without a title read,
+    each title cell is read again on its own, enlarged (psm 6), and the mapping naming more columns by their
+    titles wins."""
+    y0, y1 = row
+    x0, x1 = int(xs[0]), int(xs[-1])
+    columns = list(zip(xs[:-1], xs[1:]))
+    strip = 255 - clean[int(y0):int(y1), x0:x1]
+    words = engine.recognize_words(strip, dpi, psm=11)
+    titles = [join_lines(words_in_box(words, (int(a - x0), 0, int(b - a), int(y1 - y0)))) for a, b in columns]
+    best = map_columns(titles)
+    by_title = len(best[0]) - len(best[2])
+    if by_title >= min(len(columns), len(TABLE_TITLES)):
+        return best
+    crops = cell_crops(clean, [_inset(a, y0, b, y1, pad) for a, b in columns], dpi)
+    alone = engine.recognize_many(crops, int(round(dpi * cell_scale(dpi))), psm=6)
+    second = map_columns([join_lines(words) for words in alone])
+    return second if len(second[0]) - len(second[2]) > by_title else best
+
+
+#: Cells are read at no less than this resolution: tesseract misreads small digits at 200 dpi.
+MIN_CELL_DPI = 300
+
+
+def cell_scale(dpi: int) -> float:
+    return max(1.0, MIN_CELL_DPI / dpi)
+
+
+def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int) -> list[np.ndarray]:
+    """Cells cut out of the line-free page as black-on-white images with a white margin (for psm 6),
+    enlarged to at least MIN_CELL_DPI."""
+    margin = max(8, int(dpi * 0.05))
+    scale = cell_scale(dpi)
+    crops = []
+    for x, y, w, h in boxes:
+        crop = 255 - clean[y:y + h, x:x + w]
+        crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+        if scale > 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crops.append(crop)
+    return crops
+
+
 def _table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float],
                   engine: OcrEngine) -> PageLayout:
     dpi = prepared.dpi
@@ -239,12 +286,7 @@ def _table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: lis
     placed: list[str] = []
     header_row = -1
     for index in range(min(2, len(rows))):
-        y0, y1 = rows[index]
-        x0, x1 = int(xs[0]), int(xs[-1])
-        strip = 255 - clean[int(y0):int(y1), x0:x1]
-        words = engine.recognize_words(strip, dpi, psm=11)
-        titles = [join_lines(words_in_box(words, (int(a - x0), 0, int(b - a), int(y1 - y0)))) for a, b in columns]
-        mapping, scores, placed = map_columns(titles)
+        mapping, scores, placed = _read_header(clean, dpi, rows[index], xs, pad, engine)
         if len(mapping) >= max(3, len(columns) // 2):
             header_row = index
             break

@@ -24,8 +24,11 @@ import numpy as np
 from ocr.engine import BBox, OcrEngine, TesseractEngine, Word
 from ocr.ingest import PageImage
 from ocr.layout import (
+    MIN_CELL_DPI,  # noqa: F401 (re-exported)
     MIN_TITLE_SCORE,
     PageLayout,
+    cell_crops,
+    cell_scale,
     detect_layout,
     find_rules,
     ink_fraction,
@@ -160,29 +163,6 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
     if not is_vietnamese_text(text):
         confidence *= FOREIGN_CHARACTER_FACTOR
     return FieldReading(text, round(confidence * layout_certainty, 4), box)
-
-
-#: Cells are read at no less than this resolution: tesseract misreads small digits at 200 dpi.
-MIN_CELL_DPI = 300
-
-
-def cell_scale(dpi: int) -> float:
-    return max(1.0, MIN_CELL_DPI / dpi)
-
-
-def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int) -> list[np.ndarray]:
-    """Cells cut out of the line-free page as black-on-white images with a white margin (for psm 6),
-    enlarged to at least MIN_CELL_DPI."""
-    margin = max(8, int(dpi * 0.05))
-    scale = cell_scale(dpi)
-    crops = []
-    for x, y, w, h in boxes:
-        crop = 255 - clean[y:y + h, x:x + w]
-        crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
-        if scale > 1.0:
-            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        crops.append(crop)
-    return crops
 
 
 def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
