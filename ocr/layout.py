@@ -211,16 +211,29 @@ def words_in_box(words: list[Word], box: BBox) -> list[Word]:
 
 
 def join_lines(words: list[Word]) -> str:
-    """Words in reading order: grouped into lines by their vertical centres, each line left to right."""
+    """Words in reading order: lines top to bottom, each line left to right.
+
+    The engine's own text lines are the units (a word with a tall box, "ngày" with its descender and tone
+    mark, must not slip below the next line's date in a cramped cell); units whose vertical centres lie within
+    half a word height of each other are one line (a sparse pass may split a line in two)."""
+    units: dict[tuple[int, int, int], list[Word]] = {}
+    for index, word in enumerate(words):
+        # Words without the engine's line numbers are each their own unit.
+        key = word.line if word.line != (0, 0, 0) else (-1, -1, index)
+        units.setdefault(key, []).append(word)
+
+    def centre(group: list[Word]) -> float:
+        return float(np.median([w.center[1] for w in group]))
+
+    def height(group: list[Word]) -> float:
+        return float(np.median([w.bbox[3] for w in group]))
+
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: w.center[1]):
-        if lines:
-            last = lines[-1]
-            height = float(np.median([w.bbox[3] for w in last]))
-            if abs(word.center[1] - np.mean([w.center[1] for w in last])) <= 0.6 * max(height, word.bbox[3]):
-                last.append(word)
-                continue
-        lines.append([word])
+    for unit in sorted(units.values(), key=centre):
+        if lines and abs(centre(unit) - centre(lines[-1])) <= 0.5 * min(height(unit), height(lines[-1])):
+            lines[-1].extend(unit)
+        else:
+            lines.append(list(unit))
     return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
 
 

@@ -39,7 +39,7 @@ from ocr.layout import (
 from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # noqa: F401 (re-exported)
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/3"
+OCR_CODE_VERSION = "ocr-read/4"
 #: A cell with less ink than this fraction of its area is blank.
 BLANK_CELL_INK = 0.0025
 #: Confidence of a blank cell (the ink check is reliable, but not infallible).
@@ -171,7 +171,7 @@ def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
     scale = cell_scale(dpi)
     x, y = box[0], box[1]
     return [Word(w.text, w.conf, (int(w.bbox[0] / scale) - margin + x, int(w.bbox[1] / scale) - margin + y,
-                                  int(w.bbox[2] / scale), int(w.bbox[3] / scale))) for w in words]
+                                  int(w.bbox[2] / scale), int(w.bbox[3] / scale)), w.line) for w in words]
 
 
 def combine(first: FieldReading, second: FieldReading) -> FieldReading:

@@ -80,3 +80,22 @@ def test_degraded_bold_header_titles_all_found(tmp_path_factory, engine, tmp_pat
         assert by_x == list(TABLE_FIELDS)
         assert min(layout.column_scores.values()) >= 0.7
         assert len(layout.entries) == sum(1 for t in truth if t["page"] == page.page_in_file)
+
+
+def test_cramped_cell_lines_keep_the_engines_reading_order():
+    """A four-line notes cell as tesseract read it (boxes from a degraded 200-dpi page): "ngày" with its
+    descender and tone mark has a lower centre than part of the next line, yet belongs before the date."""
+    from ocr.engine import Word
+    from ocr.layout import join_lines
+
+    words = [
+        Word("Cải", 0.9, (2050, 470, 30, 28), (1, 1, 1)), Word("chính", 0.9, (2085, 470, 50, 21), (1, 1, 1)),
+        Word("từ", 0.9, (2050, 496, 20, 19), (1, 1, 2)), Word("Khoà", 0.9, (2075, 494, 45, 22), (1, 1, 2)),
+        Word("Khoa", 0.9, (2050, 516, 45, 32), (1, 1, 3)), Word("ngày", 0.9, (2100, 524, 45, 40), (1, 1, 3)),
+        Word("26/11/2023", 0.9, (2050, 544, 100, 21), (1, 1, 4)),
+    ]
+    assert join_lines(words) == "Cải chính từ Khoà Khoa ngày 26/11/2023"
+    # A sparse pass may report one printed line as two engine lines: still one line, left to right.
+    split = [Word("Họ", 0.9, (10, 100, 30, 24), (2, 1, 1)), Word("tên", 0.9, (45, 101, 35, 20), (3, 1, 1)),
+             Word("mẹ", 0.9, (85, 104, 30, 20), (3, 1, 1)), Word("Lan", 0.9, (10, 130, 30, 20), (4, 1, 1))]
+    assert join_lines(split) == "Họ tên mẹ Lan"
