@@ -139,6 +139,10 @@ _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302",
 FOREIGN_CHARACTER_FACTOR = 0.5
 
 
+#: Characters the engine outputs that look exactly like a Vietnamese letter: Icelandic eth (Ð, ð) for đ.
+LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+
+
 def is_vietnamese_text(text: str) -> bool:
     """True when every character is one a Vietnamese register entry can hold."""
     for char in unicodedata.normalize("NFD", text):
@@ -153,7 +157,7 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
     if not words:
         return FieldReading("", 0.0, box)  # ink that no word explains: something is written, unread
-    text = unicodedata.normalize("NFC", join_lines(words))
+    text = unicodedata.normalize("NFC", join_lines(words)).translate(LOOKALIKES)
     confidence = min(word.conf for word in words)
     missed = unread_ink(clean, box, words)
     if missed > 0.08:

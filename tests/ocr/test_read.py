@@ -106,3 +106,20 @@ def test_reading_survives_json_round_trip(form_book, engine, tmp_path):
     assert again == readings[0]
     assert isinstance(next(iter(again.entries[0].fields.values())), FieldReading)
     assert again.engine.startswith("tesseract ")
+
+
+def test_eth_read_for_d_with_stroke_becomes_the_vietnamese_letter():
+    """Tesseract sometimes outputs Ð (U+00D0, Icelandic) for Đ (U+0110): same glyph, but only Đ is Vietnamese.
+    It is replaced, and the reading is not halved as foreign."""
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.read import field_reading
+
+    clean = np.zeros((60, 300), np.uint8)
+    clean[20:40, 10:200] = 255  # ink where the words are
+    words = [Word("QÐ", 0.95, (10, 20, 60, 20), (1, 1, 1)), Word("số", 0.95, (80, 20, 50, 20), (1, 1, 1)),
+             Word("ðinh", 0.95, (140, 20, 60, 20), (1, 1, 1))]
+    reading = field_reading(clean, (0, 0, 300, 60), words)
+    assert reading.text == "QĐ số đinh"
+    assert reading.confidence >= 0.9
