@@ -133,3 +133,16 @@ def words_to_date(text: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+def snap_date_words(text: str, expected: date) -> str:
+    """The canonical words for ``expected`` when ``text`` says the same words but for marks
+    ("không trầm" → "không trăm"); otherwise ``text`` unchanged. Variants (mồng, lẻ, tư…) are left alone."""
+    canonical = date_to_words(expected)
+
+    def key(s: str) -> list[str]:
+        decomposed = unicodedata.normalize("NFD", _nfc(s).replace("đ", "d").replace("Đ", "D"))
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return re.sub(r"[,.]", " ", bare).casefold().split()
+
+    return canonical if key(text) == key(canonical) else text

@@ -5,10 +5,13 @@ The input is plain data (field name → (raw text, OCR confidence)), so this mod
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
 from validation.normalize import normalize_entry, normalize_field
+from validation.date_words import snap_date_words, words_to_date
+from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.rules import check_rules
 from validation.text import same_text
 from validation.schema import (
@@ -32,6 +35,7 @@ def check_entry(
     min_confidence: float,
     claimed_entry_nos: set[int] | None = None,
 ) -> ExportedEntry:
+    raw = _snap_to_context(raw, book)
     fields, confidence, flags = normalize_entry(raw, min_confidence=min_confidence)
     flags = _drop_corroborated(flags, fields, registry_rows)
     flags += check_rules(fields, book_year=book.year)
@@ -47,18 +51,36 @@ def check_entry(
     )
 
 
+def _snap_to_context(raw: RawEntry, book: BookKeys) -> RawEntry:
+    """Readings whose marks alone disagree with what the context says: unit names the book's authority
+    spells out, and the date in words against the date in digits. See validation.places / date_words."""
+    raw = dict(raw)
+    known_units = unit_names(book.authority)
+    for name in PLACE_FIELDS:
+        if name in raw and raw[name][0]:
+            raw[name] = (snap_unit_names(raw[name][0], known_units), raw[name][1])
+    if raw.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
+        born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
+        if born:
+            text, conf = raw["date_of_birth_words"]
+            raw["date_of_birth_words"] = (snap_date_words(text, date.fromisoformat(born)), conf)
+    return raw
+
+
 def _drop_corroborated(flags: list[Flag], fields: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[Flag]:
     """A hesitant reading that says exactly what the registry record of this entry says is confirmed by an
     independent source: the low-confidence flag on it goes. Readings the registry cannot confirm keep theirs."""
     rows = [r for r in registry_rows if fields.get("entry_no") is not None and r.get("entry_no") == fields["entry_no"]]
 
     def corroborated(flag: Flag) -> bool:
-        return (
-            flag.code == FlagCode.LOW_CONFIDENCE
-            and flag.field is not None
-            and fields.get(flag.field) is not None
-            and any(same_text(fields[flag.field], row.get(flag.field)) for row in rows)
-        )
+        if flag.code != FlagCode.LOW_CONFIDENCE or flag.field is None or fields.get(flag.field) is None:
+            return False
+        if flag.field == "date_of_birth_words":
+            # The registry keeps no words; they are confirmed when they say the date the registry confirms.
+            said = words_to_date(fields["date_of_birth_words"])
+            return said is not None and said.isoformat() == fields.get("date_of_birth") and any(
+                same_text(fields["date_of_birth"], row.get("date_of_birth")) for row in rows)
+        return any(same_text(fields[flag.field], row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]
 

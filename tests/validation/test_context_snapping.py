@@ -1,0 +1,72 @@
+"""Unit names and dates in words snapped to what the book's context says, and only when marks alone differ."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, strategies as st
+
+from validation.date_words import date_to_words, snap_date_words
+from validation.entry_check import check_entry
+from validation.places import snap_unit_names, unit_names
+from validation.schema import BookKeys, EntrySource, FlagCode
+
+AUTHORITY = "UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
+
+
+def test_unit_names_come_from_the_authority():
+    assert unit_names(AUTHORITY) == {"Nghi Phong", "Nghi Lộc", "Nghệ An"}
+
+
+def test_a_misread_mark_on_a_known_unit_is_snapped():
+    known = unit_names(AUTHORITY)
+    assert snap_unit_names("Xóm 8, xã Nghĩ Phong, huyện Nghỉ Lộc, tỉnh Nghệ An", known) == \
+        "Xóm 8, xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
+    assert snap_unit_names("Trạm y tế xã Nghỉ Phong, huyện Nghi Lộc", known) == "Trạm y tế xã Nghi Phong, huyện Nghi Lộc"
+
+
+def test_other_text_and_unknown_units_are_left_alone():
+    known = unit_names(AUTHORITY)
+    # Another commune, not named by the authority: kept as read, marks and all.
+    assert snap_unit_names("xã Nghĩ Hòa, huyện Nghi Lộc", known) == "xã Nghĩ Hòa, huyện Nghi Lộc"
+    # A different name (not just marks) is not a misread mark.
+    assert snap_unit_names("huyện Nghi Xuân", known) == "huyện Nghi Xuân"
+    assert snap_unit_names("Xóm ổ, xã Nghi Phong", known) == "Xóm ổ, xã Nghi Phong"
+
+
+def test_province_names_are_known_without_the_authority():
+    assert snap_unit_names("xã Tân Phú, tỉnh Long Ăn", set()) == "xã Tân Phú, tỉnh Long An"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2030, 12, 31)))
+def test_canonical_words_are_kept(d):
+    assert snap_date_words(date_to_words(d), d) == date_to_words(d)
+
+
+def test_date_words_with_a_misread_mark_are_snapped_but_other_words_are_not():
+    d = date(2022, 4, 16)
+    assert snap_date_words("Ngày mười sáu, tháng bốn, năm hai nghìn không trầm hai mươi hai", d) == date_to_words(d)
+    # A different day in words stays as read: the rule check then flags the disagreement.
+    assert snap_date_words("Ngày mười bảy, tháng bốn, năm hai nghìn không trăm hai mươi hai", d).startswith("Ngày mười bảy")
+
+
+def _raw(**values):
+    return {name: (text, conf) for name, (text, conf) in values.items()}
+
+
+def test_a_hesitant_reading_confirmed_by_the_registry_is_verified_and_an_unconfirmed_one_is_not():
+    book = BookKeys(authority=AUTHORITY, year=2022, volume=1)
+    row = {"registry_id": "r1", "entry_no": 5, "full_name": "Lê Văn An", "date_of_birth": "2022-04-16",
+           "registration_date": "2022-04-20", "sex": "Nam", "place_of_birth": "Trạm y tế xã Nghi Phong, huyện Nghi Lộc"}
+    raw = _raw(entry_no=("5", 0.95), full_name=("Lê Văn An", 0.95), date_of_birth=("16/04/2022", 0.95),
+               registration_date=("20/04/2022", 0.95), sex=("Nam", 0.95),
+               place_of_birth=("Trạm y tế xã Nghi Phong, huyện Nghỉ Lộc", 0.45),
+               date_of_birth_words=("Ngày mười sáu, tháng bốn, năm hai nghìn không trầm hai mươi hai", 0.5))
+    source = EntrySource(page=1, object_key="k")
+    entry = check_entry(book, raw, source, [row], min_confidence=0.8)
+    assert entry.fields["place_of_birth"] == row["place_of_birth"]
+    assert entry.status.value == "verified", [f.code for f in entry.flags]
+
+    # The same hesitant place reading with no registry record to confirm it stays flagged.
+    lonely = check_entry(book, raw, source, [], min_confidence=0.8)
+    assert FlagCode.LOW_CONFIDENCE in {f.code for f in lonely.flags}
