@@ -6,6 +6,7 @@ Thin adapters only: which bucket and key a thing goes to, in the words of storag
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +28,17 @@ from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCo
 PIPELINE_VERSION = f"sohoa/{__version__}"
 
 
+@lru_cache(maxsize=4096)
+def _sha256_of(path: Path, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
+
+
+def checksum(path: Path) -> str:
+    """SHA-256 of a file, computed once per file version: every page of a PDF names the same source."""
+    stat = path.stat()
+    return _sha256_of(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -37,7 +49,7 @@ class Services:
 
     # --- ingest ---
     def store_original(self, source: Path) -> dict[str, str]:
-        digest = sha256_file(source)
+        digest = checksum(source)
         key = keys.original_key(digest, source.name)
         self.objects.put_file(
             self.settings.bucket_originals, key, source, content_type=_content_type(source),
@@ -51,7 +63,7 @@ class Services:
         ok, png = cv2.imencode(".png", prepared.gray)
         if not ok:
             raise RuntimeError(f"could not encode page {page.page_in_file} of {page.source_file}")
-        page_sha = sha256_file(page.path)
+        page_sha = checksum(page.path)
         key = keys.page_key(self.book_prefix(book), page_sha, "prepared.png")
         self.objects.put_bytes(
             self.settings.bucket_pages, key, png.tobytes(), content_type="image/png",
@@ -63,7 +75,7 @@ class Services:
     def cached_reading(self, page: PageImage, read: Callable[[], PageReading]) -> PageReading:
         """OCR output is kept in the OCR bucket, keyed by page checksum, engine and pipeline version:
         a re-run of the same page reads it back instead of running the engine again."""
-        key = keys.ocr_key(sha256_file(page.path), self.engine.version(), PIPELINE_VERSION)
+        key = keys.ocr_key(checksum(page.path), self.engine.version(), PIPELINE_VERSION)
         if self.objects.stat(self.settings.bucket_ocr, key) is not None:
             return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
         reading = read()
@@ -73,13 +85,13 @@ class Services:
     def page_provenance(self, page: PageImage, page_key: str, reading: PageReading) -> dict[str, Any]:
         # The source is named by its content (the original's key; its file name is kept in that object's
         # metadata), so the same scan under another name gives the same record, byte for byte.
-        source_sha = sha256_file(page.source_file)
+        source_sha = checksum(page.source_file)
         return {
             "source_object_key": keys.original_key(source_sha, page.source_file.name),
             "source_sha256": source_sha,
             "page_in_file": page.page_in_file,
             "page_object_key": page_key,
-            "page_sha256": sha256_file(page.path),
+            "page_sha256": checksum(page.path),
             "layout": reading.layout,
             "ocr_engine": reading.engine,
             "skew_degrees": round(reading.skew_degrees, 2),
