@@ -228,12 +228,16 @@ def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int) -> tup
     return notes, (None if ticked == "?" else ticked)
 
 
-def erase_words(clean: np.ndarray, words: list[Word], pad: int = 3) -> np.ndarray:
-    """A copy of the page without the ink of these words (the printed labels, once found)."""
+def erase_labels(clean: np.ndarray, labels: list[Label], dpi: int) -> np.ndarray:
+    """A copy of the page without the ink of these printed labels, once found: each label's whole band (its
+    words and the gaps between them, with a margin), so that no residue (the horn of "ư" sticking out of
+    "cư", a colon) is read as part of a value that wraps under it."""
     result = clean.copy()
-    for word in words:
-        x, y, w, h = word.bbox
-        result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad] = 0
+    pad = max(3, int(dpi * 0.02))
+    for label in labels:
+        x, y, w, h = _box_of(label.words)
+        # Only 3 pixels past the colon: the value may start close after it.
+        result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + 3] = 0
     return result
 
 
@@ -260,7 +264,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             if notes is not None:
                 spans = [span for span in spans if span.field != "notes"] + [notes]
         by_field = {span.field: span for span in spans}
-        values_only = erase_words(clean, [w for label in labels for w in label.words])
+        values_only = erase_labels(clean, labels, dpi)
 
         # Second, independent reading of every value box that has ink: one batched engine run (psm 6).
         inked = [span for span in spans if ink_fraction(values_only, span.box) >= 0.0025]
@@ -279,3 +283,4 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             readings["registration_kind"] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))
     return entries
+
