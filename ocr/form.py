@@ -283,4 +283,3 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             readings["registration_kind"] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))
     return entries
-
