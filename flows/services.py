@@ -23,6 +23,7 @@ from storage.errors import ObjectConflictError
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
+from validation.places import PLACE_FIELDS, province_layers
 from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCode
 
 PIPELINE_VERSION = f"sohoa/{__version__}"
@@ -147,6 +148,8 @@ def _record_body(entry: ExportedEntry, provenance: dict[str, Any]) -> dict[str, 
         "fields": entry.fields,
         "confidence": {k: round(v, 3) for k, v in sorted(entry.confidence.items())},
         "status": entry.status.value,
+        # Old books name old units: each place as written, with its province then and since 1 July 2025.
+        "places": {name: province_layers(entry.fields.get(name)) for name in PLACE_FIELDS if entry.fields.get(name)},
         "provenance": provenance | {
             "bbox": list(entry.source.bbox) if entry.source.bbox else None,
             "decisions": [

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from validation.text import nfc, strip_diacritics
-from validation.vocab import old_provinces
+from validation.vocab import current_province, old_provinces
 
 #: Fields that name places: nơi sinh = place of birth, quê quán = hometown, nơi cư trú = residence.
 PLACE_FIELDS: tuple[str, ...] = ("place_of_birth", "hometown", "mother_residence", "father_residence")
@@ -56,3 +56,23 @@ def snap_unit_names(text: str, known: set[str]) -> str:
         return f"{match['unit']} {next(iter(candidates))}{trailing}"
 
     return _UNIT_RE.sub(replace, nfc(text))
+
+
+def province_layers(text: str | None) -> dict[str, str | None] | None:
+    """A place as the book wrote it and the province it lies in, then and since 1 July 2025.
+
+    "xã Tân Phú, huyện Đức Hòa, tỉnh Long An" → as_written (never altered), province "Long An",
+    current_province "Tây Ninh". The last unit of the text is taken as the province; None when no
+    province can be recognised (the reviewer sees the text as written).
+    """
+    if not text:
+        return None
+    units = [m for m in _UNIT_RE.finditer(nfc(text))]
+    last = units[-1] if units else None
+    province = last["name"].strip() if last is not None else None
+    current = current_province(province) if province else None
+    return {
+        "as_written": text,
+        "province": province if current else None,
+        "current_province": current,
+    }

@@ -70,3 +70,14 @@ def test_a_hesitant_reading_confirmed_by_the_registry_is_verified_and_an_unconfi
     # The same hesitant place reading with no registry record to confirm it stays flagged.
     lonely = check_entry(book, raw, source, [], min_confidence=0.8)
     assert FlagCode.LOW_CONFIDENCE in {f.code for f in lonely.flags}
+
+
+def test_province_layers_keep_the_text_and_add_the_2025_province():
+    from validation.places import province_layers
+
+    layers = province_layers("xã Tân Phú, huyện Đức Hòa, tỉnh Long An")
+    assert layers == {"as_written": "xã Tân Phú, huyện Đức Hòa, tỉnh Long An", "province": "Long An",
+                      "current_province": "Tây Ninh"}
+    assert province_layers("thôn 2, xã Lũng Cú, huyện Đồng Văn, tỉnh Hà Giang")["current_province"] == "Tuyên Quang"
+    assert province_layers("Xóm 8")["current_province"] is None
+    assert province_layers(None) is None
