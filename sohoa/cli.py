@@ -55,7 +55,7 @@ def synth(
 
 @registry_app.command("load")
 def registry_load(
-    snapshot: Annotated[Path, typer.Argument(help="registry.jsonl")],
+    snapshot: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="registry.jsonl")],
     db: Annotated[Optional[str], typer.Option(help="SQLAlchemy URL; default: the embedded SQLite file")] = None,
 ) -> None:
     """Load a registry snapshot into SQLite or PostgreSQL."""
@@ -69,7 +69,7 @@ def registry_load(
 
 @app.command()
 def digitize(
-    path: Annotated[Path, typer.Argument(help="A scan file or a folder of scans (PDF, PNG, JPEG, TIFF)")],
+    path: Annotated[Path, typer.Argument(exists=True, help="A scan file or a folder of scans (PDF, PNG, JPEG, TIFF)")],
     authority: Authority,
     year: Year,
     volume: Volume,
@@ -87,7 +87,7 @@ def digitize(
 
 @app.command()
 def queue(
-    path: Annotated[Path, typer.Argument(help="A scan file or a folder of scans")],
+    path: Annotated[Path, typer.Argument(exists=True, help="A scan file or a folder of scans")],
     authority: Authority,
     year: Year,
     volume: Volume,
@@ -141,8 +141,8 @@ def export(
 
 @app.command("eval")
 def evaluate_cmd(
-    truth: Annotated[Path, typer.Option(help="truth.jsonl")],
-    pred: Annotated[Path, typer.Option(help="export.jsonl")],
+    truth: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="truth.jsonl")],
+    pred: Annotated[Path, typer.Option(exists=True, dir_okay=False, help="export.jsonl")],
     discrepancies: Annotated[Optional[Path], typer.Option(help="discrepancies.jsonl")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
 ) -> None:
