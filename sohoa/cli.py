@@ -199,6 +199,33 @@ def review_resolve(
     console.print(f"review item {item.id} resolved by {item.reviewer}")
 
 
+@review_app.command("corrections")
+def review_corrections(
+    batch: Annotated[str, typer.Option(help="Batch id")],
+    out: Annotated[Path, typer.Option(help="Output .jsonl of proposed registry corrections")],
+    registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
+) -> None:
+    """Propose registry corrections for the batch's resolved entries: the registry is to follow the book.
+    The file holds personal data; it goes to the registry's operators, never into logs."""
+    from storage.registry import RegistryReader
+    from storage.state import StateStore
+    from validation.corrections import propose_corrections
+
+    settings = get_settings()
+    state = StateStore(settings.resolved_state_db_url)
+    reader = RegistryReader(registry_db or settings.resolved_registry_db_url)
+    proposals = []
+    for item in state.list_review_items(state="resolved", batch_id=batch):
+        entry = state.entry(batch, item.entry_key)
+        if entry is None:
+            continue
+        rows = reader.rows_for_book(entry.authority, entry.book_type, entry.year, entry.volume)
+        for proposal in propose_corrections(entry, (item.resolution or {}).get("book_values", {}), rows):
+            proposals.append(proposal | {"review_item": item.id, "reviewer": item.reviewer})
+    out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in proposals), encoding="utf-8")
+    console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
+
+
 def print_summary(summary: dict) -> None:
     table = Table(title=f"batch {summary['batch_id']}", show_header=False)
     for key in ("pages", "pages_read", "entries", "verified", "flagged", "registry_only"):

@@ -81,3 +81,26 @@ def test_province_layers_keep_the_text_and_add_the_2025_province():
     assert province_layers("thôn 2, xã Lũng Cú, huyện Đồng Văn, tỉnh Hà Giang")["current_province"] == "Tuyên Quang"
     assert province_layers("Xóm 8")["current_province"] is None
     assert province_layers(None) is None
+
+
+def test_corrections_follow_what_the_reviewer_confirmed():
+    from validation.corrections import propose_corrections
+    from validation.schema import ExportedEntry, Flag
+
+    row = {"registry_id": "r9", "entry_no": 7, "full_name": "Nguyễn Văn Hằng", "sex": "Nam"}
+    entry = ExportedEntry(
+        authority=AUTHORITY, book_type="birth", year=2020, volume=1, entry_no=7,
+        fields={"entry_no": 7, "full_name": "Nguyễn Văn Hàng", "sex": "Nam"}, status="resolved",
+        flags=[Flag(code=FlagCode.FIELD_MISMATCH, field="full_name", book_value="Nguyễn Văn Hàng",
+                    registry_value="Nguyễn Văn Hằng")],
+        source=EntrySource(page=1, object_key="k"),
+    )
+    # The reviewer confirms the book's reading: the registry is to follow the book.
+    [update] = propose_corrections(entry, {}, [row])
+    assert (update["registry_id"], update["field"], update["book_value"]) == ("r9", "full_name", "Nguyễn Văn Hàng")
+    # The reviewer finds the reading was wrong and the book agrees with the registry: nothing to correct.
+    assert propose_corrections(entry, {"full_name": "Nguyễn Văn Hằng"}, [row]) == []
+    # No registry record at all: the proposal is to create one from the book.
+    missing = entry.model_copy(update={"flags": [Flag(code=FlagCode.MISSING_IN_REGISTRY)]})
+    [create] = propose_corrections(missing, {}, [])
+    assert create["action"] == "create" and create["fields"]["full_name"] == "Nguyễn Văn Hàng"

@@ -1,0 +1,43 @@
+"""Registry corrections proposed once a reviewer has confirmed what the book says.
+
+The book wins (Luật Hộ tịch 2014, Art. 60(2)): where the registry and the paper book differ, the registry is
+corrected to match the book. The pipeline never writes to the registry; it proposes, per field, the change
+that makes the registry record say what the reviewer confirmed the book says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from validation.schema import ExportedEntry, FlagCode
+from validation.text import comparable
+
+
+def propose_corrections(
+    entry: ExportedEntry, confirmed: dict[str, Any], registry_rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Proposals for one reviewed entry.
+
+    ``confirmed`` holds the values the reviewer read in the book (field → value); for a mismatched field the
+    reviewer did not retype, the pipeline's reading stands as confirmed. Returns one ``update`` per field
+    where the registry record says otherwise, or one ``create`` when the registry has no record at all.
+    """
+    codes = {flag.code for flag in entry.flags}
+    book = {"authority": entry.authority, "book_type": entry.book_type, "year": entry.year, "volume": entry.volume}
+    book_fields = {**entry.fields, **confirmed}
+    if FlagCode.MISSING_IN_REGISTRY in codes:
+        return [{"action": "create", **book, "entry_no": entry.entry_no,
+                 "fields": {k: v for k, v in book_fields.items() if v is not None}}]
+
+    rows = [r for r in registry_rows if r.get("entry_no") == entry.entry_no]
+    proposals = []
+    for flag in entry.flags:
+        if flag.code != FlagCode.FIELD_MISMATCH or flag.field in (None, "entry_no"):
+            continue
+        value = book_fields.get(flag.field)
+        for row in rows:
+            if comparable(row.get(flag.field)) != comparable(value):
+                proposals.append({"action": "update", **book, "entry_no": entry.entry_no,
+                                  "registry_id": row.get("registry_id"), "field": flag.field,
+                                  "registry_value": row.get(flag.field), "book_value": value})
+    return proposals
