@@ -18,7 +18,6 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-import cv2
 import numpy as np
 
 from ocr.engine import BBox, OcrEngine, TesseractEngine, Word

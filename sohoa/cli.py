@@ -187,13 +187,13 @@ def review_list(
 def review_resolve(
     item_id: Annotated[int, typer.Argument(help="Review item id")],
     reviewer: Annotated[str, typer.Option(help="Who confirms what the book says")],
-    value: Annotated[list[str], typer.Option("--value", help="field=value as the book says it (repeatable)")] = [],
+    value: Annotated[Optional[list[str]], typer.Option("--value", help="field=value as the book says it (repeatable)")] = None,
     note: Annotated[str, typer.Option(help="Free-text remark")] = "",
 ) -> None:
     """Record what the book says for a flagged entry. The book wins: the registry is corrected to match it."""
     from storage.state import StateStore
 
-    book_values = dict(v.split("=", 1) for v in value)
+    book_values = dict(v.split("=", 1) for v in value or [])
     item = StateStore(get_settings().resolved_state_db_url).resolve_review_item(
         item_id, reviewer, {"book_values": book_values, "note": note})
     console.print(f"review item {item.id} resolved by {item.reviewer}")
