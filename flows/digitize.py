@@ -7,6 +7,7 @@ Each stage is a small task; the logic lives in ocr/, validation/ and storage/.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter, deque
 from itertools import islice
 from pathlib import Path
@@ -113,6 +114,13 @@ def report_registry_only(
 
 
 @task(cache_policy=NO_CACHE)
+def remove_work_files(work_dir: Path) -> None:
+    """Page images extracted for this batch hold personal data; once pages and originals are in object
+    storage, the local copies go."""
+    shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@task(cache_policy=NO_CACHE)
 def publish_summary(services: Services, batch_id: str, summary: dict[str, Any]) -> None:
     """A table artifact for operators (counts only: never names or ID numbers), and the batch ledger."""
     rows = [{"measure": k, "value": str(v)} for k, v in summary.items() if k not in {"input_errors", "flagged_by_reason"}]
@@ -152,11 +160,12 @@ def digitize_batch(
     input_errors: list[dict[str, Any]] = []
 
     # 1. Ingest: keep every original first, then split it into pages.
+    work_dir = settings.work_dir / batch_id
     pages: list[PageImage] = []
     for file in files:
         store_original(services, file)
         try:
-            pages.extend(split_pages(file, settings.work_dir / batch_id))
+            pages.extend(split_pages(file, work_dir))
         except Exception as error:  # noqa: BLE001 - one bad file never stops the batch
             problem = error if isinstance(error, SohoaInputError) else PageFailedError(file, type(error).__name__)
             input_errors.append(_input_error(file, None, problem))
@@ -201,6 +210,7 @@ def digitize_batch(
         "records": services.records_location(book),
         "review_queue": services.review_queue_location(),
     }
+    remove_work_files(work_dir)
     publish_summary(services, batch_id, summary)
     return summary
 
