@@ -146,3 +146,85 @@ def snap_date_words(text: str, expected: date) -> str:
         return re.sub(r"[,.]", " ", bare).casefold().split()
 
     return canonical if key(text) == key(canonical) else text
+
+
+# --- every valid verbalization ------------------------------------------------------------------------
+
+def number_verbalizations(n: int, month: bool = False) -> list[str]:
+    """Every accepted way of saying 0 <= n < 10000 on a civil-status document: năm/lăm after tens,
+    một/mốt and bốn/tư after tens above ten, linh/lẻ, nghìn/ngàn. ``month`` adds the month names
+    (tháng tư, tháng giêng, tháng chạp). ``number_to_words(n)`` is always among them."""
+    if not 0 <= n < 10000:
+        raise ValueError(f"out of range: {n}")
+    found = [number_to_words(n)]
+    for variant in _number_variants(n):
+        if variant not in found:
+            found.append(variant)
+    if month:
+        found += {4: ["tư"], 1: ["giêng"], 12: ["chạp"]}.get(n, [])
+    return found
+
+
+def _units_after_tens(units: int, tens: int) -> list[str]:
+    if units == 0:
+        return [""]
+    if units == 5:
+        return ["lăm", "năm"]
+    if units == 1:
+        return ["mốt", "một"] if tens > 1 else ["một"]
+    if units == 4:
+        return ["tư", "bốn"] if tens > 1 else ["bốn", "tư"]
+    return [_DIGITS[units]]
+
+
+def _below_hundred_variants(n: int) -> list[str]:
+    if n < 10:
+        return [_DIGITS[n]]
+    tens, units = divmod(n, 10)
+    head = "mười" if tens == 1 else f"{_DIGITS[tens]} mươi"
+    return [f"{head} {tail}".strip() for tail in _units_after_tens(units, tens)]
+
+
+def _rest_after_hundreds(rest: int) -> list[str]:
+    """The part after "… trăm": "linh/lẻ năm" for 1-9, else the tens."""
+    if rest == 0:
+        return [""]
+    if rest < 10:
+        return [f"{link} {unit}" for link in ("linh", "lẻ") for unit in
+                (["bốn", "tư"] if rest == 4 else [_DIGITS[rest]])]
+    return _below_hundred_variants(rest)
+
+
+def _number_variants(n: int) -> list[str]:
+    if n < 100:
+        return _below_hundred_variants(n)
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return [f"{_DIGITS[hundreds]} trăm {tail}".strip() for tail in _rest_after_hundreds(rest)]
+    thousands, rest = divmod(n, 1000)
+    out = []
+    for scale in ("nghìn", "ngàn"):
+        head = f"{_DIGITS[thousands]} {scale}"
+        if rest == 0:
+            out.append(head)
+        elif rest < 100:
+            out += [f"{head} không trăm {tail}" for tail in _rest_after_hundreds(rest)]
+        else:
+            out += [f"{head} {tail}" for tail in _number_variants(rest)]
+    return out
+
+
+def date_verbalizations(d: date) -> list[str]:
+    """Every valid way of writing ``d`` in words, ``date_to_words(d)`` first: mồng/mùng or nothing before
+    days 1-10, bốn/tư, năm/lăm, linh/lẻ, một/mốt, nghìn/ngàn, and the month names tư/giêng/chạp."""
+    days = number_verbalizations(d.day)
+    if d.day <= 10:
+        days = days + [f"{prefix} {day}" for prefix in ("mồng", "mùng") for day in days]
+    found = [date_to_words(d)]
+    for day in days:
+        for month in number_verbalizations(d.month, month=True):
+            for year in number_verbalizations(d.year):
+                text = f"Ngày {day}, tháng {month}, năm {year}"
+                if text not in found:
+                    found.append(text)
+    return found
