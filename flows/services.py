@@ -15,7 +15,7 @@ import cv2
 from ocr.engine import TesseractEngine
 from ocr.ingest import PageImage, sha256_file
 from ocr.preprocess import PreparedPage
-from ocr.read import PageReading, page_reading_from_dict, page_reading_to_dict
+from ocr.read import OCR_CODE_VERSION, PageReading, page_reading_from_dict, page_reading_to_dict
 from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
@@ -74,9 +74,10 @@ class Services:
         return key
 
     def cached_reading(self, page: PageImage, read: Callable[[], PageReading]) -> PageReading:
-        """OCR output is kept in the OCR bucket, keyed by page checksum, engine and pipeline version:
-        a re-run of the same page reads it back instead of running the engine again."""
-        key = keys.ocr_key(checksum(page.path), self.engine.version(), PIPELINE_VERSION)
+        """OCR output is kept in the OCR bucket, keyed by page checksum, engine, reading code and pipeline
+        version: a re-run of the same page reads it back instead of running the engine again, and a change
+        to any of them reads the page anew."""
+        key = keys.ocr_key(checksum(page.path), self.engine.version(), OCR_CODE_VERSION, PIPELINE_VERSION)
         if self.objects.stat(self.settings.bucket_ocr, key) is not None:
             return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
         reading = read()

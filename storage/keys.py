@@ -3,7 +3,7 @@
     book prefix   <authority-slug>-<hash8>/<book_type>/<year>/v<volume>
     original      originals/<sha256[:2]>/<sha256><.suffix>
     page image    <book prefix>/pages/<page sha256>/<suffix>
-    OCR output    <page sha256[:2]>/<page sha256>/<engine version>/<pipeline version>.json
+    OCR output    <page sha256[:2]>/<page sha256>/<engine version>/<reading code version>/<pipeline version>.json
     record        <book prefix>/records/<entry_no, 5 digits>.json
 
 Keys are ASCII. The authority (cơ quan đăng ký = registering authority) is Vietnamese: it is slugified for
@@ -66,10 +66,12 @@ def page_key(book_prefix: str, sha256_of_page: str, suffix: str) -> str:
     return f"{book_prefix}/pages/{sha256_of_page}/{_segment(suffix)}"
 
 
-def ocr_key(sha256_of_page: str, engine_version: str, pipeline_version: str) -> str:
-    """Cached OCR output of one page by one engine version and pipeline version."""
+def ocr_key(sha256_of_page: str, engine_version: str, code_version: str, pipeline_version: str) -> str:
+    """Cached OCR output of one page by one engine (and model), one version of the reading code
+    (ocr.read.OCR_CODE_VERSION) and one pipeline version: a change to any of them is a cache miss."""
     _check_sha256(sha256_of_page)
-    return f"{sha256_of_page[:2]}/{sha256_of_page}/{_segment(engine_version)}/{_segment(pipeline_version)}.json"
+    versions = (engine_version, code_version, pipeline_version)
+    return f"{sha256_of_page[:2]}/{sha256_of_page}/" + "/".join(_segment(v) for v in versions) + ".json"
 
 
 def record_key(book_prefix: str, entry_no: int | None) -> str:

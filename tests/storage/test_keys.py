@@ -39,9 +39,18 @@ def test_record_page_ocr_and_original_keys():
     prefix = keys.book_prefix("UBND xã A", "birth", 1999, 3)
     assert keys.record_key(prefix, 7) == f"{prefix}/records/00007.json"
     assert keys.page_key(prefix, SHA, "prepared.png") == f"{prefix}/pages/{SHA}/prepared.png"
-    ocr = keys.ocr_key(SHA, "tesseract 5.3.0/vie", "sohoa/0.1.0")
-    assert ocr.isascii() and ocr.count("/") == 3  # '/' inside a version never adds a level
+    ocr = keys.ocr_key(SHA, "tesseract 5.3.0/vie", "ocr-read/4", "sohoa/0.1.0")
+    assert ocr.isascii() and ocr.count("/") == 4  # '/' inside a version never adds a level
     assert keys.original_key(SHA, "Sổ khai sinh 2016.PDF") == f"originals/{SHA[:2]}/{SHA}.pdf"
+
+
+def test_the_ocr_key_changes_with_the_reading_code_version():
+    """A change in ocr/ (a bumped OCR_CODE_VERSION) must never hit the readings of the old code."""
+    old = keys.ocr_key(SHA, "tesseract 5.3.0 vie", "ocr-read/4", "sohoa/0.1.0")
+    assert keys.ocr_key(SHA, "tesseract 5.3.0 vie", "ocr-read/5", "sohoa/0.1.0") != old
+    assert keys.ocr_key(SHA, "tesseract 5.3.0 vie", "ocr-read/4", "sohoa/0.1.0") == old
+    # The parts cannot run into each other: moving a '/' between two versions gives another key.
+    assert keys.ocr_key(SHA, "a/b", "c", "d") != keys.ocr_key(SHA, "a", "b/c", "d")
 
 
 @pytest.mark.parametrize("bad", [lambda: keys.record_key("p", None), lambda: keys.original_key("abc", "x.pdf"),
