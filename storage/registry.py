@@ -2,13 +2,17 @@
 
 ``load_snapshot`` is the only writer: the stand-in for the real shared database's own import. It loads a
 registry.jsonl snapshot (one birth registration per line: registry_id, the book keys and every birth-register
-field) and upserts by registry_id. ``RegistryReader`` is what the pipeline uses, on a read-only connection.
+field) and upserts by registry_id. A line without registry_id gets one derived from its book keys and entry
+number (``derived_registry_id``), so loading the same snapshot again updates those rows instead of adding
+copies. ``RegistryReader`` is what the pipeline uses, on a read-only connection.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import unicodedata
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,13 +139,36 @@ def _snapshot_rows(path: Path) -> Iterator[dict[str, Any]]:
                 log.warning("%s: ignoring unknown field(s) %s", where, sorted(unknown - unknown_seen))
                 unknown_seen |= unknown
             row = {name: _typed(name, raw.get(name), where) for name in COLUMNS}
-            for name in ("registry_id", *BOOK_COLUMNS):
+            for name in BOOK_COLUMNS:
                 if row[name] is None:
                     raise RegistrySnapshotError(f"{where}: {name} is missing")
-            if row["registry_id"] in seen_ids:
+            if row["registry_id"] is None:
+                if row["entry_no"] is None:
+                    raise RegistrySnapshotError(f"{where}: neither registry_id nor entry_no is given")
+                row["registry_id"] = _unused(derived_registry_id(row), seen_ids)
+            elif row["registry_id"] in seen_ids:
                 raise RegistrySnapshotError(f"{where}: registry_id appears twice in the snapshot")
             seen_ids.add(row["registry_id"])
             yield row
+
+
+def derived_registry_id(row: dict[str, Any]) -> str:
+    """A stable id for a registration whose snapshot line has none: a hash of its book keys (authority in NFC,
+    a digit volume by its number, so '01' and '1' are one book) and its entry number."""
+    volume = str(row["volume"]).strip()
+    parts = (unicodedata.normalize("NFC", str(row["authority"]).strip()), str(row["book_type"]), str(int(row["year"])),
+             str(int(volume)) if volume.isdigit() else unicodedata.normalize("NFC", volume), str(int(row["entry_no"])))
+    return "derived-" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _unused(registry_id: str, seen: set[str]) -> str:
+    """The derived id, or for the n-th line of the same book and entry number (a registration recorded twice,
+    which the cross-check reports) the same id with '-n': the same snapshot always gives the same ids."""
+    candidate, n = registry_id, 1
+    while candidate in seen:
+        n += 1
+        candidate = f"{registry_id}-{n}"
+    return candidate
 
 
 def _typed(name: str, value: Any, where: str) -> Any:

@@ -4,6 +4,7 @@ pipeline's reader cannot write."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,35 @@ def test_a_synthetic_book_snapshot_loads(sqlite_url, tmp_path):
     assert len(by_id) == len(lines)
     for line in lines:
         assert by_id[line["registry_id"]] == {name: line.get(name) for name in COLUMNS}
+
+
+def test_a_snapshot_without_registry_ids_loads_and_reloads_without_copies(db_url, tmp_path):
+    """Lines without registry_id get an id derived from book keys and entry number: loading the snapshot twice
+    updates the same rows, and a registration recorded twice stays two rows (the cross-check flags it)."""
+    rows = [{k: v for k, v in _row("x", n).items() if k != "registry_id"} for n in (1, 2, 2)]
+    path = _write(tmp_path / "no-ids.jsonl", rows)
+    assert load_snapshot(path, db_url) == 3
+    first = RegistryReader(db_url).rows_for_book(AUTHORITY, "birth", 2016, 1)
+    assert load_snapshot(_write(tmp_path / "again.jsonl", [rows[0] | {"sex": "Nữ"}, *rows[1:]]), db_url) == 3
+    again = RegistryReader(db_url).rows_for_book(AUTHORITY, "birth", 2016, 1)
+    assert [r["registry_id"] for r in again] == [r["registry_id"] for r in first]
+    assert len({r["registry_id"] for r in again}) == 3
+    assert [r["entry_no"] for r in again] == [1, 2, 2] and again[0]["sex"] == "Nữ"
+
+
+def test_derived_registry_ids_are_stable_and_distinct():
+    from storage.registry import derived_registry_id
+
+    book = {"authority": AUTHORITY, "book_type": "birth", "year": 2016, "volume": "01", "entry_no": 7}
+    assert derived_registry_id(book) == derived_registry_id(book | {"volume": "1"})  # one book, '01' or '1'
+    assert derived_registry_id(book) == derived_registry_id(
+        book | {"authority": unicodedata.normalize("NFD", AUTHORITY)})
+    others = [book | {"entry_no": 8}, book | {"volume": "2"}, book | {"year": 2017},
+              book | {"authority": "UBND xã Tấn Phú"}]
+    assert len({derived_registry_id(b) for b in [book, *others]}) == 5
+
+
+def test_a_line_without_registry_id_nor_entry_number_is_refused(sqlite_url, tmp_path):
+    row = {k: v for k, v in _row("x", 1).items() if k != "registry_id"} | {"entry_no": None}
+    with pytest.raises(RegistrySnapshotError, match=r"nothing.jsonl:1: neither registry_id nor entry_no"):
+        load_snapshot(_write(tmp_path / "nothing.jsonl", [row]), sqlite_url)
