@@ -19,12 +19,15 @@ def propose_corrections(
     """Proposals for one reviewed entry.
 
     ``confirmed`` holds the values the reviewer read in the book (field → value); for a mismatched field the
-    reviewer did not retype, the pipeline's reading stands as confirmed. Returns one ``update`` per field
+    reviewer did not retype, the pipeline's reading stands as confirmed. Proposed values are the normalized
+    ones the registry holds (ISO dates, ints); text fields carry the book's own spelling. A difference only
+    in tone placement or case is the same text and is never proposed. Returns one ``update`` per field
     where the registry record says otherwise, or one ``create`` when the registry has no record at all.
     """
     codes = {flag.code for flag in entry.flags}
     book = {"authority": entry.authority, "book_type": entry.book_type, "year": entry.year, "volume": entry.volume}
-    book_fields = {**entry.fields, **confirmed}
+    read = entry.values if entry.values else entry.fields  # exports from before values existed
+    book_fields = {**read, **confirmed}
     if FlagCode.MISSING_IN_REGISTRY in codes:
         return [{"action": "create", **book, "entry_no": entry.entry_no,
                  "fields": {k: v for k, v in book_fields.items() if v is not None}}]

@@ -1,20 +1,21 @@
-"""From one page's raw readings to checked entries: normalize → rules → cross-check → status.
+"""From one page's raw readings to checked entries: repair → normalize → rules → cross-check → status.
 
 The input is plain data (field name → (raw text, OCR confidence)), so this module knows nothing of OCR.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from typing import Any
 
 from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
+from validation.date_words import words_to_date
 from validation.normalize import normalize_entry, normalize_field
-from validation.date_words import snap_date_words, words_to_date
-from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
+from validation.repair import book_text, repair_readings
 from validation.rules import check_rules
-from validation.text import same_text
+from validation.text import comparable
 from validation.schema import (
+    BIRTH_FIELDS,
     BookKeys,
     EntrySource,
     EntryStatus,
@@ -27,6 +28,36 @@ from validation.schema import (
 RawEntry = dict[str, tuple[str, float]]
 
 
+@dataclass
+class EntryReading:
+    """One entry as read: the book's text (``fields``), normalized ``values``, ``raw`` OCR readings, the
+    ``repairs`` made (field → kind), confidences and the normalizers' flags."""
+
+    fields: dict[str, Any]
+    values: dict[str, Any]
+    raw: dict[str, str | None]
+    repairs: dict[str, str]
+    confidence: dict[str, float]
+    flags: list[Flag]
+
+
+def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float) -> EntryReading:
+    """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
+    normalizers' flags. Rules and the cross-check come after (``check_entry``)."""
+    repaired, repairs = repair_readings(raw, book)
+    values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
+    fields = empty_fields()
+    for name in BIRTH_FIELDS:
+        if name in repaired:
+            fields[name], kind = book_text(name, repaired[name][0], values.get(name))
+            if kind is not None:
+                repairs.setdefault(name, kind)
+    return EntryReading(
+        fields=fields, values=values, confidence=confidence, flags=flags, repairs=repairs,
+        raw={name: raw[name][0] if name in raw else None for name in BIRTH_FIELDS},
+    )
+
+
 def check_entry(
     book: BookKeys,
     raw: RawEntry,
@@ -35,52 +66,40 @@ def check_entry(
     min_confidence: float,
     claimed_entry_nos: set[int] | None = None,
 ) -> ExportedEntry:
-    raw = _snap_to_context(raw, book)
-    fields, confidence, flags = normalize_entry(raw, min_confidence=min_confidence)
-    flags = _drop_corroborated(flags, fields, registry_rows)
-    flags += check_rules(fields, book_year=book.year)
-    flags += crosscheck_entry(fields, registry_rows, claimed_entry_nos=claimed_entry_nos)
+    reading = read_entry(book, raw, min_confidence)
+    values = reading.values
+    flags = _drop_corroborated(reading.flags, values, registry_rows)
+    flags += check_rules(values, book_year=book.year)
+    flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     return ExportedEntry(
         **book.model_dump(),
-        entry_no=fields.get("entry_no"),
-        fields=fields,
+        entry_no=values.get("entry_no"),
+        fields=reading.fields,
+        values=values,
+        raw=reading.raw,
+        repairs=reading.repairs,
         status=decide_status(flags),
         flags=flags,
         source=source,
-        confidence=confidence,
+        confidence=reading.confidence,
     )
 
 
-def _snap_to_context(raw: RawEntry, book: BookKeys) -> RawEntry:
-    """Readings whose marks alone disagree with what the context says: unit names the book's authority
-    spells out, and the date in words against the date in digits. See validation.places / date_words."""
-    raw = dict(raw)
-    known_units = unit_names(book.authority)
-    for name in PLACE_FIELDS:
-        if name in raw and raw[name][0]:
-            raw[name] = (snap_unit_names(raw[name][0], known_units), raw[name][1])
-    if raw.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
-        born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
-        if born:
-            text, conf = raw["date_of_birth_words"]
-            raw["date_of_birth_words"] = (snap_date_words(text, date.fromisoformat(born)), conf)
-    return raw
-
-
-def _drop_corroborated(flags: list[Flag], fields: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[Flag]:
-    """A hesitant reading that says exactly what the registry record of this entry says is confirmed by an
-    independent source: the low-confidence flag on it goes. Readings the registry cannot confirm keep theirs."""
-    rows = [r for r in registry_rows if fields.get("entry_no") is not None and r.get("entry_no") == fields["entry_no"]]
+def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[Flag]:
+    """A hesitant reading that says what the registry record of this entry says (compared canonically: tone
+    placement and case aside) is confirmed by an independent source: the low-confidence flag on it goes.
+    Readings the registry cannot confirm keep theirs."""
+    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
 
     def corroborated(flag: Flag) -> bool:
-        if flag.code != FlagCode.LOW_CONFIDENCE or flag.field is None or fields.get(flag.field) is None:
+        if flag.code != FlagCode.LOW_CONFIDENCE or flag.field is None or values.get(flag.field) is None:
             return False
         if flag.field == "date_of_birth_words":
             # The registry keeps no words; they are confirmed when they say the date the registry confirms.
-            said = words_to_date(fields["date_of_birth_words"])
-            return said is not None and said.isoformat() == fields.get("date_of_birth") and any(
-                same_text(fields["date_of_birth"], row.get("date_of_birth")) for row in rows)
-        return any(same_text(fields[flag.field], row.get(flag.field)) for row in rows)
+            said = words_to_date(values["date_of_birth_words"])
+            return said is not None and said.isoformat() == values.get("date_of_birth") and any(
+                comparable(values["date_of_birth"]) == comparable(row.get("date_of_birth")) for row in rows)
+        return any(comparable(values[flag.field]) == comparable(row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]
 
@@ -117,6 +136,7 @@ def registry_only_entries(
                 **book.model_dump(),
                 entry_no=row.get("entry_no"),
                 fields=empty_fields() | {"entry_no": row.get("entry_no")},
+                values=empty_fields() | {"entry_no": row.get("entry_no")},
                 status=EntryStatus.FLAGGED,
                 flags=[Flag(code=FlagCode.REGISTRY_ONLY, detail=f"registry record {row.get('registry_id')} has no entry in the book")],
                 source=EntrySource(page=None, object_key=None),

@@ -3,8 +3,10 @@
 Tesseract often misreads a tone mark on short syllables of unit names ("huyện Nghi Lộc" → "huyện Nghỉ Lộc").
 A commune's register mostly names its own commune, district and province, which the book's authority
 (cơ quan đăng ký = registering authority) spells out, and the 63 old provinces are known. A unit name that
-differs from exactly one of those known names by marks alone is taken to be that name. Nothing else in the
-text changes, and the snapped value still has to agree with the registry to be verified.
+differs from exactly one of those known names by marks alone is taken to be that name (a repair: the raw
+reading is kept beside it). A name that differs only in tone placement (Hoá/Hóa) is the same spelling and is
+left as the book wrote it. Nothing else in the text changes, and the snapped value still has to agree with
+the registry to be verified.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from validation.orthography import canonical, with_tone_placement
 from validation.text import nfc, strip_diacritics
 from validation.vocab import current_province, old_provinces
 
@@ -41,21 +44,38 @@ def _key(name: str) -> str:
 
 
 def snap_unit_names(text: str, known: set[str]) -> str:
-    """``text`` with each unit name that matches exactly one known name but for its marks replaced by it."""
-    names = known | _province_names()
-    by_key: dict[str, set[str]] = {}
-    for name in names:
-        by_key.setdefault(_key(name), set()).add(name)
+    """``text`` with each unit name that matches exactly one known name but for its marks replaced by it.
+
+    The two tone placements are one spelling: a name that differs from a known name only in where its tone
+    marks sit ("Thanh Hoá" for "Thanh Hóa") is left as written, and a snapped name takes the placement the
+    reading used, so the book's own style survives the repair. The book's authority spells names the book
+    itself uses, so its spelling wins over the province list's.
+    """
+    by_key: dict[str, dict[str, str]] = {}  # bare key → canonical form → spelling
+    for name in sorted(_province_names()) + sorted(known):  # known last: the book's spelling wins
+        by_key.setdefault(_key(name), {})[canonical(name)] = name
 
     def replace(match: re.Match) -> str:
         name = match["name"].rstrip()
         trailing = match["name"][len(name):]
-        candidates = by_key.get(_key(name), set())
-        if name in names or len(candidates) != 1:
+        candidates = by_key.get(_key(name), {})
+        if canonical(name) in candidates or len(candidates) != 1:
             return match.group(0)
-        return f"{match['unit']} {next(iter(candidates))}{trailing}"
+        return f"{match['unit']} {_in_placement_of(name, next(iter(candidates.values())))}{trailing}"
 
     return _UNIT_RE.sub(replace, nfc(text))
+
+
+def _in_placement_of(read: str, name: str) -> str:
+    """``name`` with each word's tone mark placed as the reading's word of the same letters placed it."""
+    read_words, words = read.split(), name.split()
+    if len(read_words) != len(words):
+        return name
+    out = []
+    for seen, word in zip(read_words, words):
+        new_style = with_tone_placement(seen, "new") == seen != with_tone_placement(seen, "old")
+        out.append(with_tone_placement(word, "new") if new_style else word)
+    return " ".join(out)
 
 
 def province_layers(text: str | None) -> dict[str, str | None] | None:

@@ -75,6 +75,13 @@ TABLE_FIELDS: tuple[str, ...] = (
 )
 FORM_FIELDS: tuple[str, ...] = BIRTH_FIELDS
 
+#: Fields whose value is not the printed text: numbers, ISO dates, the 12-digit ID. The others are text
+#: fields: the book's wording is the value (compared literally by the evaluation).
+STRUCTURED_FIELDS: frozenset[str] = frozenset(
+    {"entry_no", "registration_date", "date_of_birth", "personal_id", "mother_birth_year", "father_birth_year"}
+)
+TEXT_FIELDS: tuple[str, ...] = tuple(f for f in BIRTH_FIELDS if f not in STRUCTURED_FIELDS)
+
 BOOK_KEYS: tuple[str, ...] = ("authority", "book_type", "year", "volume")
 
 Layout = Literal["table", "form"]
@@ -134,11 +141,23 @@ class ExportedEntry(BaseModel):
     year: int
     volume: int
     entry_no: int | None
+    #: The book's text per field (NFC, whitespace collapsed, after reading repair), letter for letter.
     fields: dict[str, Any]
+    #: Normalized per field, what the registry would hold (ISO dates, ints, official ethnic names…);
+    #: only for comparing. Empty in exports written before values existed.
+    values: dict[str, Any] = Field(default_factory=dict)
+    #: The OCR reading per field before any repair.
+    raw: dict[str, str | None] = Field(default_factory=dict)
+    #: Field → kind of repair made to its reading (see validation.repair); never the value.
+    repairs: dict[str, str] = Field(default_factory=dict)
     status: EntryStatus
     flags: list[Flag] = Field(default_factory=list)
     source: EntrySource
     confidence: dict[str, float] = Field(default_factory=dict)
+
+    def value(self, name: str) -> Any:
+        """The normalized value of a field; the field's text for exports that carry no values."""
+        return self.values.get(name) if self.values else self.fields.get(name)
 
 
 def empty_fields() -> dict[str, Any]:

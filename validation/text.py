@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import Any
 
+from validation.orthography import canonical, with_tone_placement
+
 #: Characters OCR adds from table rules, underlines and dotted leaders; never part of a value.
 STRAY_CHARACTERS = "|¦_~•·…"
 _STRAY_RE = re.compile(f"[{re.escape(STRAY_CHARACTERS)}]")
@@ -42,14 +44,14 @@ def clean_reading(raw: str | None) -> str | None:
 
 
 def comparable(value: Any) -> str | None:
-    """The form two values are compared in: NFC, whitespace collapsed, case-folded; ints and dates as text.
+    """The form two values are compared in: ``orthography.canonical`` (NFC, one tone placement, case-folded,
+    whitespace collapsed); ints and dates as text; None for null or empty.
 
-    Case does not matter, diacritics and tone marks do.
+    Case and the placement of a tone mark (hoá/hóa) do not matter; every other mark does.
     """
     if value is None:
         return None
-    text = collapse_whitespace(nfc(str(value))).casefold()
-    return text or None
+    return canonical(value) or None
 
 
 def same_text(a: Any, b: Any) -> bool:
@@ -66,8 +68,9 @@ def exact_form(value: Any) -> str | None:
 
 
 def fold_key(text: str) -> str:
-    """A lookup key: NFC, case-folded, without spaces, hyphens, dots or apostrophes (diacritics kept)."""
-    return re.sub(r"[\s\-‐‑–—.'’`]+", "", nfc(text).casefold())
+    """A lookup key: NFC, one tone placement, case-folded, without spaces, hyphens, dots or apostrophes
+    (diacritics kept)."""
+    return re.sub(r"[\s\-‐‑–—.'’`]+", "", with_tone_placement(nfc(text), "old").casefold())
 
 
 def strip_diacritics(text: str) -> str:

@@ -1,0 +1,97 @@
+"""The record keeps the book's text letter for letter; the cross-check compares canonically (tone placement,
+NFC/NFD and case aside), so only a real letter or mark difference is a discrepancy."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from validation.corrections import propose_corrections
+from validation.entry_check import check_entry
+from validation.schema import BookKeys, EntrySource, EntryStatus, FlagCode
+
+SOURCE = EntrySource(page=1, object_key="k")
+
+
+def _entry(place: str, **more: str) -> dict[str, tuple[str, float]]:
+    readings = {"entry_no": "5", "registration_date": "20/04/2022", "full_name": "Lê Văn An",
+                "date_of_birth": "16/04/2022", "sex": "Nam", "place_of_birth": place, **more}
+    return {name: (text, 0.95) for name, text in readings.items()}
+
+
+def _row(place: str, **more: str) -> dict:
+    return {"registry_id": "r1", "entry_no": 5, "registration_date": "2022-04-20", "full_name": "Lê Văn An",
+            "date_of_birth": "2022-04-16", "sex": "Nam", "place_of_birth": place, **more}
+
+
+@pytest.mark.parametrize("authority", ["UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa",
+                                       "UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hoá"])
+def test_a_book_printing_thanh_hoa_new_style_keeps_it_and_agrees_with_a_registry_in_old_style(authority):
+    book = BookKeys(authority=authority, year=2022, volume=1)
+    printed = "xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hoá"
+    entry = check_entry(book, _entry(printed), SOURCE, [_row("xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa")], 0.8)
+    assert entry.fields["place_of_birth"] == printed
+    assert entry.raw["place_of_birth"] == printed
+    assert "place_of_birth" not in entry.repairs
+    assert entry.flags == []
+    assert entry.status == EntryStatus.VERIFIED
+
+
+def test_a_registry_saying_thanh_hoa_with_a_grave_is_a_field_mismatch():
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume=1)
+    printed = "xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hoá"
+    entry = check_entry(book, _entry(printed), SOURCE, [_row("xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hòa")], 0.8)
+    assert entry.fields["place_of_birth"] == printed
+    assert [(f.code, f.field) for f in entry.flags] == [(FlagCode.FIELD_MISMATCH, "place_of_birth")]
+
+
+def test_nfd_and_case_are_no_discrepancy_and_the_book_text_keeps_its_case():
+    book = BookKeys(authority="UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An", year=2022, volume=1)
+    raw = _entry("Trạm y tế xã Nghi Phong", full_name=unicodedata.normalize("NFD", "LÊ VĂN HOÀ"))
+    entry = check_entry(book, raw, SOURCE, [_row("Trạm y tế xã Nghi Phong", full_name="Lê Văn Hòa")], 0.8)
+    assert entry.fields["full_name"] == "LÊ VĂN HOÀ"
+    assert entry.values["full_name"] == "Lê Văn Hoà"
+    assert entry.status == EntryStatus.VERIFIED, [(f.code, f.field) for f in entry.flags]
+
+
+def test_a_misread_mark_on_a_unit_name_is_a_repair_with_the_raw_reading_kept():
+    book = BookKeys(authority="UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An", year=2022, volume=1)
+    read = "xã Nghi Phong, huyện Nghỉ Lộc, tỉnh Nghệ An"
+    entry = check_entry(book, _entry(read), SOURCE, [_row("xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An")], 0.8)
+    assert entry.fields["place_of_birth"] == "xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
+    assert entry.raw["place_of_birth"] == read
+    assert entry.repairs == {"place_of_birth": "unit_name"}
+    assert entry.status == EntryStatus.VERIFIED
+
+
+def test_a_snapped_unit_name_takes_the_placement_the_reading_used():
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume=1)
+    entry = check_entry(book, _entry("xã Quảng Tân, tỉnh Thanh Hoả"), SOURCE, [], 0.8)
+    assert entry.fields["place_of_birth"] == "xã Quảng Tân, tỉnh Thanh Hoá"
+    assert entry.repairs["place_of_birth"] == "unit_name"
+
+
+def test_structured_fields_keep_the_printed_text_beside_the_value():
+    book = BookKeys(authority="UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An", year=2022, volume=1)
+    entry = check_entry(book, _entry("xã Nghi Phong", date_of_birth="16/4/2022"), SOURCE, [], 0.8)
+    assert (entry.fields["date_of_birth"], entry.values["date_of_birth"]) == ("16/4/2022", "2022-04-16")
+    assert (entry.fields["entry_no"], entry.values["entry_no"], entry.entry_no) == ("5", 5, 5)
+
+
+def test_a_misread_closed_vocabulary_word_is_repaired_and_a_variant_spelling_is_kept():
+    book = BookKeys(authority="UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An", year=2022, volume=1)
+    entry = check_entry(book, _entry("xã Nghi Phong", sex="Nũ", ethnicity="Ê Đê"), SOURCE, [], 0.8)
+    assert (entry.fields["sex"], entry.values["sex"], entry.raw["sex"]) == ("Nữ", "Nữ", "Nũ")
+    assert entry.repairs["sex"] == "vocabulary"
+    assert (entry.fields["ethnicity"], entry.values["ethnicity"]) == ("Ê Đê", "Ê-đê")
+    assert "ethnicity" not in entry.repairs
+
+
+def test_corrections_propose_the_value_and_never_a_placement_only_change():
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume=1)
+    rows = [_row("xã Quảng Tân, tỉnh Thanh Hòa", date_of_birth="2022-04-15", full_name="Lê Văn Hòa")]
+    entry = check_entry(book, _entry("xã Quảng Tân, tỉnh Thanh Hoá", full_name="Lê Văn Hoà"), SOURCE, rows, 0.8)
+    proposals = propose_corrections(entry, {}, rows)
+    assert {(p["field"], p["book_value"]) for p in proposals} == {
+        ("place_of_birth", "xã Quảng Tân, tỉnh Thanh Hoá"), ("date_of_birth", "2022-04-16")}
