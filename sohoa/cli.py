@@ -8,6 +8,8 @@
     sohoa export --batch ID --out FILE        every entry of a batch as JSON lines
     sohoa eval --truth … --pred …             accuracy, silent errors, flag recall and precision
     sohoa demo                                the whole path on a sample book of each layout
+
+Every command ends with an exit code of sohoa.errors.ExitCode; a typed error is one line on stderr (main).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from sohoa.errors import ExitCode, SohoaError
 from sohoa.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Digitize Vietnamese civil-status register books.")
@@ -126,13 +130,11 @@ def export(
     out: Annotated[Path, typer.Option(help="Output .jsonl")],
 ) -> None:
     """Write every entry of a batch as JSON lines (export.jsonl format)."""
-    from storage.state import StateStore
+    from storage.errors import StateError
 
-    state = StateStore(get_settings().resolved_state_db_url)
-    entries = state.entries_for_batch(batch)
+    entries = _state_store().entries_for_batch(batch)
     if not entries:
-        err.print(f"[red]no entries for batch {batch}[/]")
-        raise typer.Exit(2)
+        raise StateError(f"no entries for batch {batch}")
     with out.open("w", encoding="utf-8") as fh:
         for entry in entries:
             fh.write(entry.model_dump_json() + "\n")
@@ -173,10 +175,7 @@ def review_list(
     state: Annotated[str, typer.Option(help="open, resolved or all")] = "open",
 ) -> None:
     """Review items with their reasons (no personal data is printed; reviewers open the entry itself)."""
-    from storage.state import StateStore
-
-    store = StateStore(get_settings().resolved_state_db_url)
-    items = store.list_review_items(state=None if state == "all" else state, batch_id=batch)
+    items = _state_store().list_review_items(state=None if state == "all" else state, batch_id=batch)
     table = Table("id", "batch", "entry", "reasons", "state")
     for item in items:
         table.add_row(str(item.id), item.batch_id[:8], item.entry_key, ", ".join(sorted(set(item.reasons))), item.state)
@@ -191,10 +190,12 @@ def review_resolve(
     note: Annotated[str, typer.Option(help="Free-text remark")] = "",
 ) -> None:
     """Record what the book says for a flagged entry. The book wins: the registry is corrected to match it."""
-    from storage.state import StateStore
-
+    malformed = [i for i, v in enumerate(value or [], start=1) if "=" not in v]
+    if malformed:  # the value itself is not echoed: it is what the book says about a person
+        raise typer.BadParameter(f"expected field=value, got something else in --value number {malformed[0]}",
+                                 param_hint="--value")
     book_values = dict(v.split("=", 1) for v in value or [])
-    item = StateStore(get_settings().resolved_state_db_url).resolve_review_item(
+    item = _state_store().resolve_review_item(
         item_id, reviewer, {"book_values": book_values, "note": note})
     console.print(f"review item {item.id} resolved by {item.reviewer}")
 
@@ -208,11 +209,10 @@ def review_corrections(
     """Propose registry corrections for the batch's resolved entries: the registry is to follow the book.
     The file holds personal data; it goes to the registry's operators, never into logs."""
     from storage.registry import RegistryReader
-    from storage.state import StateStore
     from validation.corrections import propose_corrections
 
     settings = get_settings()
-    state = StateStore(settings.resolved_state_db_url)
+    state = _state_store()
     reader = RegistryReader(registry_db or settings.resolved_registry_db_url)
     proposals = []
     for item in state.list_review_items(state="resolved", batch_id=batch):
@@ -224,6 +224,24 @@ def review_corrections(
             proposals.append(proposal | {"review_item": item.id, "reviewer": item.reviewer})
     out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in proposals), encoding="utf-8")
     console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
+
+
+def _state_store():
+    """sohoa's state database, its tables created if this is a fresh one; a database that cannot be opened
+    is named (without its password)."""
+    from sqlalchemy.exc import OperationalError
+
+    from sohoa.errors import ServiceUnavailableError
+    from storage.db import reason, redacted
+    from storage.state import StateStore
+
+    url = get_settings().resolved_state_db_url
+    store = StateStore(url)
+    try:
+        store.create_schema()
+    except OperationalError as error:
+        raise ServiceUnavailableError(f"the state database at {redacted(url)} cannot be used: {reason(error)}") from None
+    return store
 
 
 def print_summary(summary: dict) -> None:
@@ -241,16 +259,85 @@ def print_summary(summary: dict) -> None:
 
 
 def main() -> None:
-    """Console entry point: typed errors become a clear message and their exit code, not a traceback."""
-    import os
+    """Console entry point. Every typed error, of any command, ends here as one line on stderr naming the file
+    or the service, and the exit code of sohoa.errors.ExitCode: never a traceback. An exception no table
+    knows is a bug, and keeps its traceback."""
+    from sohoa.settings import quiet_prefect
 
-    from ocr.errors import SohoaInputError
-
-    # Prefect phones home unless told not to; there is no internet here and no reason to.
-    for name, value in {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}.items():
-        os.environ.setdefault(name, value)
+    quiet_prefect()
     try:
         app()
-    except SohoaInputError as error:
-        err.print(f"[red]error:[/] {error}")
-        raise SystemExit(error.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted", style="red", highlight=False)
+        raise SystemExit(ExitCode.interrupted) from None
+    except Exception as error:  # noqa: BLE001 - looked up in the table below; unknown ones are re-raised
+        known = exit_status(error)
+        if known is None:
+            raise
+        code, message = known
+        err.print(Text.assemble(("error: ", "bold red"), message), soft_wrap=True, highlight=False)
+        raise SystemExit(code) from None
+
+
+def exit_status(error: BaseException) -> tuple[ExitCode, str] | None:
+    """The exit code and the one-line message for an error, or None for an error that is a bug."""
+    if isinstance(error, SohoaError):
+        return error.exit_code, _one_line(error)
+    table = _typed_errors()
+    for cls in type(error).__mro__:
+        if cls in table:
+            return table[cls], _one_line(error)
+    return _foreign(error)
+
+
+def _typed_errors() -> dict[type[BaseException], ExitCode]:
+    """ocr/, storage/ and the evaluation keep their own exceptions; this is where each gets its exit code.
+    An error takes the code of its nearest class here (RegistrySnapshotError before StorageError)."""
+    from ocr import errors as ocr_errors
+    from sohoa.evaluation import EvaluationInputError
+    from storage import errors as storage_errors
+
+    return {
+        ocr_errors.SohoaInputError: ExitCode.input_file,
+        ocr_errors.MissingDependencyError: ExitCode.missing_dependency,
+        ocr_errors.ExternalProgramError: ExitCode.external_program,
+        storage_errors.StorageError: ExitCode.storage_error,
+        storage_errors.StorageUnavailableError: ExitCode.service_unavailable,
+        storage_errors.SeaweedError: ExitCode.service_unavailable,
+        storage_errors.RegistrySnapshotError: ExitCode.registry_snapshot,
+        storage_errors.StateError: ExitCode.state_error,
+        EvaluationInputError: ExitCode.input_file,
+    }
+
+
+def _foreign(error: BaseException) -> tuple[ExitCode, str] | None:
+    """Errors of the libraries underneath that a user can cause: an invalid setting, a database or S3 endpoint
+    that does not answer, a file that cannot be opened. Messages never quote values (a setting may be a
+    secret; a failed SQL statement's parameters may be personal data)."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError, OperationalError
+    from urllib3.exceptions import MaxRetryError
+
+    from sohoa.settings import Settings
+    from storage.db import reason
+
+    if isinstance(error, ValidationError) and error.title == Settings.__name__:
+        prefix = Settings.model_config.get("env_prefix", "")
+        problems = "; ".join(f"{prefix}{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        return ExitCode.invalid_config, f"invalid setting {problems}"
+    if isinstance(error, OperationalError):
+        return ExitCode.service_unavailable, f"a database cannot be used: {reason(error)}"
+    if isinstance(error, ArgumentError):
+        return ExitCode.invalid_config, ("a database URL sohoa cannot use: give sqlite:///path/to/file.sqlite "
+                                         "or postgresql+psycopg://user@host/db")
+    if isinstance(error, MaxRetryError):
+        pool = error.pool
+        return ExitCode.service_unavailable, f"object storage at {pool.host}:{pool.port} does not answer"
+    if isinstance(error, OSError) and error.filename:
+        return ExitCode.file_access, f"{error.filename}: {error.strerror or type(error).__name__}"
+    return None
+
+
+def _one_line(error: BaseException) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return "; ".join(lines) or type(error).__name__

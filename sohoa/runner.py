@@ -9,6 +9,7 @@ from typing import Any, Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from sohoa.errors import ServiceUnavailableError
 from sohoa.settings import Settings, get_settings
 
 
@@ -28,16 +29,67 @@ def local_object_storage(settings: Settings, console: Console) -> Iterator[None]
         yield
 
 
+def check_services(settings: Settings, registry_db_url: str | None = None) -> None:
+    """Before a batch starts: object storage answers, the state database opens, the registry can be read.
+    Each failure is one error naming that service, not a failed flow run halfway through a book."""
+    from sqlalchemy.exc import OperationalError
+
+    from storage.db import reason, redacted
+    from storage.seaweed import endpoint_answers
+
+    scheme = "https" if settings.s3_secure else "http"
+    if not endpoint_answers(f"{scheme}://{settings.s3_endpoint}"):
+        raise ServiceUnavailableError(f"object storage does not answer at {scheme}://{settings.s3_endpoint}")
+    for name, url, check in (
+        ("state database", settings.resolved_state_db_url, _can_open_state),
+        ("registry", registry_db_url or settings.resolved_registry_db_url, _can_read_registry),
+    ):
+        try:
+            check(url)
+        except OperationalError as error:
+            raise ServiceUnavailableError(f"the {name} at {redacted(url)} cannot be used: {reason(error)}") from None
+
+
+def _can_open_state(url: str) -> None:
+    from storage.state import StateStore
+
+    state = StateStore(url)
+    try:
+        state.create_schema()
+    finally:
+        state.close()
+
+
+def _can_read_registry(url: str) -> None:
+    from storage.registry import RegistryReader
+
+    reader = RegistryReader(url)
+    try:
+        with reader.engine.connect():
+            pass
+    finally:
+        reader.close()
+
+
 def run_in_process(
     path: Path, *, authority: str, year: int, volume: int, book_type: str = "birth",
     registry_db_url: str | None = None, console: Console,
 ) -> dict[str, Any]:
+    """Run digitize-batch in this process, once object storage and both databases answer."""
+    settings = get_settings()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    with local_object_storage(settings, console):
+        check_services(settings, registry_db_url)
+        return _run_with_progress(path, console, source=str(path.resolve()), authority=authority, year=year,
+                                  volume=volume, book_type=book_type, registry_db_url=registry_db_url)
+
+
+def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[str, Any]:
+    """The digitize-batch flow with a progress bar of the pages read."""
     from flows import progress
     from flows.digitize import digitize_batch
 
-    settings = get_settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
-    with local_object_storage(settings, console), Progress(
+    with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,
     ) as bar:
@@ -51,10 +103,7 @@ def run_in_process(
 
         progress.set_listener(on_event)
         try:
-            return digitize_batch(
-                source=str(path.resolve()), authority=authority, year=year, volume=volume,
-                book_type=book_type, registry_db_url=registry_db_url,
-            )
+            return digitize_batch(**parameters)
         finally:
             progress.set_listener(None)
 

@@ -5,6 +5,7 @@ This module is a leaf: it imports nothing else of ours, and no other module read
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -83,3 +84,19 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+#: Prefect phones home unless told not to; there is no internet here and no reason to.
+QUIET_PREFECT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+
+
+def quiet_prefect() -> None:
+    """Tell Prefect, in this process and the ones it starts, not to phone home (unless already set)."""
+    for name, value in QUIET_PREFECT.items():
+        os.environ.setdefault(name, value)
+
+
+def child_environment(settings: Settings, **overrides: str) -> dict[str, str]:
+    """The environment for a child process (Prefect server, worker): this one's, Prefect kept quiet, the
+    overrides, and these settings as SOHOA_* variables for the child to read back."""
+    return dict(os.environ) | QUIET_PREFECT | overrides | settings.as_env()

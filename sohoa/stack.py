@@ -18,10 +18,10 @@ from typing import Any
 
 from rich.console import Console
 
-from sohoa.settings import Settings, get_settings
+from sohoa.errors import ExitCode, ServiceUnavailableError, SohoaError
+from sohoa.settings import Settings, child_environment, get_settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-QUIET_PREFECT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
 
 def local_seaweed(settings: Settings):
@@ -37,13 +37,9 @@ def local_seaweed(settings: Settings):
 
 
 def _prefect_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ) | QUIET_PREFECT
-    env["PREFECT_API_URL"] = settings.prefect_api_url
-    env["PREFECT_HOME"] = str((settings.home / "prefect").resolve())
-    env["OMP_THREAD_LIMIT"] = "1"
     # The worker (and the flow runs it starts) read the same settings back; paths made absolute.
-    env.update(settings.as_env())
-    return env
+    return child_environment(settings, PREFECT_API_URL=settings.prefect_api_url,
+                             PREFECT_HOME=str((settings.home / "prefect").resolve()), OMP_THREAD_LIMIT="1")
 
 
 def _prefect(*args: str) -> list[str]:
@@ -82,7 +78,23 @@ def _wait_http(url: str, timeout: float, what: str) -> None:
                     return
         except OSError:
             time.sleep(0.5)
-    raise TimeoutError(f"{what} did not answer at {url} within {timeout:.0f} s")
+    raise ServiceUnavailableError(f"{what} did not answer at {url} within {timeout:.0f} s")
+
+
+class PrefectCommandError(SohoaError):
+    """A `prefect` command that `sohoa up` runs failed; its output is in the log it names."""
+
+    exit_code = ExitCode.external_program
+
+
+def _prefect_command(settings: Settings, env: dict[str, str], *args: str) -> None:
+    done = subprocess.run(_prefect(*args), env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        log = _run_dir(settings) / "prefect-commands.log"
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"$ prefect {' '.join(args)}\n{done.stdout}{done.stderr}\n")
+        raise PrefectCommandError(f"'prefect {args[0]} {args[1]}' failed with exit code {done.returncode} "
+                                  f"(output in {log})")
 
 
 def start_stack(console: Console, settings: Settings | None = None) -> dict[str, str]:
@@ -106,12 +118,8 @@ def start_stack(console: Console, settings: Settings | None = None) -> dict[str,
         _spawn("prefect-server", _prefect("server", "start", "--host", host, "--port", port), env, settings)
     _wait_http(f"{api}/health", 120, "Prefect server")
 
-    subprocess.run(_prefect("work-pool", "create", settings.work_pool, "--type", "process", "--overwrite"),
-                   env=env, cwd=PROJECT_DIR, check=True, capture_output=True)
-    deployed = subprocess.run(_prefect("--no-prompt", "deploy", "--all"), env=env, cwd=PROJECT_DIR,
-                              capture_output=True, text=True)
-    if deployed.returncode != 0:
-        raise RuntimeError(f"prefect deploy failed:\n{deployed.stdout[-2000:]}\n{deployed.stderr[-2000:]}")
+    _prefect_command(settings, env, "work-pool", "create", settings.work_pool, "--type", "process", "--overwrite")
+    _prefect_command(settings, env, "--no-prompt", "deploy", "--all")
     if not _alive(run / "prefect-worker.pid"):
         _spawn("prefect-worker", _prefect("worker", "start", "--pool", settings.work_pool), env, settings)
 
@@ -151,6 +159,11 @@ def queue_batch(
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     settings = settings or get_settings()
+    api = settings.prefect_api_url.rstrip("/")
+    try:
+        _wait_http(f"{api}/health", 5, "the Prefect server")
+    except ServiceUnavailableError as error:
+        raise ServiceUnavailableError(f"{error}; start it with `sohoa up`") from None
     batch_id = str(uuid.uuid4())
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         flow_run = run_deployment(

@@ -21,6 +21,14 @@ def redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def reason(error: BaseException) -> str:
+    """Why a database call failed, in the driver's words: the first line of the driver's own message (which
+    names the host and port or the problem), never SQLAlchemy's text, which quotes the statement's values."""
+    original = getattr(error, "orig", None) or error
+    lines = str(original).strip().splitlines()
+    return lines[0].strip() if lines else type(original).__name__
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file of a ``sqlite:///path`` URL; None for other backends and in-memory SQLite."""
     parsed = make_url(url)

@@ -13,6 +13,10 @@ class SeaweedError(StorageError):
     """The local SeaweedFS server is missing, too old, or did not start."""
 
 
+class StorageUnavailableError(StorageError):
+    """An S3 endpoint or a database does not answer, or cannot be used (refused, unknown host, locked)."""
+
+
 class ObjectConflictError(StorageError):
     """A put would overwrite an existing object with different content (never allowed)."""
 

@@ -23,8 +23,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.db import make_engine, redacted
-from storage.errors import RegistrySnapshotError, StorageError
+from storage.db import make_engine, reason, redacted
+from storage.errors import RegistrySnapshotError, StorageError, StorageUnavailableError
 from validation.schema import BIRTH_FIELDS
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,9 @@ def load_snapshot(jsonl_path: Path, db_url: str) -> int:
                 connection.execute(_upsert(engine, batch))
                 count += len(batch)
         return count
+    except OperationalError as error:
+        raise StorageUnavailableError(f"the registry database at {redacted(db_url)} cannot be used: "
+                                      f"{reason(error)}") from None
     finally:
         engine.dispose()
 
@@ -221,8 +224,8 @@ class RegistryReader:
             with self.engine.connect() as connection:
                 rows = connection.execute(query).mappings().all()
         except OperationalError as error:
-            raise StorageError(f"cannot read the registry at {redacted(self.db_url)}: "
-                               f"{type(error.orig).__name__}") from None
+            raise StorageUnavailableError(f"cannot read the registry at {redacted(self.db_url)}: "
+                                          f"{reason(error)}") from None
         return [{name: _plain(row[name]) for name in COLUMNS} for row in rows]
 
     def close(self) -> None:
