@@ -141,12 +141,16 @@ def _conflicted(entry: ExportedEntry, record_key: str) -> ExportedEntry:
 
 
 def _record_body(entry: ExportedEntry, provenance: dict[str, Any]) -> dict[str, Any]:
-    """A verified record as stored: values, confidences and where they came from. No run-specific data
-    (batch id, timestamps), so the same book gives byte-identical records on every run."""
+    """A verified record as stored: the book's text per field (``fields``, letter for letter), the normalized
+    values and the raw OCR readings beside it, the repairs made, confidences and where they came from. No
+    run-specific data (batch id, timestamps), so the same book gives byte-identical records on every run."""
     return {
         "book": {"authority": entry.authority, "book_type": entry.book_type, "year": entry.year, "volume": entry.volume},
         "entry_no": entry.entry_no,
         "fields": entry.fields,
+        "values": entry.values,
+        "raw": entry.raw,
+        "repairs": dict(sorted(entry.repairs.items())),
         "confidence": {k: round(v, 3) for k, v in sorted(entry.confidence.items())},
         "status": entry.status.value,
         # Old books name old units: each place as written, with its province then and since 1 July 2025.

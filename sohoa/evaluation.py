@@ -11,7 +11,10 @@ can be misread, so a second pass pairs what is left over by the same book + full
 they are flags, not entries, and take no part in the pairing.
 
 Measures (over paired entries; a field counts when it is non-null in the truth or in the prediction):
-- field accuracy: exact match after NFC and whitespace normalization (case matters), per field and overall;
+- field accuracy: structured fields (numbers, dates, the ID) compare the export's ``values`` with the truth
+  value; text fields compare the export's ``fields`` (the book's text, literally) with the truth text.
+  Exact match after NFC and whitespace normalization: case, marks and tone placement matter, per field and
+  overall (exports without ``values`` are compared on ``fields``);
 - character error rate: total Levenshtein distance / total truth characters;
 - silent errors: wrong fields inside entries marked verified, / all counted fields of verified entries;
 - flag recall and precision per planted discrepancy type (missing → missing_in_registry, field_differs →
@@ -19,6 +22,8 @@ Measures (over paired entries; a field counts when it is non-null in the truth o
   A flag is attributed to the truth entry number of the entry it sits on (so a misread number does not
   move it). Precision for a code = flags of that code that correspond to a planted discrepancy / all flags
   of that code.
+- calibration: for each confidence band, how many field readings of paired entries carry a confidence in it
+  and the share of them that are right (``calibration``).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from rapidfuzz.distance import Levenshtein
 from rich.console import Console
 from rich.table import Table
 
-from validation.schema import BIRTH_FIELDS, BOOK_KEYS, EntryStatus, ExportedEntry, FlagCode
+from validation.schema import BIRTH_FIELDS, BOOK_KEYS, STRUCTURED_FIELDS, EntryStatus, ExportedEntry, FlagCode
 from validation.text import comparable, exact_form
 
 EXPECTED_CODE: dict[str, str] = {
@@ -94,6 +99,7 @@ class EvalReport:
     silent_errors: int
     flags: dict[str, FlagScore]  # per discrepancy type
     flag_counts: dict[str, int] = field(default_factory=dict)  # every flag code in the export
+    calibration: list[dict[str, Any]] = field(default_factory=list)  # see ``calibration``
 
     @property
     def fields_counted(self) -> int:
@@ -168,8 +174,14 @@ def _is_registry_only(entry: ExportedEntry) -> bool:
 
 # --- pairing ----------------------------------------------------------------------------------------
 
+def predicted(entry: ExportedEntry, name: str) -> Any:
+    """What an export says a field is, in the form the truth holds it: the value for structured fields,
+    the book's text for text fields."""
+    return entry.value(name) if name in STRUCTURED_FIELDS else entry.fields.get(name)
+
+
 def _matching_fields(truth: dict[str, Any], pred: ExportedEntry) -> int:
-    return sum(exact_form(truth.get(n)) == exact_form(pred.fields.get(n)) for n in BIRTH_FIELDS)
+    return sum(exact_form(truth.get(n)) == exact_form(predicted(pred, n)) for n in BIRTH_FIELDS)
 
 
 def pair_entries(
@@ -200,7 +212,7 @@ def pair_entries(
         candidates = [
             i for i in sorted(free_preds)
             if _book(preds[i].model_dump()) == _book(t)
-            and (comparable(preds[i].fields.get("full_name")), comparable(preds[i].fields.get("date_of_birth")))
+            and (comparable(predicted(preds[i], "full_name")), comparable(predicted(preds[i], "date_of_birth")))
             == person
         ]
         if candidates:
@@ -231,7 +243,7 @@ def evaluate(truth: Path, pred: Path, discrepancies: Path | None = None) -> Eval
         t, p = truth_rows[t_index], entries[p_index]
         verified = p.status == EntryStatus.VERIFIED
         for name in BIRTH_FIELDS:
-            want, got = exact_form(t.get(name)), exact_form(p.fields.get(name))
+            want, got = exact_form(t.get(name)), exact_form(predicted(p, name))
             if want is None and got is None:
                 continue
             score = per_field[name]
@@ -261,6 +273,7 @@ def evaluate(truth: Path, pred: Path, discrepancies: Path | None = None) -> Eval
         silent_errors=silent_errors,
         flags=flags,
         flag_counts=dict(Counter(f.code.value for e in exported for f in e.flags)),
+        calibration=calibration(truth_rows, entries),
     )
 
 
@@ -310,6 +323,49 @@ def _flag_matches(flag: tuple, planted_key: tuple) -> bool:
     return planted_field is None or flag_field == planted_field
 
 
+# --- calibration -----------------------------------------------------------------------------------
+
+#: Confidence bands, lower bound included; the last band includes 1.0.
+CALIBRATION_BANDS: tuple[tuple[float, float], ...] = (
+    (0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.0))
+
+
+def _band_label(low: float, high: float, last: bool) -> str:
+    return f"[{low:.2f}, {high:.2f}{']' if last else ')'}"
+
+
+def calibration(truth_rows: list[dict[str, Any]], exported_entries: list[ExportedEntry],
+                bands: tuple[tuple[float, float], ...] = CALIBRATION_BANDS) -> list[dict[str, Any]]:
+    """For each confidence band: field readings of paired entries whose confidence lies in it, how many
+    are right (as the field accuracy counts it) and the share right (None for an empty band).
+
+    A reading is a field with a confidence in the export that is non-null in the truth or the prediction.
+    Registry-only lines are not readings. Rows come in band order, empty bands included.
+    """
+    entries = [e for e in exported_entries if not _is_registry_only(e)]
+    pairs, _, _, _ = pair_entries(truth_rows, entries)
+    counts = [[0, 0] for _ in bands]
+    for t_index, p_index in pairs:
+        truth, entry = truth_rows[t_index], entries[p_index]
+        for name, confidence in entry.confidence.items():
+            if name not in BIRTH_FIELDS:
+                continue
+            want, got = exact_form(truth.get(name)), exact_form(predicted(entry, name))
+            if want is None and got is None:
+                continue
+            for index, (low, high) in enumerate(bands):
+                last = index == len(bands) - 1
+                if low <= confidence < high or (last and low <= confidence <= high):
+                    counts[index][0] += 1
+                    counts[index][1] += want == got
+                    break
+    return [
+        {"band": _band_label(low, high, index == len(bands) - 1), "readings": readings, "right": right,
+         "share": right / readings if readings else None}
+        for index, ((low, high), (readings, right)) in enumerate(zip(bands, counts))
+    ]
+
+
 # --- rendering --------------------------------------------------------------------------------------
 
 def _pct(value: float | None) -> str:
@@ -351,7 +407,20 @@ def report_tables(report: EvalReport) -> list[Table]:
     for kind, score in report.flags.items():
         flags.add_row(kind, score.expected_code, str(score.planted), str(score.found), _pct(score.recall),
                       str(score.flags), _pct(score.precision))
-    return [summary, fields, flags]
+    tables = [summary, fields, flags]
+    if any(row["readings"] for row in report.calibration):
+        tables.append(calibration_table(report.calibration))
+    return tables
+
+
+def calibration_table(rows: list[dict[str, Any]]) -> Table:
+    """``calibration`` rows as a table: confidence band, readings, right, share right."""
+    table = Table(title="confidence calibration: share of readings right per confidence band")
+    for column in ("confidence band", "readings", "right", "share right"):
+        table.add_column(column, justify="left" if column == "confidence band" else "right")
+    for row in rows:
+        table.add_row(row["band"], str(row["readings"]), str(row["right"]), _pct(row["share"]))
+    return table
 
 
 def render_report(report: EvalReport, console: Console | None = None) -> None:

@@ -72,7 +72,12 @@ class EntryRow(StateBase):
     entry_no: Mapped[int | None] = mapped_column(Integer)
     page: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(Text)
-    fields: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    fields: Mapped[dict[str, Any]] = mapped_column(JsonType)  # the book's text per field
+    # Normalized values, raw OCR readings and repairs (ExportedEntry.values/raw/repairs); null in rows
+    # written before they existed.
+    field_values: Mapped[dict[str, Any] | None] = mapped_column(JsonType, nullable=True)
+    raw_readings: Mapped[dict[str, Any] | None] = mapped_column(JsonType, nullable=True)
+    repairs: Mapped[dict[str, str] | None] = mapped_column(JsonType, nullable=True)
     confidence: Mapped[dict[str, float]] = mapped_column(JsonType)
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JsonType)
     source: Mapped[dict[str, Any]] = mapped_column(JsonType)
@@ -165,6 +170,18 @@ def _checksum(entry: ExportedEntry) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def _add_missing_entry_columns(engine: Any) -> None:
+    """ALTER TABLE … ADD COLUMN for the nullable JSON columns of ``entries`` added since a database was made."""
+    from sqlalchemy import inspect
+
+    present = {c["name"] for c in inspect(engine).get_columns(EntryRow.__tablename__)}
+    with engine.begin() as connection:
+        for name in ("field_values", "raw_readings", "repairs"):
+            if name not in present:
+                column_type = EntryRow.__table__.c[name].type.compile(dialect=engine.dialect)
+                connection.exec_driver_sql(f"ALTER TABLE {EntryRow.__tablename__} ADD COLUMN {name} {column_type}")
+
+
 # --- the store ---------------------------------------------------------------------------------------
 
 class StateStore:
@@ -175,8 +192,10 @@ class StateStore:
         self.engine = make_engine(db_url, wal=True)
 
     def create_schema(self) -> None:
-        """Create the tables that do not exist yet (never drops or alters)."""
+        """Create the tables that do not exist yet, and add the nullable entry columns a database made
+        before them lacks (never drops, never changes a column)."""
         StateBase.metadata.create_all(self.engine)
+        _add_missing_entry_columns(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -243,7 +262,8 @@ class StateStore:
                 session.add(EntryRow(
                     batch_id=batch_id, entry_key=key, authority=entry.authority, book_type=entry.book_type,
                     year=entry.year, volume=entry.volume, entry_no=entry.entry_no, page=entry.source.page,
-                    status=entry.status.value, fields=entry.fields, confidence=entry.confidence,
+                    status=entry.status.value, fields=entry.fields, field_values=entry.values,
+                    raw_readings=entry.raw, repairs=entry.repairs, confidence=entry.confidence,
                     flags=[f.model_dump(mode="json") for f in entry.flags], source=entry.source.model_dump(mode="json"),
                     record_key=record_key, checksum=checksum,
                 ))
@@ -251,6 +271,7 @@ class StateStore:
                     row.status != entry.status.value and row.status != EntryStatus.RESOLVED.value):
                 row.entry_no, row.page = entry.entry_no, entry.source.page
                 row.fields, row.confidence = entry.fields, entry.confidence
+                row.field_values, row.raw_readings, row.repairs = entry.values, entry.raw, entry.repairs
                 row.flags = [f.model_dump(mode="json") for f in entry.flags]
                 row.source = entry.source.model_dump(mode="json")
                 row.record_key, row.checksum, row.updated_at = record_key, checksum, _now()
@@ -369,6 +390,7 @@ def _review_item(row: ReviewItemRow) -> ReviewItem:
 def _exported(row: EntryRow) -> ExportedEntry:
     return ExportedEntry(
         authority=row.authority, book_type=row.book_type, year=row.year, volume=row.volume, entry_no=row.entry_no,
-        fields=row.fields, status=EntryStatus(row.status), flags=[Flag.model_validate(f) for f in row.flags],
+        fields=row.fields, values=row.field_values or {}, raw=row.raw_readings or {}, repairs=row.repairs or {},
+        status=EntryStatus(row.status), flags=[Flag.model_validate(f) for f in row.flags],
         source=EntrySource.model_validate(row.source), confidence=row.confidence,
     )

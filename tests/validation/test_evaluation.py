@@ -136,3 +136,44 @@ def test_the_sohoa_eval_command_prints_the_report_as_json(files):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["fields_correct"], data["fields_counted"], data["silent_errors"]) == (13, 16, 1)
+
+
+def _export(tmp_path: Path, entries: list[ExportedEntry]) -> Path:
+    return write(tmp_path / "export.jsonl", [e.model_dump_json() for e in entries])
+
+
+def test_text_fields_are_compared_literally_and_structured_fields_by_value(tmp_path):
+    truth = {**BOOK, "page": 1, **empty_fields(), "entry_no": 1, "full_name": "Lê Văn An",
+             "date_of_birth": "2018-01-02", "place_of_birth": "xã Tân Phú, tỉnh Thanh Hoá"}
+    truth_path = write(tmp_path / "truth.jsonl", [json.dumps(truth, ensure_ascii=False)])
+    values = empty_fields() | {"entry_no": 1, "full_name": "Lê Văn An", "date_of_birth": "2018-01-02",
+                               "place_of_birth": "xã Tân Phú, tỉnh Thanh Hóa"}
+    # The book's text is printed in new placement; a record that rewrote it to old placement is wrong.
+    rewritten = ExportedEntry(**BOOK, entry_no=1, status=EntryStatus.VERIFIED, source=EntrySource(page=1, object_key=None),
+                              fields=values | {"entry_no": "1", "date_of_birth": "2/1/2018"}, values=values)
+    report = evaluate(truth_path, _export(tmp_path, [rewritten]))
+    scores = {n: (s.counted, s.correct) for n, s in report.per_field.items() if s.counted}
+    assert scores == {"entry_no": (1, 1), "full_name": (1, 1), "date_of_birth": (1, 1), "place_of_birth": (1, 0)}
+    literal = rewritten.model_copy(update={"fields": rewritten.fields | {"place_of_birth": truth["place_of_birth"]}})
+    assert evaluate(truth_path, _export(tmp_path, [literal])).field_accuracy == 1.0
+
+
+def test_calibration_counts_readings_per_band_and_the_share_right(tmp_path):
+    from sohoa.evaluation import calibration
+
+    truth = [truth_line(1, "Lê Văn An", "Nam", "2018-01-02"), truth_line(2, "Trần Thị Hương", "Nữ", "2018-02-03")]
+    fields = empty_fields() | {"entry_no": 1, "full_name": "Lê Văn An", "sex": "Nữ", "date_of_birth": "2018-01-02"}
+    first = ExportedEntry(**BOOK, entry_no=1, fields=fields, status=EntryStatus.FLAGGED,
+                          source=EntrySource(page=1, object_key=None),
+                          confidence={"entry_no": 1.0, "full_name": 0.97, "sex": 0.3, "date_of_birth": 0.91,
+                                      "notes": 0.99})  # notes: null on both sides, not a reading
+    second = first.model_copy(update={"entry_no": 2, "fields": fields | {
+        "entry_no": 2, "full_name": "Trần Thị Hưong", "sex": "Nữ", "date_of_birth": "2018-02-03"},
+        "confidence": {"entry_no": 0.995, "full_name": 0.96, "sex": 0.4}})
+    rows = calibration(truth, [first, second])
+    assert [r["band"] for r in rows] == ["[0.00, 0.50)", "[0.50, 0.80)", "[0.80, 0.90)", "[0.90, 0.95)",
+                                         "[0.95, 0.99)", "[0.99, 1.00]"]
+    got = {r["band"]: (r["readings"], r["right"]) for r in rows if r["readings"]}
+    # sex 0.3 wrong, 0.4 right; date 0.91 right; names 0.97 right, 0.96 wrong; entry numbers 1.0 and 0.995 right
+    assert got == {"[0.00, 0.50)": (2, 1), "[0.90, 0.95)": (1, 1), "[0.95, 0.99)": (2, 1), "[0.99, 1.00]": (2, 2)}
+    assert rows[0]["share"] == 0.5 and rows[1]["share"] is None
