@@ -143,12 +143,13 @@ def digitize_batch(
     source: str,
     authority: str,
     year: int,
-    volume: int,
+    volume: str,
     book_type: str = "birth",
     registry_db_url: str | None = None,
     batch_id: str | None = None,
 ) -> dict[str, Any]:
-    """Digitize one book's scans (a file or a folder of PDFs/images) and return the batch summary."""
+    """Digitize one book's scans (a file or a folder of PDFs/images) and return the batch summary.
+    The volume is text as the book prints it ('01')."""
     logger = get_run_logger()
     settings = get_settings()
     services = connect(settings, registry_db_url=registry_db_url)
@@ -244,7 +245,6 @@ def _distinct_codes(flags: list[Flag]) -> list[Flag]:
 class PageFailedError(SohoaInputError):
     """A page that could not be processed for a reason other than bad input; the batch goes on without it."""
 
-    exit_code = 70
     reason = "could not be processed"
 
 

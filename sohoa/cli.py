@@ -34,9 +34,22 @@ app.add_typer(review_app, name="review")
 console = Console()
 err = Console(stderr=True)
 
+
+def _volume(value: str | None) -> str | None:
+    """The volume as text, kept as the book prints it; an empty one is a usage error."""
+    from storage.keys import volume_text
+
+    if value is None:
+        return None
+    try:
+        return volume_text(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 Authority = Annotated[str, typer.Option(help="Registering authority (cơ quan đăng ký), e.g. 'UBND xã Tân Phú'")]
 Year = Annotated[int, typer.Option(help="Year of the book")]
-Volume = Annotated[int, typer.Option(help="Volume (quyển) number")]
+Volume = Annotated[str, typer.Option(help="Volume (quyển) as the book prints it, e.g. '01'", callback=_volume)]
 BookType = Annotated[str, typer.Option("--book-type", help="Book type; only 'birth' for now")]
 
 

@@ -72,7 +72,7 @@ def _can_read_registry(url: str) -> None:
 
 
 def run_in_process(
-    path: Path, *, authority: str, year: int, volume: int, book_type: str = "birth",
+    path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
     registry_db_url: str | None = None, console: Console,
 ) -> dict[str, Any]:
     """Run digitize-batch in this process, once object storage and both databases answer."""
@@ -81,7 +81,7 @@ def run_in_process(
     with local_object_storage(settings, console):
         check_services(settings, registry_db_url)
         return _run_with_progress(path, console, source=str(path.resolve()), authority=authority, year=year,
-                                  volume=volume, book_type=book_type, registry_db_url=registry_db_url)
+                                  volume=str(volume), book_type=book_type, registry_db_url=registry_db_url)
 
 
 def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[str, Any]:

@@ -151,7 +151,7 @@ def stop_stack(console: Console, settings: Settings | None = None) -> None:
 
 
 def queue_batch(
-    path: Path, *, authority: str, year: int, volume: int, book_type: str = "birth",
+    path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
     registry_db_url: str | None = None, settings: Settings | None = None,
 ) -> dict[str, Any]:
     """Create a flow run of the digitize-batch deployment on the server; returns its id, name and UI url."""
@@ -168,7 +168,7 @@ def queue_batch(
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         flow_run = run_deployment(
             name=settings.deployment,
-            parameters={"source": str(path), "authority": authority, "year": year, "volume": volume,
+            parameters={"source": str(path), "authority": authority, "year": year, "volume": str(volume),
                         "book_type": book_type, "registry_db_url": registry_db_url, "batch_id": batch_id},
             timeout=0,
         )

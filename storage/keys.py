@@ -1,6 +1,6 @@
 """Deterministic object keys: the same book, page or entry always lands under the same key.
 
-    book prefix   <authority-slug>-<hash8>/<book_type>/<year>/v<volume>
+    book prefix   <authority-slug>-<hash8>/<book_type>/<year>/v<volume number, 3 digits>  (or v<slug>-<hash8>)
     original      originals/<sha256[:2]>/<sha256><.suffix>
     page image    <book prefix>/pages/<page sha256>/<suffix>
     OCR output    <page sha256[:2]>/<page sha256>/<engine version>/<reading code version>/<pipeline version>.json
@@ -8,7 +8,9 @@
 
 Keys are ASCII. The authority (cơ quan đăng ký = registering authority) is Vietnamese: it is slugified for
 reading ('UBND xã Tân Phú' → 'ubnd-xa-tan-phu') and followed by a hash of the exact (NFC) string, so two
-authorities whose slugs coincide never share a prefix.
+authorities whose slugs coincide never share a prefix. A volume (quyển) is text as the book prints it: a digit
+volume is keyed by its number ('01', '1' and '001' are one book: v001), any other by its slug and a hash of the
+exact text ('2A' → 'v2a-<hash8>'), so it can never land on a digit volume's key.
 """
 
 from __future__ import annotations
@@ -41,15 +43,49 @@ def authority_slug(authority: str) -> str:
     return f"{slug}-{digest}"
 
 
-def book_prefix(authority: str, book_type: str, year: int, volume: int) -> str:
+def book_prefix(authority: str, book_type: str, year: int, volume: str | int) -> str:
     """Where one paper book's pages and records live (book type e.g. 'birth'; quyển = volume)."""
     if not _WORD.match(book_type):
         raise ValueError(f"book type must be a lower-case word, got {book_type!r}")
     if not 1000 <= int(year) <= 9999:
         raise ValueError(f"year must have four digits, got {year!r}")
-    if int(volume) < 0:
+    return f"{authority_slug(authority)}/{book_type}/{int(year):04d}/{volume_segment(volume)}"
+
+
+def volume_text(volume: str | int) -> str:
+    """A volume as text: NFC, surrounding spaces dropped; an int (older callers) becomes its digits."""
+    if isinstance(volume, bool) or not isinstance(volume, str | int):
+        raise ValueError(f"a volume is text, got {type(volume).__name__}")
+    if isinstance(volume, int) and volume < 0:
         raise ValueError(f"volume must not be negative, got {volume!r}")
-    return f"{authority_slug(authority)}/{book_type}/{int(year):04d}/v{int(volume):03d}"
+    text = unicodedata.normalize("NFC", str(volume)).strip()
+    if not text:
+        raise ValueError("volume must not be empty")
+    return text
+
+
+def volume_number(volume: str | int) -> int | None:
+    """The number of a digit volume ('01' → 1), None for any other ('2A', 'I')."""
+    text = volume_text(volume)
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+def same_volume(a: str | int, b: str | int) -> bool:
+    """Two volumes name the same book: equal by number when both are digits ('1' and '01'), else as text."""
+    number_a, number_b = volume_number(a), volume_number(b)
+    if number_a is not None and number_b is not None:
+        return number_a == number_b
+    return volume_text(a) == volume_text(b)
+
+
+def volume_segment(volume: str | int) -> str:
+    """The volume's key segment: 'v001' for a digit volume, 'v<slug>-<hash8>' for any other."""
+    number = volume_number(volume)
+    if number is not None:
+        return f"v{number:03d}"
+    text = volume_text(volume)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"v{slugify(text)[:30].rstrip('-')}-{digest}"
 
 
 def original_key(sha256: str, filename: str) -> str:

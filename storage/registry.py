@@ -4,7 +4,8 @@
 registry.jsonl snapshot (one birth registration per line: registry_id, the book keys and every birth-register
 field) and upserts by registry_id. A line without registry_id gets one derived from its book keys and entry
 number (``derived_registry_id``), so loading the same snapshot again updates those rows instead of adding
-copies. ``RegistryReader`` is what the pipeline uses, on a read-only connection.
+copies. A volume is text as the book prints it ('01'); a lookup finds a digit volume by its number, so '1'
+finds the book of volume '01'. ``RegistryReader`` is what the pipeline uses, on a read-only connection.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from storage.db import make_engine, reason, redacted
 from storage.errors import RegistrySnapshotError, StorageError, StorageUnavailableError
+from storage.keys import volume_number, volume_text
 from validation.schema import BIRTH_FIELDS
 
 log = logging.getLogger(__name__)
@@ -44,13 +46,16 @@ class BirthRegistration(RegistryBase):
     """One registered birth as the shared database holds it (sổ đăng ký khai sinh = birth register)."""
 
     __tablename__ = "birth_registrations"
-    __table_args__ = (Index("ix_birth_registrations_book_entry", "authority", "book_type", "year", "volume", "entry_no"),)
+    __table_args__ = (Index("ix_birth_registrations_book_number", "authority", "book_type", "year", "volume_number",
+                            "entry_no"),)
 
     registry_id: Mapped[str] = mapped_column(Text, primary_key=True)
     authority: Mapped[str] = mapped_column(Text)
     book_type: Mapped[str] = mapped_column(Text)
     year: Mapped[int] = mapped_column(Integer)
-    volume: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[str] = mapped_column(Text)  # as the book prints it: '01'
+    #: The number of a digit volume (None for '2A'): what lookups match, so '1' finds the book '01'.
+    volume_number: Mapped[int | None] = mapped_column(Integer)
 
     entry_no: Mapped[int | None] = mapped_column(Integer)
     registration_date: Mapped[dt.date | None] = mapped_column(Date)
@@ -90,6 +95,7 @@ def load_snapshot(jsonl_path: Path, db_url: str) -> int:
     engine = make_engine(db_url)
     try:
         RegistryBase.metadata.create_all(engine)
+        _refuse_integer_volumes(engine, db_url)
         count = 0
         with engine.begin() as connection:
             batch: list[dict[str, Any]] = []
@@ -110,11 +116,21 @@ def load_snapshot(jsonl_path: Path, db_url: str) -> int:
         engine.dispose()
 
 
+def _refuse_integer_volumes(engine: Engine, db_url: str) -> None:
+    """A registry table made before volumes were text cannot hold '01'; it is never altered behind one's back."""
+    from sqlalchemy import inspect
+
+    columns = {column["name"] for column in inspect(engine).get_columns(BirthRegistration.__tablename__)}
+    if "volume_number" not in columns:
+        raise StorageError(f"the registry table at {redacted(db_url)} was made by an older sohoa (volumes as "
+                           "integers); load the snapshot into a new database (`make clean-state` removes the local one)")
+
+
 def _upsert(engine: Engine, rows: list[dict[str, Any]]) -> Any:
     """INSERT … ON CONFLICT (registry_id) DO UPDATE, in the dialect of the engine."""
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(BirthRegistration).values(rows)
-    updates = {name: statement.excluded[name] for name in COLUMNS if name != "registry_id"}
+    updates = {name: statement.excluded[name] for name in (*COLUMNS, "volume_number") if name != "registry_id"}
     return statement.on_conflict_do_update(index_elements=["registry_id"], set_=updates)
 
 
@@ -145,6 +161,7 @@ def _snapshot_rows(path: Path) -> Iterator[dict[str, Any]]:
             for name in BOOK_COLUMNS:
                 if row[name] is None:
                     raise RegistrySnapshotError(f"{where}: {name} is missing")
+            row["volume_number"] = volume_number(row["volume"])
             if row["registry_id"] is None:
                 if row["entry_no"] is None:
                     raise RegistrySnapshotError(f"{where}: neither registry_id nor entry_no is given")
@@ -158,9 +175,9 @@ def _snapshot_rows(path: Path) -> Iterator[dict[str, Any]]:
 def derived_registry_id(row: dict[str, Any]) -> str:
     """A stable id for a registration whose snapshot line has none: a hash of its book keys (authority in NFC,
     a digit volume by its number, so '01' and '1' are one book) and its entry number."""
-    volume = str(row["volume"]).strip()
+    number = volume_number(row["volume"])
     parts = (unicodedata.normalize("NFC", str(row["authority"]).strip()), str(row["book_type"]), str(int(row["year"])),
-             str(int(volume)) if volume.isdigit() else unicodedata.normalize("NFC", volume), str(int(row["entry_no"])))
+             volume_text(row["volume"]) if number is None else str(number), str(int(row["entry_no"])))
     return "derived-" + hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
 
@@ -177,12 +194,17 @@ def _unused(registry_id: str, seen: set[str]) -> str:
 def _typed(name: str, value: Any, where: str) -> Any:
     if value is None:
         return None
+    if name == "volume":
+        try:
+            return volume_text(value)  # '01' stays '01'; an integer 1 becomes '1'
+        except ValueError:
+            raise RegistrySnapshotError(f"{where}: volume is not a non-empty text or number") from None
     if value == "" and (name in DATE_FIELDS or name in INT_FIELDS):
         return None
     try:
         if name in DATE_FIELDS:
             return dt.date.fromisoformat(str(value))
-        if name in INT_FIELDS or name in {"year", "volume"}:
+        if name in INT_FIELDS or name == "year":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
             return int(value)
@@ -210,14 +232,17 @@ class RegistryReader:
             self._engine = make_engine(self.db_url, read_only=True)
         return self._engine
 
-    def rows_for_book(self, authority: str, book_type: str, year: int, volume: int) -> list[dict[str, Any]]:
+    def rows_for_book(self, authority: str, book_type: str, year: int, volume: str | int) -> list[dict[str, Any]]:
         """Every registration of one book, ordered by entry number, as dicts in registry.jsonl form
-        (registry_id, book keys, every birth field; dates as ISO strings)."""
+        (registry_id, book keys, every birth field; dates as ISO strings). A digit volume matches by number
+        ('1' finds '01'), any other by its text."""
         table = BirthRegistration.__table__
+        number = volume_number(volume)
+        same_volume = table.c.volume == volume_text(volume) if number is None else table.c.volume_number == number
         query = (
             select(*(table.c[name] for name in COLUMNS))
-            .where(table.c.authority == authority, table.c.book_type == book_type,
-                   table.c.year == int(year), table.c.volume == int(volume))
+            .where(table.c.authority == authority, table.c.book_type == book_type, table.c.year == int(year),
+                   same_volume)
             .order_by(table.c.entry_no, table.c.registry_id)
         )
         try:

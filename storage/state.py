@@ -24,6 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from storage.db import make_engine
 from storage.errors import StateError
+from storage.keys import same_volume, volume_text
 from validation.schema import BookKeys, EntrySource, EntryStatus, ExportedEntry, Flag
 
 JsonType = JSON().with_variant(JSONB(), "postgresql")
@@ -44,7 +45,7 @@ class BatchRow(StateBase):
     authority: Mapped[str] = mapped_column(Text)
     book_type: Mapped[str] = mapped_column(Text)
     year: Mapped[int] = mapped_column(Integer)
-    volume: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[str] = mapped_column(Text)  # as the book prints it: '01'
     layout: Mapped[str | None] = mapped_column(Text)
     source_files: Mapped[list[str]] = mapped_column(JsonType)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
@@ -68,7 +69,7 @@ class EntryRow(StateBase):
     authority: Mapped[str] = mapped_column(Text)
     book_type: Mapped[str] = mapped_column(Text)
     year: Mapped[int] = mapped_column(Integer)
-    volume: Mapped[int] = mapped_column(Integer)
+    volume: Mapped[str] = mapped_column(Text)  # as the book prints it: '01'
     entry_no: Mapped[int | None] = mapped_column(Integer)
     page: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(Text)
@@ -216,13 +217,13 @@ class StateStore:
         with self._session() as session, session.begin():
             existing = session.get(BatchRow, batch_id)
             if existing is not None:
-                if (existing.authority, existing.book_type, existing.year, existing.volume) != (
-                        book.authority, book.book_type, book.year, book.volume):
+                if (existing.authority, existing.book_type, existing.year) != (
+                        book.authority, book.book_type, book.year) or not same_volume(existing.volume, book.volume):
                     raise StateError(f"batch {batch_id} already exists for another book")
                 return batch_id
             session.add(BatchRow(
                 batch_id=batch_id, authority=book.authority, book_type=book.book_type, year=book.year,
-                volume=book.volume, layout=layout, source_files=list(sources), status="running",
+                volume=volume_text(book.volume), layout=layout, source_files=list(sources), status="running",
                 pipeline_version=pipeline_version,
             ))
         return batch_id
@@ -261,7 +262,7 @@ class StateStore:
             if row is None:
                 session.add(EntryRow(
                     batch_id=batch_id, entry_key=key, authority=entry.authority, book_type=entry.book_type,
-                    year=entry.year, volume=entry.volume, entry_no=entry.entry_no, page=entry.source.page,
+                    year=entry.year, volume=volume_text(entry.volume), entry_no=entry.entry_no, page=entry.source.page,
                     status=entry.status.value, fields=entry.fields, field_values=entry.values,
                     raw_readings=entry.raw, repairs=entry.repairs, confidence=entry.confidence,
                     flags=[f.model_dump(mode="json") for f in entry.flags], source=entry.source.model_dump(mode="json"),

@@ -36,6 +36,13 @@ def test_digitize_names_a_missing_path_and_fails(tmp_path):
     assert "does not exist" in done.output
 
 
+def test_volume_is_text_and_an_empty_one_is_a_usage_error(tmp_path):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    done = runner.invoke(app, ["digitize", str(scans), "--authority", "UBND xã A", "--year", "2001", "--volume", " "])
+    assert done.exit_code == ExitCode.bad_args and "volume must not be empty" in done.output
+
+
 # --- the console script on bad input: one line on stderr, the exit code of the table, no traceback -------
 
 SOHOA = Path(sys.executable).with_name("sohoa")

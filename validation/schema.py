@@ -94,7 +94,7 @@ class BookKeys(BaseModel):
     authority: str
     book_type: BookType = "birth"
     year: int
-    volume: int
+    volume: str = Field(min_length=1, coerce_numbers_to_str=True)  # as the book prints it: '01' (quyển số)
 
 
 class FlagCode(StrEnum):

@@ -59,7 +59,7 @@ def run_batch(prefect_ephemeral):
 
     def run(source: Path, book: dict, registry_db_url: str | None = None) -> dict:
         return digitize_batch(source=str(source), authority=book["authority"], year=book["year"],
-                          volume=book["volume"], book_type=book.get("book_type", "birth"),
+                          volume=str(book["volume"]), book_type=book.get("book_type", "birth"),
                           registry_db_url=registry_db_url)
 
     return run

@@ -57,6 +57,7 @@ def test_queued_batch_lands_records_pages_and_flags(flow_settings, small_table_b
         stop_stack(console, settings)
 
     state = StateStore(state_url)
+    assert state.get_batch(run["batch_id"]).book.volume == str(keys["volume"])  # as the book prints it: '01'
     entries = state.entries_for_batch(run["batch_id"])
     book_entries = [e for e in entries if e.source.page is not None]
     assert len(book_entries) == len(truth)
@@ -70,6 +71,8 @@ def test_queued_batch_lands_records_pages_and_flags(flow_settings, small_table_b
         assert body["fields"] == entry.fields
         assert body["provenance"]["page_sha256"] and body["provenance"]["pipeline_version"].startswith("sohoa/")
         assert store.stat(settings.bucket_records, stored).sha256
+        if str(keys["volume"]).isdigit():  # a digit volume keeps the key it had as a number
+            assert f"/v{int(keys['volume']):03d}/records/" in stored
     page_keys = {e.source.object_key for e in book_entries}
     for key in page_keys:
         assert store.stat(settings.bucket_pages, key) is not None

@@ -53,9 +53,23 @@ def test_the_ocr_key_changes_with_the_reading_code_version():
     assert keys.ocr_key(SHA, "a/b", "c", "d") != keys.ocr_key(SHA, "a", "b/c", "d")
 
 
+def test_digit_volumes_keep_their_keys_and_other_volumes_are_safe():
+    prefix = keys.book_prefix("UBND xã A", "birth", 1999, "01")
+    assert prefix.endswith("/v001")  # the key books stored before volumes were text
+    assert {keys.book_prefix("UBND xã A", "birth", 1999, v) for v in ("1", "001", 1, " 01 ")} == {prefix}
+    others = {v: keys.volume_segment(v) for v in ("2A", "2a", "II", "../x", "Quyển 2", "1/2")}
+    for volume, segment in others.items():
+        assert segment.isascii() and "/" not in segment and segment.startswith("v") and "-" in segment, volume
+    assert len(set(others.values())) == len(others)  # distinct texts, distinct keys
+    assert keys.volume_segment("2A") == keys.volume_segment("2A") != keys.volume_segment("2")
+    assert keys.same_volume("01", 1) and keys.same_volume("2A", "2A") and not keys.same_volume("2A", "2a")
+
+
 @pytest.mark.parametrize("bad", [lambda: keys.record_key("p", None), lambda: keys.original_key("abc", "x.pdf"),
                                  lambda: keys.book_prefix("", "birth", 2000, 1),
-                                 lambda: keys.book_prefix("A", "Birth Book", 2000, 1)])
+                                 lambda: keys.book_prefix("A", "Birth Book", 2000, 1),
+                                 lambda: keys.book_prefix("A", "birth", 2000, " "),
+                                 lambda: keys.book_prefix("A", "birth", 2000, -1)])
 def test_invalid_key_parts_are_refused(bad):
     with pytest.raises(ValueError):
         bad()

@@ -20,7 +20,7 @@ AUTHORITY = "UBND xã Tân Phú"
 
 def _row(registry_id: str, entry_no: int, **changes) -> dict:
     row = {name: None for name in BIRTH_FIELDS} | {
-        "registry_id": registry_id, "authority": AUTHORITY, "book_type": "birth", "year": 2016, "volume": 1,
+        "registry_id": registry_id, "authority": AUTHORITY, "book_type": "birth", "year": 2016, "volume": "01",
         "entry_no": entry_no, "registration_date": "2016-03-0%d" % entry_no, "full_name": f"Lò Văn Tư {entry_no}",
         "date_of_birth": "2016-02-29", "sex": "Nam", "ethnicity": "Thái", "nationality": "Việt Nam",
         "personal_id": f"0142160000{entry_no:02d}", "mother_birth_year": 1990, "notes": "",
@@ -44,11 +44,11 @@ def db_url(request) -> str:
 def test_snapshot_round_trip(db_url, tmp_path):
     rows = [_row("id-2", 2), _row("id-1", 1),
             _row("id-9", 1, authority="UBND xã Tấn Phú"),  # another book: tone marks matter
-            _row("id-8", 1, volume=2)]
+            _row("id-8", 1, volume="02")]
     assert load_snapshot(_write(tmp_path / "registry.jsonl", rows), db_url) == 4
     got = RegistryReader(db_url).rows_for_book(AUTHORITY, "birth", 2016, 1)
     assert [r["registry_id"] for r in got] == ["id-1", "id-2"]  # ordered by entry number
-    assert got[0] == rows[1]  # same keys, same value formats (ISO dates, ints, empty string kept)
+    assert got[0] == rows[1]  # same keys, same value formats (ISO dates, ints, empty string kept, volume '01')
     assert set(got[0]) == set(COLUMNS)
 
 
@@ -132,3 +132,29 @@ def test_a_line_without_registry_id_nor_entry_number_is_refused(sqlite_url, tmp_
     row = {k: v for k, v in _row("x", 1).items() if k != "registry_id"} | {"entry_no": None}
     with pytest.raises(RegistrySnapshotError, match=r"nothing.jsonl:1: neither registry_id nor entry_no"):
         load_snapshot(_write(tmp_path / "nothing.jsonl", [row]), sqlite_url)
+
+
+def test_volumes_are_text_and_digit_volumes_match_by_number(db_url, tmp_path):
+    rows = [_row("id-1", 1), _row("id-2", 2, volume=1), _row("id-3", 3, volume="2A"), _row("id-4", 4, volume="002")]
+    load_snapshot(_write(tmp_path / "r.jsonl", rows), db_url)
+    reader = RegistryReader(db_url)
+
+    def ids(volume):
+        return [r["registry_id"] for r in reader.rows_for_book(AUTHORITY, "birth", 2016, volume)]
+
+    assert ids("01") == ids("1") == ids(1) == ids("001") == ["id-1", "id-2"]  # '01' and 1 are one book
+    assert [r["volume"] for r in reader.rows_for_book(AUTHORITY, "birth", 2016, "1")] == ["01", "1"]  # as given
+    assert ids("2A") == ["id-3"] and ids("2a") == [] and ids("2") == ["id-4"]
+    with pytest.raises(RegistrySnapshotError, match=r"e.jsonl:1: volume"):
+        load_snapshot(_write(tmp_path / "e.jsonl", [_row("id-5", 5, volume="  ")]), db_url)
+
+
+def test_a_registry_table_with_integer_volumes_is_refused_not_altered(sqlite_url, tmp_path):
+    from sqlalchemy import create_engine
+
+    engine = create_engine(sqlite_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE birth_registrations (registry_id TEXT PRIMARY KEY, volume INTEGER)"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="older sohoa"):
+        load_snapshot(_write(tmp_path / "r.jsonl", [_row("id-1", 1)]), sqlite_url)

@@ -9,7 +9,7 @@ from storage.errors import StateError
 from storage.state import StateStore, entry_key
 from validation.schema import BookKeys, EntrySource, EntryStatus, ExportedEntry, Flag, FlagCode, empty_fields
 
-BOOK = BookKeys(authority="UBND phường Bến Nghé", book_type="birth", year=2018, volume=2)
+BOOK = BookKeys(authority="UBND phường Bến Nghé", book_type="birth", year=2018, volume="02")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -48,8 +48,10 @@ def test_batch_lifecycle(store):
     assert batch.finished_at is None and batch.created_at.tzinfo is not None
     # A retried flow run passes its id again: same batch, no second row.
     assert store.create_batch(BOOK, ["/scans/a.pdf"], batch_id=batch_id) == batch_id
+    assert batch.book.volume == "02"  # as the book prints it; '2' names the same book
+    assert store.create_batch(BOOK.model_copy(update={"volume": "2"}), [], batch_id=batch_id) == batch_id
     with pytest.raises(StateError):
-        store.create_batch(BOOK.model_copy(update={"volume": 3}), [], batch_id=batch_id)
+        store.create_batch(BOOK.model_copy(update={"volume": "03"}), [], batch_id=batch_id)
     store.finish_batch(batch_id, summary={"pages": 2, "verified": 1}, input_errors=[{"file": "b.pdf", "page": None}])
     batch = store.get_batch(batch_id)
     assert batch.status == "finished" and batch.summary == {"pages": 2, "verified": 1}
