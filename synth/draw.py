@@ -29,6 +29,8 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
 INK_PRINTED = (25, 25, 25)
 INK_TYPED = (10, 10, 10)
 INK_HANDWRITTEN = (20, 30, 105)
+# The typewriter's face is kept apart from FAMILIES so today's random font draw is unchanged.
+TYPEWRITER_FACE = "DejaVuSansMono.ttf"
 
 
 class FontNotFoundError(RuntimeError):
@@ -91,6 +93,7 @@ class BookStyle:
     value_family: str
     handwritten: bool
     value_scale: float  # value size relative to the label size
+    typewriter: bool = False  # values typed on a monospace typewriter, tone marks struck separately
 
 
 def choose_style(rng: random.Random) -> BookStyle:
@@ -114,6 +117,8 @@ class Pen:
 
     def font(self, size_pt: float, kind: str = "regular") -> ImageFont.FreeTypeFont:
         """kind: regular or bold (printed family), value (the book's value face)."""
+        if kind == "value" and self.style.typewriter:
+            return load_font(TYPEWRITER_FACE, max(6, round(size_pt * self.dpi / 72)))
         if kind == "value":
             regular, _, italic = FAMILIES[self.style.value_family]
             file_name = italic if self.style.handwritten else regular
@@ -140,7 +145,13 @@ class Pen:
         self.draw.text((self.px(x), self.px(y)), text, font=font, fill=INK_PRINTED, anchor=anchor)
 
     def value(self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont, anchor: str = "ls") -> None:
-        """An entry value: typed, or handwritten-looking with per-word baseline and spacing jitter."""
+        """An entry value: typed, typewritten (offset tone marks) or handwritten-looking with per-word baseline
+        and spacing jitter."""
+        if self.style.typewriter:
+            from synth.typewriter import strike
+
+            strike(self, x, y, text, font, anchor)
+            return
         if not self.style.handwritten:
             self.draw.text((self.px(x), self.px(y)), text, font=font, fill=INK_TYPED, anchor=anchor)
             return
@@ -153,8 +164,21 @@ class Pen:
             self.draw.text((left, self.px(y) + dy), word, font=font, fill=INK_HANDWRITTEN, anchor="ls")
             left += font.getlength(word) + space * self.rng.uniform(0.85, 1.15)
 
-    def tick(self, x0: float, y0: float, size: float) -> None:
-        """A handwritten tick mark in a box whose top-left corner is (x0, y0)."""
+    def tick(self, x0: float, y0: float, size: float, kind: str = "check") -> None:
+        """A handwritten mark in a box whose top-left corner is (x0, y0): a tick (✓), a cross (x) or the box
+        filled in."""
+        if kind == "filled":
+            inset = size * 0.18
+            self.draw.rectangle([self.px(x0 + inset), self.px(y0 + inset), self.px(x0 + size - inset),
+                                 self.px(y0 + size - inset)], fill=INK_HANDWRITTEN)
+            return
+        if kind == "x":
+            for a, b in (((0.15, 0.15), (0.85, 0.85)), ((0.85, 0.15), (0.15, 0.85))):
+                ends = [(x0 + size * u + self.rng.uniform(-0.2, 0.2), y0 + size * v + self.rng.uniform(-0.2, 0.2))
+                        for u, v in (a, b)]
+                self.draw.line([(self.px(p), self.px(q)) for p, q in ends], fill=INK_HANDWRITTEN,
+                               width=max(2, self.px(0.45)))
+            return
         points = [(x0 + size * 0.15, y0 + size * 0.55), (x0 + size * 0.42, y0 + size * 0.85),
                   (x0 + size * 0.95, y0 - size * 0.1)]
         jitter = [(px + self.rng.uniform(-0.3, 0.3), py + self.rng.uniform(-0.3, 0.3)) for px, py in points]

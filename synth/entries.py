@@ -26,13 +26,16 @@ RE_REGISTERED_NOTE = "Đăng ký lại"
 class BookContext:
     authority: str
     year: int
-    volume: int
+    volume: int | str
     commune: Commune
     layout: Literal["table", "form"]
+    fields: tuple[str, ...] = ()  # the fields the book's pages show; () = the layout's classic set
 
     @property
     def keys(self) -> dict[str, Any]:
-        return {"authority": self.authority, "book_type": "birth", "year": self.year, "volume": self.volume}
+        """The book keys; the volume as the book prints it ("01")."""
+        volume = f"{self.volume:02d}" if isinstance(self.volume, int) else self.volume
+        return {"authority": self.authority, "book_type": "birth", "year": self.year, "volume": volume}
 
 
 def registration_dates(rng: random.Random, year: int, count: int) -> list[date]:
@@ -165,15 +168,16 @@ def make_entry(ctx: BookContext, entry_no: int, registered: date, rng: random.Ra
         entry["notes"] = RE_REGISTERED_NOTE
     elif rng.random() < 0.08:
         entry["notes"] = _correction_note(entry, registered, rng)
-    return restrict_to_layout({k: nfc(v) if isinstance(v, str) else v for k, v in entry.items()}, ctx.layout)
+    return restrict_to_layout({k: nfc(v) if isinstance(v, str) else v for k, v in entry.items()}, ctx.layout,
+                              ctx.fields)
 
 
-def restrict_to_layout(entry: dict[str, Any], layout: str) -> dict[str, Any]:
-    """Null the fields the layout's pages do not show (the table layout has fewer columns)."""
-    if layout == "table":
-        for name in BIRTH_FIELDS:
-            if name not in TABLE_FIELDS:
-                entry[name] = None
+def restrict_to_layout(entry: dict[str, Any], layout: str, fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Null the fields the book's pages do not show (a table has columns for some fields only)."""
+    shown = fields or (TABLE_FIELDS if layout == "table" else BIRTH_FIELDS)
+    for name in BIRTH_FIELDS:
+        if name not in shown:
+            entry[name] = None
     return entry
 
 

@@ -17,6 +17,8 @@ import uuid
 from datetime import date, timedelta
 from typing import Any, Callable
 
+from validation.orthography import canonical, with_tone_placement
+
 from synth.entries import BookContext, make_entry
 from synth.people import nfc, person_name, tone_mark_variant
 from synth.places import COMMUNES, place_of_birth
@@ -31,9 +33,13 @@ def registry_id(rng: random.Random) -> str:
 
 
 def _tone_mark(entry: dict[str, Any], rng: random.Random) -> Change | None:
+    """A real tone-mark difference, in the registry's own (old) placement: never one of placement only."""
     field = rng.choice(["full_name", "full_name", "mother_name", "father_name"])
     variant = tone_mark_variant(entry[field], rng) if entry.get(field) else None
-    return (field, variant) if variant else None
+    if not variant:
+        return None
+    variant = with_tone_placement(variant, "old")
+    return (field, variant) if canonical(variant) != canonical(entry[field]) else None
 
 
 def _different_name(entry: dict[str, Any], rng: random.Random) -> Change | None:
@@ -53,10 +59,14 @@ def _day_month_swap(entry: dict[str, Any], rng: random.Random) -> Change | None:
 
 
 def _sex(entry: dict[str, Any], rng: random.Random) -> Change | None:
+    if entry["sex"] is None:  # the book has no column for it
+        return None
     return "sex", "Nữ" if entry["sex"] == "Nam" else "Nam"
 
 
 def _ethnicity(entry: dict[str, Any], rng: random.Random) -> Change | None:
+    if entry["ethnicity"] is None:
+        return None
     choices = ["Kinh", "Tày", "Thái", "Mường", "Hoa", "Khơ-me", "Nùng", "Hmông", "Dao"]
     return "ethnicity", rng.choice([c for c in choices if c != entry["ethnicity"]])
 

@@ -1,4 +1,10 @@
-"""The columnar table layout of older birth registers: a landscape page, a ruled grid, one entry per row."""
+"""The columnar table layout of older birth registers: a ruled grid, one entry per row.
+
+The book's style decides the page size, the columns (which, in what order, titled how), a two-tier header
+(an upper cell spanning the child's or a parent's columns), a row of column numbers "(1) (2) …" under the
+header, and row slots that are not entries: blank ruled rows and voided ones (crossed out, or "Bỏ trống" =
+left blank, written across).
+"""
 
 from __future__ import annotations
 
@@ -8,35 +14,25 @@ from typing import Any
 
 from PIL import Image
 
-from synth.draw import BookStyle, Pen, fit
+from synth.draw import INK_HANDWRITTEN, BookStyle, Pen, fit
+from synth.page_header import draw_header_block, margin_scale, page_mm
+from synth.style import CLASSIC
+from synth.wordings import COLUMN_WEIGHTS, VOID_TEXT
 
-PAGE_MM = (297.0, 210.0)  # A4 landscape
-ROWS_PER_PAGE = 10
+ROWS_PER_PAGE = CLASSIC["table"]["rows_per_page"]
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18.0, 16.0, 16.0
 TITLE_BLOCK = 19.0
 HEADER_ROW = 13.0
+UPPER_ROW = 7.0  # the upper tier of a two-tier header
+NUMBER_ROW = 5.0  # the row of column numbers
 FOOTER = 9.0
 VALUE_PT = 9.5
-
-# (column title, entry field, width in mm); widths sum to the table width, 297 - 2 * 18 = 261 mm.
-COLUMNS: tuple[tuple[str, str, float], ...] = (
-    ("Số", "entry_no", 9),
-    ("Ngày đăng ký", "registration_date", 20),
-    ("Họ và tên", "full_name", 29),
-    ("Ngày sinh", "date_of_birth", 20),
-    ("Giới tính", "sex", 12),
-    ("Dân tộc", "ethnicity", 15),
-    ("Quốc tịch", "nationality", 15),
-    ("Nơi sinh", "place_of_birth", 37),
-    ("Số định danh cá nhân", "personal_id", 27),
-    ("Họ tên mẹ", "mother_name", 25),
-    ("Họ tên cha", "father_name", 25),
-    ("Ghi chú", "notes", 27),
-)
+MAX_LINES = {"notes": 4, "place_of_birth": 3, "hometown": 3, "mother_residence": 3, "father_residence": 3}
+CENTRED = ("entry_no", "sex", "mother_birth_year", "father_birth_year")
 
 
 def cell_text(field: str, value: Any) -> str:
-    """How a value is written in the table: dates as dd/mm/yyyy, empty notes as nothing."""
+    """How a value is written in a classic table: dates as dd/mm/yyyy, empty notes as nothing."""
     if value is None:
         return ""
     if field in ("registration_date", "date_of_birth"):
@@ -44,53 +40,114 @@ def cell_text(field: str, value: Any) -> str:
     return str(value)
 
 
-def render_table_page(entries: list[dict[str, Any]], *, page_no: int, year: int, volume: int, dpi: int,
-                      style: BookStyle, rng: random.Random) -> Image.Image:
-    """One page of a columnar book with up to ROWS_PER_PAGE entries."""
-    width, height = PAGE_MM
-    pen = Pen(width, height, dpi, style, rng)
-    pen.printed(width / 2, MARGIN_TOP + 6, "SỔ ĐĂNG KÝ KHAI SINH", pen.font(16, "bold"), anchor="ms")
-    pen.printed(width / 2, MARGIN_TOP + 13, f"Năm: {year}        Quyển số: {volume:02d}", pen.font(11), anchor="ms")
+def column_widths(columns: list[str], table_width: float) -> list[float]:
+    total = sum(COLUMN_WEIGHTS[f] for f in columns)
+    return [COLUMN_WEIGHTS[f] * (table_width / total) for f in columns]
 
-    top = MARGIN_TOP + TITLE_BLOCK
-    row_height = (height - MARGIN_BOTTOM - FOOTER - top - HEADER_ROW) / ROWS_PER_PAGE
-    bottom = top + HEADER_ROW + row_height * ROWS_PER_PAGE
-    left, right = MARGIN_X, width - MARGIN_X
+
+def _titles_in(pen: Pen, text: str, x: float, width: float, top: float, height: float, max_lines: int = 2,
+               size: float = 9) -> None:
+    font, lines = fit(pen, text, width - 1.5, size, max_lines, kind="bold")
+    line_height = font.size * 1.15 * 25.4 / pen.dpi
+    first = top + height / 2 - (len(lines) - 1) * line_height / 2 + line_height * 0.3
+    for i, line in enumerate(lines):
+        pen.printed(x + width / 2, first + i * line_height, line, font, anchor="ms")
+
+
+def _header(pen: Pen, style: dict[str, Any], left: float, top: float, bottom: float, widths: list[float]) -> float:
+    """Column titles (one or two tiers), the column rules and the column-number row; returns the first row's y."""
+    columns = style["columns"]
+    groups = [g for g in style["groups"] if g[1] in columns and g[2] in columns]
+    spans = {columns.index(g[1]): (columns.index(g[2]), g[0]) for g in groups}
+    in_group = {i for start, (end, _) in spans.items() for i in range(start, end + 1)}
+    inner_bounds = {i for start, (end, _) in spans.items() for i in range(start + 1, end + 1)}
+    upper = UPPER_ROW if groups else 0.0
+    header_height = upper + HEADER_ROW
+    body = top + header_height
+    xs = [left]
+    for width in widths:
+        xs.append(xs[-1] + width)
+    for i in range(1, len(columns)):
+        pen.line(xs[i], top + upper if i in inner_bounds else top, xs[i], bottom, 0.3)
+    for start, (end, title) in spans.items():
+        pen.line(xs[start], top + upper, xs[end + 1], top + upper, 0.3)
+        _titles_in(pen, title, xs[start], xs[end + 1] - xs[start], top, upper)
+    lines = 2 if style["preset"] == "classic" else 3  # classic pages keep today's 2-line titles
+    for i, field in enumerate(columns):
+        if i in in_group:
+            _titles_in(pen, style["titles"][field], xs[i], widths[i], top + upper, HEADER_ROW, lines)
+        else:
+            _titles_in(pen, style["titles"][field], xs[i], widths[i], top, header_height, lines)
+    pen.line(left, body, xs[-1], body, 0.4)
+    if style["column_numbers"]:
+        font = pen.font(8)
+        for i in range(len(columns)):
+            pen.printed((xs[i] + xs[i + 1]) / 2, body + NUMBER_ROW * 0.72, f"({i + 1})", font, anchor="ms")
+        body += NUMBER_ROW
+        pen.line(left, body, xs[-1], body, 0.3)
+    return body
+
+
+def _void(pen: Pen, style: dict[str, Any], left: float, right: float, row_top: float, row_height: float) -> None:
+    """A voided row: crossed out with a stroke, or "Bỏ trống" written across it."""
+    if style["voided_rows"] == "crossed":
+        pen.draw.line([(pen.px(left + 4), pen.px(row_top + row_height - 1.5)),
+                       (pen.px(right - 4), pen.px(row_top + 1.5))], fill=INK_HANDWRITTEN, width=max(2, pen.px(0.5)))
+    else:
+        pen.value((left + right) / 2, row_top + row_height * 0.62, VOID_TEXT, pen.font(VALUE_PT + 1, "value"),
+                  anchor="ms")
+
+
+def render_table_page(slots: list[dict[str, Any] | str], *, page_no: int, year: int, volume: str, dpi: int,
+                      style: BookStyle, rng: random.Random, layout_style: dict[str, Any] | None = None,
+                      authority: str = "") -> Image.Image:
+    """One page: `slots` are truth rows (with "printed") or "blank" / "voided" for row slots without an entry."""
+    layout_style = layout_style or CLASSIC["table"]
+    width, height = page_mm(layout_style)
+    scale = margin_scale(layout_style)
+    margin_x, margin_top, margin_bottom = MARGIN_X * scale, MARGIN_TOP * scale, MARGIN_BOTTOM * scale
+    pen = Pen(width, height, dpi, style, rng)
+    if layout_style["header"] == "title":
+        pen.printed(width / 2, margin_top + 6, layout_style["title"], pen.font(16, "bold"), anchor="ms")
+        pen.printed(width / 2, margin_top + 13, f"Năm: {year}        Quyển số: {volume}", pen.font(11), anchor="ms")
+        top = margin_top + TITLE_BLOCK
+    else:
+        top = draw_header_block(pen, layout_style, top=margin_top, left=margin_x, right=width - margin_x,
+                                year=year, volume=volume, authority=authority, rng=rng)
+    rows = layout_style["rows_per_page"]
+    left, right = margin_x, width - margin_x
+    columns = layout_style["columns"]
+    widths = column_widths(columns, right - left)
+    extra = (UPPER_ROW if layout_style["groups"] else 0.0) + (NUMBER_ROW if layout_style["column_numbers"] else 0.0)
+    row_height = (height - margin_bottom - FOOTER - top - HEADER_ROW - extra) / rows
+    bottom = top + HEADER_ROW + extra + row_height * rows
 
     # The grid: outer frame, header rule, one rule per row and one per column (the book is pre-ruled).
     pen.rect(left, top, right, bottom, 0.45)
-    pen.line(left, top + HEADER_ROW, right, top + HEADER_ROW, 0.4)
-    for row in range(1, ROWS_PER_PAGE):
-        y = top + HEADER_ROW + row * row_height
+    body = _header(pen, layout_style, left, top, bottom, widths)
+    for row in range(1, rows):
+        y = body + row * row_height
         pen.line(left, y, right, y, 0.25)
-    x = left
-    for title, _, col_width in COLUMNS:
-        if x > left:
-            pen.line(x, top, x, bottom, 0.3)
-        font, lines = fit(pen, title, col_width - 1.5, 9, 2, kind="bold")
-        line_height = font.size * 1.15 * 25.4 / dpi
-        first = top + HEADER_ROW / 2 - (len(lines) - 1) * line_height / 2 + line_height * 0.3
-        for i, line in enumerate(lines):
-            pen.printed(x + col_width / 2, first + i * line_height, line, font, anchor="ms")
-        x += col_width
 
-    for row, entry in enumerate(entries[:ROWS_PER_PAGE]):
-        row_top = top + HEADER_ROW + row * row_height
+    for row, slot in enumerate(slots[:rows]):
+        row_top = body + row * row_height
+        if isinstance(slot, str):
+            if slot == "voided":
+                _void(pen, layout_style, left, right, row_top, row_height)
+            continue
         x = left
-        for _, field, col_width in COLUMNS:
-            text = cell_text(field, entry.get(field))
+        for field, col_width in zip(columns, widths):
+            text = slot["printed"].get(field, "")
             if text:
-                max_lines = {"notes": 4, "place_of_birth": 3}.get(field, 2)
-                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, max_lines, min_pt=7.0)
+                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, MAX_LINES.get(field, 2), min_pt=7.0)
                 line_height = min(font.size * 1.2 * 25.4 / dpi, (row_height - 1.5) / len(lines))
                 first = row_top + row_height / 2 - (len(lines) - 1) * line_height / 2 + line_height * 0.3
-                centred = field in ("entry_no", "sex")
                 for i, line in enumerate(lines):
-                    if centred:
+                    if field in CENTRED:
                         pen.value(x + col_width / 2, first + i * line_height, line, font, anchor="ms")
                     else:
                         pen.value(x + 1.5, first + i * line_height, line, font)
             x += col_width
 
-    pen.printed(width / 2, height - MARGIN_BOTTOM + 2, f"Trang số: {page_no}", pen.font(10), anchor="ms")
+    pen.printed(width / 2, height - margin_bottom + 2, f"Trang số: {page_no}", pen.font(10), anchor="ms")
     return pen.image
