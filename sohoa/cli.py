@@ -59,13 +59,30 @@ def synth(
     layout: Annotated[str, typer.Option(help="table (older books) or form (since 2016)")] = "table",
     pages: int = 10,
     seed: int = 0,
-    degradation: Annotated[str, typer.Option(help="clean, light or degraded")] = "light",
+    degradation: Annotated[str, typer.Option(help="clean, light or degraded (older name of --quality)")] = "light",
     image_format: Annotated[str, typer.Option("--format", help="pdf, png, jpeg or tiff")] = "pdf",
+    quality: Annotated[Optional[str], typer.Option(help="clean, light, degraded, mixed or heavy")] = None,
+    style: Annotated[Optional[str], typer.Option(
+        help="'classic' (the fixed style), or a JSON object of style axes to force, e.g. "
+             "'{\"column_numbers\": true}'; default: every axis drawn from the seed")] = None,
+    dpi: Annotated[Optional[int], typer.Option(help="Scan resolution; default drawn from the seed")] = None,
 ) -> None:
     """Render a synthetic scanned birth register with truth.jsonl, registry.jsonl and discrepancies.jsonl."""
     from synth import generate_book
 
-    book = generate_book(out, layout=layout, pages=pages, seed=seed, degradation=degradation, image_format=image_format)
+    forced: str | dict | None = style
+    if style and style != "classic":
+        try:
+            forced = json.loads(style)
+        except json.JSONDecodeError as error:
+            raise typer.BadParameter(f"not 'classic' nor a JSON object: {error}", param_hint="--style") from None
+        if not isinstance(forced, dict):
+            raise typer.BadParameter("expected 'classic' or a JSON object", param_hint="--style")
+    try:
+        book = generate_book(out, layout=layout, pages=pages, seed=seed, degradation=degradation,
+                             image_format=image_format, quality=quality, style=forced, dpi=dpi)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     console.print(f"[green]wrote[/] {len(book.scans)} scan file(s), {book.truth}, {book.registry}, {book.discrepancies}")
     console.print(json.dumps(book.book, ensure_ascii=False))
 
