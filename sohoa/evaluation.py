@@ -165,7 +165,12 @@ def _read_export(path: Path) -> list[ExportedEntry]:
 
 
 def _book(values: dict[str, Any]) -> BookKey:
-    return tuple(values.get(k, "birth" if k == "book_type" else None) for k in BOOK_KEYS)
+    """The book keys of a truth line or an exported entry; a digit volume by its number, so the truth's '01'
+    and an export's '1' (or an older file's 1) name one book."""
+    key = {k: values.get(k, "birth" if k == "book_type" else None) for k in BOOK_KEYS}
+    volume = str(key["volume"]).strip() if key["volume"] is not None else None
+    key["volume"] = str(int(volume)) if volume and volume.isascii() and volume.isdigit() else volume
+    return tuple(key.values())
 
 
 def _is_registry_only(entry: ExportedEntry) -> bool:

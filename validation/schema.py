@@ -139,7 +139,7 @@ class ExportedEntry(BaseModel):
     authority: str
     book_type: str
     year: int
-    volume: int
+    volume: str = Field(min_length=1, coerce_numbers_to_str=True)  # as the book prints it, like BookKeys.volume
     entry_no: int | None
     #: The book's text per field (NFC, whitespace collapsed, after reading repair), letter for letter.
     fields: dict[str, Any]
