@@ -11,6 +11,10 @@ import re
 import unicodedata
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
+from validation.orthography import canonical
+
 _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 
 
@@ -228,3 +232,26 @@ def date_verbalizations(d: date) -> list[str]:
                 if text not in found:
                     found.append(text)
     return found
+
+
+def _words_key(text: str) -> str:
+    """Words only, compared canonically: punctuation gone, case and tone placement folded."""
+    return " ".join(re.sub(r"[,.;:]", " ", canonical(text)).split())
+
+
+def closest_verbalization(text: str, d: date, max_edits: int = 3) -> tuple[str | None, int, bool]:
+    """(the valid verbalization of ``d`` the reading is closest to, character edits between them, whether
+    it is the only one that close).
+
+    The words of a date are a closed grammar once the digits are known, so a misread word ("mươ1", "mô"
+    for "mốt") is one of a few valid variants. None when the closest needs more than ``max_edits`` edits.
+    When variants are equally close (the book's own variant cannot be told) the first of them in
+    ``date_verbalizations`` order is given, marked not unique: the reading is unsure.
+    """
+    key = _words_key(text)
+    scored = sorted((Levenshtein.distance(key, _words_key(v)), i, v) for i, v in enumerate(date_verbalizations(d)))
+    edits, _, best = scored[0]
+    if edits > max_edits:
+        return None, edits, False
+    unique = edits == 0 or len(scored) == 1 or scored[1][0] > edits
+    return best, edits, unique

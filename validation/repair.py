@@ -7,14 +7,16 @@ book's own spelling into another accepted spelling: the two tone placements (Ho�
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
-from validation.date_words import snap_date_words
-from validation.normalize import normalize_field
+from validation.date_words import closest_verbalization, words_to_date
+from validation.normalize import REPAIRED_FACTOR, normalize_field
 from validation.orthography import canonical
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
+from validation.syllables import repair_syllables
 from validation.text import clean_reading, fold_key
 from validation.vocab import ethnic_group
 
@@ -24,34 +26,81 @@ RawEntry = dict[str, tuple[str, float]]
 UNIT_NAME = "unit_name"  # a unit name's misread mark snapped to a name the context knows
 DATE_WORDS = "date_words"  # the date in words snapped to a valid verbalization of the date in digits
 VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nationality) snapped
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY})
+OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
+REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS})
+#: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
+UNSURE_CONFIDENCE = 0.5
 
 #: Fields whose value comes from a closed vocabulary.
 VOCABULARY_FIELDS = frozenset({"sex", "ethnicity", "mother_ethnicity", "father_ethnicity", "nationality",
                                "mother_nationality", "father_nationality"})
 NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_name"})
+#: Fields whose syllables are checked: names and places. Not notes: a correction note quotes the wrong
+#: spelling it corrects ("từ Quãch thành Quách"), which must stay as written.
+SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS)
 
 
 def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, str]]:
-    """Readings repaired from the page's context (unit names the authority spells out, the date in words
-    against the date in digits), and field → kind of repair for each one changed."""
+    """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
+    and the page's context (unit names the authority spells out), with confidences adjusted, and
+    field → kind of repair for each one changed. A reading that cannot be repaired with certainty keeps
+    its text and gets at most ``UNSURE_CONFIDENCE``, so it goes to review."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
-    known_units = unit_names(book.authority)
-    for name in PLACE_FIELDS:
+    for name in SYLLABLE_FIELDS:
         if name in raw and raw[name][0]:
             text, conf = raw[name]
+            result = repair_syllables(text)
+            if result.repaired and result.text != unicodedata.normalize("NFC", text):
+                text, conf = result.text, conf * REPAIRED_FACTOR
+                repairs[name] = OFFSET_MARKS
+            if result.unsure:
+                conf = min(conf, UNSURE_CONFIDENCE)
+            repaired[name] = (text, conf)
+    known_units = unit_names(book.authority)
+    for name in PLACE_FIELDS:
+        if name in repaired and repaired[name][0]:
+            text, conf = repaired[name]
             snapped = snap_unit_names(text, known_units)
             if canonical(snapped) != canonical(text):
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME
-    if raw.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
+    if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
         if born:
-            text, conf = raw["date_of_birth_words"]
-            snapped = snap_date_words(text, date.fromisoformat(born))
-            if canonical(snapped) != canonical(text):
-                repaired["date_of_birth_words"], repairs["date_of_birth_words"] = (snapped, conf), DATE_WORDS
+            words, kind = _repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
+            repaired["date_of_birth_words"] = words
+            if kind:
+                repairs["date_of_birth_words"] = kind
     return repaired, repairs
+
+
+def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None]:
+    """The date in words as the valid verbalization of the date in digits it is closest to, in the
+    reading's own variant and punctuation. Words that say another date are left for the rules to flag
+    (either side may be the misread one); words close to no verbalization stay as read, unsure."""
+    said = words_to_date(text)
+    if said is not None and said != born:
+        return (text, conf), None
+    chosen, edits, unique = closest_verbalization(text, born)
+    if chosen is None:
+        return (text, min(conf, UNSURE_CONFIDENCE)), None
+    if not unique:
+        conf = min(conf, UNSURE_CONFIDENCE)
+    if edits == 0:
+        return (text, conf), None
+    return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS
+
+
+def _in_style_of(reading: str, words: str) -> str:
+    """``words`` with the reading's commas (or none) and its case."""
+    reading = clean_reading(reading) or reading
+    if "," not in reading:
+        words = words.replace(",", "")
+    if reading.isupper():
+        return words.upper()
+    if reading[:1].islower():
+        return words[:1].lower() + words[1:]
+    return words
 
 
 def book_text(name: str, reading: str | None, value: Any) -> tuple[str | None, str | None]:

@@ -1,0 +1,159 @@
+"""Vietnamese-aware reading repair: syllable validity, offset tone marks, the date-words grammar."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from rapidfuzz.distance import Levenshtein
+
+from validation.date_words import _words_key, closest_verbalization, date_verbalizations
+from validation.entry_check import check_entry
+from validation.orthography import canonical
+from validation.schema import BookKeys, EntrySource, FlagCode
+from validation.syllables import is_valid_syllable, letters_of, repair_syllables
+
+#: Real marked syllables of names, places and words (old and new placement both).
+WORDS = ("Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Thị Văn Hữu Đức Thảo Hương "
+         "Hường Quỳnh Thủy Thuỷ Hòa Hoà Khỏe Khoẻ Tuấn Dũng Thắng Hiếu Nghĩa Người Rượu Khuỷu Ngoẹo Giữa Của "
+         "Mùa Tỉnh Huyện Xã Phường Thành Phố Quảng Nghệ Tĩnh Đắk Lắk Bắc Giang Lạng Sơn Khánh Thuận Hải "
+         "Thượng Tiến Quyết Khuyến Việt Mỹ Sử Páo Hờ Hoạch Thoại Điện Biên Ngọc Yến Ánh Ổi").split()
+WORDS = tuple(w for w in WORDS if any(mark in "\u0300\u0301\u0303\u0309\u0323"
+                                     for mark in unicodedata.normalize("NFD", w)))  # tone-marked only
+
+
+def detach(word: str) -> tuple[str, int]:
+    """The word with its tone mark struck one letter to the right, as a typewriter offset puts it (the
+    word stays one word), and the index of the letter the mark came from."""
+    letters = letters_of(word)
+    at = next(i for i, (_, marks) in enumerate(letters) if marks)
+    tone = letters[at][1]
+    bases = [b for b, _ in letters]
+    bases[at + 1] = bases[at + 1] + tone
+    return unicodedata.normalize("NFC", "".join(bases)), at
+
+
+@given(st.sampled_from(WORDS), st.booleans())
+def test_a_tone_mark_offset_onto_the_next_letter_is_put_back(word, upper):
+    letters = letters_of(word)
+    at = next(i for i, (_, marks) in enumerate(letters) if marks)
+    assume(at + 1 < len(letters))
+    word = word.upper() if upper else word
+    offset, _ = detach(word)
+    result = repair_syllables(f"{offset} Văn")
+    assert canonical(result.text) == canonical(f"{word} Văn")
+    assert result.unsure == 0
+    if letters[at + 1][0].lower() not in "aăâeêioôơuưy":
+        # Only one vowel could have carried the mark: the original letter for letter.
+        assert result.text == f"{word} Văn"
+
+
+@given(st.sampled_from(WORDS))
+def test_real_syllables_are_valid_and_left_alone(word):
+    assert is_valid_syllable(word) is True
+    assert repair_syllables(f"Lê {word} An").text == f"Lê {word} An"
+
+
+def test_the_offsets_seen_on_typewritten_books():
+    assert repair_syllables("Nguyêñ Văn An").text == "Nguyễn Văn An"
+    assert repair_syllables("Trâǹ Thị Hoa").text == "Trần Thị Hoa"
+    assert repair_syllables("NGUYÊÑ").text == "NGUYỄN"
+    assert repair_syllables("Lê Thi ̣Lan").text == "Lê Thị Lan"  # struck past the space
+    assert repair_syllables("Nguyê~n").text == "Nguyễn"  # read as a spacing accent
+
+
+@pytest.mark.parametrize("name", ["Ksor H'Bia", "Niê Y Bhin", "Mlô Hmông", "Rơ Mah", "Kpă", "Êban", "Siu H'Phương"])
+def test_minority_names_outside_kinh_phonotactics_are_not_judged(name):
+    assert repair_syllables(name).text == name
+    assert repair_syllables(name).unsure == 0
+
+
+@pytest.mark.parametrize("word", ["hoàt", "mãc", "Nguỹên", "thiẻ", "ẽ" + "\u0301"])
+def test_impossible_mark_combinations_are_invalid_and_never_accepted(word):
+    assert is_valid_syllable(word) is False
+    result = repair_syllables(word)
+    assert result.unsure >= 1 or is_valid_syllable(result.text.split()[0]) is True
+
+
+def test_a_mark_that_fits_two_words_is_unsure_not_guessed():
+    # On "B" of Binh: Hoà Binh or Hoa Bình; the reading stays and the field goes to review.
+    result = repair_syllables("Hoa B\u0300inh")
+    assert (result.text, result.unsure, result.repaired) == ("Hoa B\u0300inh", 1, 0)
+
+
+AUTHORITY = "UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
+
+
+def _check(**readings):
+    base = {"entry_no": "5", "registration_date": "20/04/2022", "full_name": "Lê Văn An",
+            "date_of_birth": "16/04/2022", "sex": "Nam", **readings}
+    return check_entry(BookKeys(authority=AUTHORITY, year=2022, volume=1),
+                       {k: (v, 0.95) for k, v in base.items()}, EntrySource(page=1, object_key="k"), [], 0.8)
+
+
+def test_an_offset_name_is_repaired_marked_and_the_raw_reading_kept():
+    entry = _check(full_name="Nguyêñ Văn An", mother_name="Trâǹ Thị Hoa")
+    assert (entry.fields["full_name"], entry.raw["full_name"]) == ("Nguyễn Văn An", "Nguyêñ Văn An")
+    assert entry.fields["mother_name"] == "Trần Thị Hoa"
+    assert entry.repairs["full_name"] == entry.repairs["mother_name"] == "offset_marks"
+
+
+def test_an_unrepairable_syllable_goes_to_review():
+    entry = _check(full_name="Lê Văn Hoàt")
+    assert entry.fields["full_name"] == "Lê Văn Hoàt"
+    assert (FlagCode.LOW_CONFIDENCE, "full_name") in {(f.code, f.field) for f in entry.flags}
+    assert "full_name" not in entry.repairs
+
+
+# --- dates in words --------------------------------------------------------------------------------
+
+dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31))
+LETTERS = "abcdeghiklmnopqrstuvxyđăâêôơư1àáảãạ"
+
+
+@given(dates, st.data())
+def test_a_verbalization_with_one_character_corrupted_comes_back_as_that_variant(day, data):
+    variants = date_verbalizations(day)
+    original = data.draw(st.sampled_from(variants))
+    at = data.draw(st.integers(min_value=5, max_value=len(original) - 1))
+    assume(original[at].isalpha())
+    corrupted = original[:at] + data.draw(st.sampled_from(LETTERS)) + original[at + 1:]
+    assume(canonical(corrupted) != canonical(original))
+    chosen, edits, unique = closest_verbalization(corrupted, day)
+    assert chosen is not None and edits <= 1
+    others = [v for v in variants if v != original
+              and Levenshtein.distance(_words_key(corrupted), _words_key(v)) <= edits]
+    if not others:
+        assert unique and chosen == original
+    else:
+        assert not unique  # another variant is as close: the book's own cannot be told, so review
+
+
+def test_the_date_words_seen_stay_not_as_read():
+    entry = _check(date_of_birth="31/01/2005",
+                   date_of_birth_words="Ngày ba mươi mô, tháng một, năm hai nghìn không trăm linh năm")
+    assert entry.fields["date_of_birth_words"] != entry.raw["date_of_birth_words"]
+    assert entry.repairs["date_of_birth_words"] == "date_words"
+    assert entry.status.value == "flagged"  # mốt or một: the book's variant cannot be told
+    entry = _check(date_of_birth="02/03/2018",
+                   date_of_birth_words="ngày hai tháng ba năm hai nghìn không trăm mươ1 tám")
+    assert entry.fields["date_of_birth_words"] == "ngày hai tháng ba năm hai nghìn không trăm mười tám"
+    assert entry.values["date_of_birth_words"] == "Ngày hai, tháng ba, năm hai nghìn không trăm mười tám"
+
+
+def test_the_books_own_variant_is_kept_and_other_dates_are_left_to_the_rules():
+    words = "Ngày mùng năm, tháng tư, năm hai ngàn không trăm lẻ tư"
+    entry = _check(date_of_birth="05/04/2004", date_of_birth_words=words)
+    assert entry.fields["date_of_birth_words"] == words and "date_of_birth_words" not in entry.repairs
+    typo = _check(date_of_birth="05/04/2004", date_of_birth_words=words.replace("ngàn", "ngà"))
+    assert typo.fields["date_of_birth_words"] == words
+    # Words that say another date are not bent to the digits: the disagreement is flagged.
+    other = _check(date_of_birth="05/04/2004", date_of_birth_words=words.replace("năm,", "sáu,"))
+    assert other.fields["date_of_birth_words"] == words.replace("năm,", "sáu,")
+    assert (FlagCode.RULE_VIOLATION, "date_of_birth_words") in {(f.code, f.field) for f in other.flags}
+    # Far from every verbalization: unsure.
+    far = _check(date_of_birth="05/04/2004", date_of_birth_words="Ngày xx, tháng yy, năm zz")
+    assert far.status.value == "flagged"

@@ -1,0 +1,181 @@
+"""Vietnamese syllables: which tone-marked spellings can exist, and the repair of marks that sit where no
+syllable can have them.
+
+Typewritten books strike the tone mark separately; on the scan it sits a letter to the right of its vowel,
+and OCR returns "Nguyêñ" for Nguyễn, "Trâǹ" for Trần. A syllable is onset + (glide) + nucleus + coda with
+one tone; the tone mark sits on the nucleus's main vowel (two accepted places for open oa/oe/uy), a stop
+coda (p, t, c, ch) takes only sắc or nặng, and a consonant never carries a mark.
+
+Only marked syllables are judged. Names of the Ê-đê, Gia-rai, Hmông… ("Ksor", "H'Bia", "Niê", "Y Bhin",
+"Mlô") hold unmarked syllables outside Kinh phonotactics; they are left alone. The targets are misplaced
+or offset marks and impossible mark combinations. A repair is made only when exactly one valid syllable
+fits (the two tone placements counting as one); otherwise the reading is reported as unsure, never
+accepted as read.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from validation.orthography import VOWELS, split_tone, syllable_parts, with_tone
+
+SAC, NANG = "\u0301", "\u0323"
+STOP_CODAS = frozenset({"p", "t", "c", "ch"})
+_VOWEL_MARKED = frozenset("ăâêôơư")
+
+#: Nuclei (vowel letters between onset and coda, "qu"/"gi" onsets excluded) of syllables without a coda.
+OPEN_NUCLEI = frozenset(
+    "a e ê i o ô ơ u ư y ai ao au âu ay ây eo êu ia iu oa oe oi ôi ơi ua uê ui uy ưa ưi ưu uơ "
+    "iêu yêu oai oao oay oeo uây uôi ươi ươu uya uyu".split()
+)
+#: Nuclei of syllables with a consonant coda.
+CLOSED_NUCLEI = frozenset("a ă â e ê i o ô ơ u ư y oa oă oe uâ uê uy iê yê uô ươ uyê oo".split())
+
+_WORD_RE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+#: A tone mark OCR left on the space after its word (the offset carried it past the last letter).
+_MARK_AFTER_SPACE_RE = re.compile(rf"(\S)(\s+)([{_TONES}])")
+#: Spacing accents OCR reads for a separately struck mark, right after a letter.
+_SPACING_TONES = {"`": "\u0300", "ˋ": "\u0300", "´": "\u0301", "ˊ": "\u0301", "˜": "\u0303", "~": "\u0303"}
+_SPACING_RE = re.compile(r"(?<=[^\W\d_])[`ˋ´ˊ˜~]")
+
+
+@dataclass
+class SyllableRepair:
+    text: str  # the repaired text (NFC); the reading itself when nothing could be repaired
+    repaired: int = 0  # words repaired (exactly one valid syllable fitted)
+    unsure: int = 0  # words no valid syllable fits, or more than one does: left as read
+
+
+def letters_of(word: str) -> list[tuple[str, str]]:
+    """(toneless letter, tone marks) per letter; a combining mark with no precomposed form (B + grave)
+    belongs to the letter before it."""
+    groups: list[str] = []
+    for ch in unicodedata.normalize("NFD", word):
+        if groups and unicodedata.combining(ch):
+            groups[-1] += ch
+        else:
+            groups.append(ch)
+    return [split_tone(group) for group in groups]
+
+
+def _is_vowel(base: str) -> bool:
+    return base.lower() in VOWELS
+
+
+def tone_positions(bases: list[str]) -> tuple[int, ...]:
+    """Where the tone mark of the single syllable spelled by these toneless letters may sit (indexes);
+    () when the letters are not one Vietnamese syllable with a known nucleus."""
+    onset, nucleus = syllable_parts(bases)
+    coda = "".join(bases[nucleus:]).lower()
+    if nucleus == onset or any(_is_vowel(b) for b in coda):
+        return ()
+    vowels = "".join(bases[onset:nucleus]).lower()
+    if vowels not in (CLOSED_NUCLEI if coda else OPEN_NUCLEI):
+        return ()
+    marked = [i for i in range(onset, nucleus) if bases[i].lower() in _VOWEL_MARKED]
+    if marked:
+        return (marked[-1],)  # the vowel with a vowel mark: ươ → ơ, uyê → ê, ưu → ư
+    if len(vowels) == 1:
+        return (onset,)
+    if coda:
+        return (nucleus - 1,)  # hoàn, khuỳnh
+    if len(vowels) == 2:
+        return (onset, onset + 1) if vowels in ("oa", "oe", "uy") else (onset,)
+    return (onset + 1,)  # oai, uyu, oeo
+
+
+def _stop_coda_allows(bases: list[str], tone: str) -> bool:
+    _, nucleus = syllable_parts(bases)
+    return "".join(bases[nucleus:]).lower() not in STOP_CODAS or tone in (SAC, NANG)
+
+
+def is_valid_syllable(word: str) -> bool | None:
+    """True for a marked word that is a possible syllable, False for one that is not, None when the word
+    carries no tone mark (not judged: unmarked minority-language syllables stay outside the rules).
+    A mark on a consonant is always impossible, also in a word that is not one syllable."""
+    letters = letters_of(word)
+    tones = [(i, t) for i, (_, marks) in enumerate(letters) for t in marks]
+    if not tones:
+        return None
+    bases = [b for b, _ in letters]
+    if any(not _is_vowel(bases[i]) for i, _ in tones) or len(tones) > 1:
+        return False
+    (position, tone), = tones
+    return position in tone_positions(bases) and _stop_coda_allows(bases, tone)
+
+
+def _placed(bases: list[str], tone: str, near: int) -> str | None:
+    """The word with ``tone`` on its main vowel (the accepted place nearest left of ``near``, where the
+    mark drifted from), or None when no valid syllable carries this tone."""
+    positions = tone_positions(bases)
+    if not positions or not _stop_coda_allows(bases, tone):
+        return None
+    left = [p for p in positions if p <= near]
+    target = max(left) if left else min(positions)
+    return "".join(with_tone(b, tone) if i == target else b for i, b in enumerate(bases))
+
+
+def repair_syllables(text: str) -> SyllableRepair:
+    """Move each stray or misplaced tone mark to the one vowel where it makes a valid syllable.
+
+    The mark goes to its own word, or to the word before when it sits on a word's first letter (struck
+    past the space). Exactly one valid place → repaired; none or several → the word stays as read and
+    counts as unsure.
+    """
+    text = unicodedata.normalize("NFC", text)
+    prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], text)
+    prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
+    words = list(_WORD_RE.finditer(prepared))
+    out = [m[0] for m in words]
+    # A spacing accent made a mark again, or a mark carried past the space given back to its word.
+    repaired, unsure = int(prepared != text), 0
+    for index, match in enumerate(words):
+        word = out[index]
+        if is_valid_syllable(word) is not False:
+            continue
+        letters = letters_of(word)
+        tones = {t for _, marks in letters for t in marks}
+        marked = [i for i, (_, marks) in enumerate(letters) if marks]
+        stray = next((i for i in marked if not _is_vowel(letters[i][0])
+                      or i not in tone_positions([x for x, _ in letters])), marked[0])
+        if len(tones) != 1:
+            unsure += 1
+            continue
+        tone = tones.pop()
+        bases = [b for b, _ in letters]
+        candidates = {}
+        own = _placed(bases, tone, stray)
+        if own is not None:
+            candidates[index] = own
+        previous = index - 1
+        if stray == 0 and previous >= 0 and _joined_by_space(prepared, words[previous], match):
+            before = out[previous]
+            before_letters = letters_of(before)
+            if not any(marks for _, marks in before_letters):
+                moved = _placed([b for b, _ in before_letters], tone, len(before_letters))
+                if moved is not None:
+                    candidates[previous] = moved
+        if len(candidates) != 1:
+            unsure += 1
+            continue
+        (where, spelled), = candidates.items()
+        if where == previous:
+            out[previous], out[index] = spelled, "".join(bases)
+        else:
+            out[index] = spelled
+        repaired += 1
+    if not repaired:
+        return SyllableRepair(text=text, unsure=unsure)
+    pieces, last = [], 0
+    for match, word in zip(words, out):
+        pieces += [prepared[last:match.start()], word]
+        last = match.end()
+    pieces.append(prepared[last:])
+    return SyllableRepair(text=unicodedata.normalize("NFC", "".join(pieces)), repaired=repaired, unsure=unsure)
+
+
+def _joined_by_space(text: str, first: re.Match, second: re.Match) -> bool:
+    return text[first.end():second.start()].isspace()
