@@ -1,8 +1,10 @@
 """Compare a book entry with the shared registry's rows for its book (CSDL hộ tịch = civil-status database).
 
 The book is the legal master (Luật Hộ tịch 2014 Điều 60(2)): differences become flags for a reviewer, and
-nothing here writes to the registry. Values are compared NFC-normalized, whitespace-collapsed and
-case-insensitively; diacritics and tone marks matter, so "Hương" and "Hường" are a real discrepancy.
+nothing here writes to the registry. The entry's normalized values (not the book's literal text) are
+compared in ``orthography.canonical`` form: NFC, one tone placement, case and whitespace folded. A difference
+only in tone placement (Thanh Hoá / Thanh Hóa) is none; any other mark matters, so "Hương" and "Hường" (or
+Hóa and Hòa) are a real discrepancy.
 
 Registry rows are dicts with the book keys, the BIRTH_FIELDS and ``registry_id``.
 """

@@ -1,7 +1,9 @@
 """Raw OCR text per field → a normalized value, an adjusted confidence and the problems found.
 
 Every normalizer works on NFC text with collapsed whitespace and without the stray marks OCR adds ("|", "_",
-a leading ":"). Names and places are never "corrected": a different tone mark is different information.
+a leading ":"). Names and places are not "corrected" here: a different tone mark is different information.
+The only repairs of their readings are made before, by validation.repair (marks no syllable can carry, unit
+names of the page's context), and are recorded as repairs.
 Closed vocabularies (sex, ethnic group, nationality) are snapped to the official spelling; a snap that is a
 guess lowers the confidence. A value that cannot be normalized becomes None with a problem: a wrong value
 is worse than a flag.

@@ -7,9 +7,12 @@ book's own spelling into another accepted spelling: the two tone placements (Ho�
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 from typing import Any
+
+from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, words_to_date
 from validation.normalize import REPAIRED_FACTOR, normalize_field
@@ -18,7 +21,7 @@ from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import repair_syllables
 from validation.text import clean_reading, fold_key
-from validation.vocab import ethnic_group
+from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -116,8 +119,28 @@ def book_text(name: str, reading: str | None, value: Any) -> tuple[str | None, s
     if name in NAME_FIELDS:
         return text.rstrip(".").rstrip() or text, None
     if name in VOCABULARY_FIELDS and isinstance(value, str) and not _spells(text, value, name):
-        return (value.upper() if text.isupper() and len(text) > 1 else value), VOCABULARY
+        spelled = _closest_spelling(text, value) if name.endswith("ethnicity") else value
+        return _case_like(text, spelled), VOCABULARY
     return text, None
+
+
+def _case_like(reading: str, text: str) -> str:
+    """``text`` in the reading's letter case, word by word ("NŨ" → "NỮ", "Ê Đế" → "Ê Đê")."""
+    if reading.isupper() and len(reading) > 1:
+        return text.upper()
+    read_parts, parts = re.split(r"([\s\-]+)", reading), re.split(r"([\s\-]+)", text)
+    if len(read_parts) != len(parts):
+        return text
+    return "".join(p[:1].upper() + p[1:] if r[:1].isupper() else p[:1].lower() + p[1:]
+                   for r, p in zip(read_parts, parts))
+
+
+def _closest_spelling(text: str, official: str) -> str:
+    """Of an ethnic group's accepted spellings ("Ê-đê", "Ê đê"), the one a misread reading is closest to,
+    so a book that writes the variant keeps it."""
+    group = next((g for g in ethnic_groups() if g.name == official), None)
+    spellings = (official, *group.variants) if group else (official,)
+    return max(spellings, key=lambda s: fuzz.ratio(canonical(s), canonical(text)))
 
 
 def _spells(text: str, value: str, name: str) -> bool:

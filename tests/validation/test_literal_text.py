@@ -95,3 +95,14 @@ def test_corrections_propose_the_value_and_never_a_placement_only_change():
     proposals = propose_corrections(entry, {}, rows)
     assert {(p["field"], p["book_value"]) for p in proposals} == {
         ("place_of_birth", "xã Quảng Tân, tỉnh Thanh Hoá"), ("date_of_birth", "2022-04-16")}
+
+
+@pytest.mark.parametrize(("read", "printed"), [("Ê Đế", "Ê Đê"), ("Ê-đế", "Ê-đê"), ("KINB", "KINH"), ("Kinb", "Kinh")])
+def test_a_misread_ethnic_group_keeps_the_books_variant_and_case(read, printed):
+    from validation.repair import book_text
+
+    value = check_entry(BookKeys(authority="UBND xã Nghi Phong", year=2022, volume=1),
+                        _entry("xã Nghi Phong", ethnicity=read), SOURCE, [], 0.8)
+    assert value.fields["ethnicity"] == printed
+    assert value.repairs["ethnicity"] == "vocabulary"
+    assert book_text("ethnicity", read, value.values["ethnicity"]) == (printed, "vocabulary")
