@@ -285,7 +285,8 @@ def print_summary(summary: dict) -> None:
     console.print(table)
     for error in summary["input_errors"]:
         page = f" page {error['page']}" if error.get("page") else ""
-        err.print(f"[yellow]input error[/] {error['file']}{page}: {error['message']}")
+        err.print(Text.assemble(("input error ", "yellow"), f"{error['file']}{page}: {error['message']}"),
+                  soft_wrap=True, highlight=False)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -89,7 +90,7 @@ def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[
     from flows import progress
     from flows.digitize import digitize_batch
 
-    with Progress(
+    with tracebacks_in_run_logs_only(), Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,
     ) as bar:
@@ -106,6 +107,40 @@ def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[
             return digitize_batch(**parameters)
         finally:
             progress.set_listener(None)
+
+
+class _OneLine(logging.Formatter):
+    """Prefect's console format, without the traceback: a failed task is its one log line on the console."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.exc_info or record.exc_text:
+            record = logging.makeLogRecord(record.__dict__ | {"exc_info": None, "exc_text": None})
+        return self.inner.format(record)
+
+
+@contextmanager
+def tracebacks_in_run_logs_only() -> Iterator[None]:
+    """While a flow runs in this process, Prefect's console handler prints a failed task or flow as one line;
+    the traceback still goes to the run's logs (Prefect API and UI), where operators look for it."""
+    from prefect.logging.configuration import ensure_logging_setup
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    ensure_logging_setup()
+    loggers = [logging.getLogger(), *(logging.getLogger(name) for name in ("prefect", "prefect.flow_runs",
+                                                                            "prefect.task_runs"))]
+    handlers = {h for logger in loggers for h in logger.handlers if isinstance(h, PrefectConsoleHandler)}
+    saved = {handler: handler.formatter for handler in handlers}
+    for handler in handlers:
+        handler.setFormatter(_OneLine(handler.formatter))
+    try:
+        yield
+    finally:
+        for handler, formatter in saved.items():
+            handler.setFormatter(formatter)
 
 
 def run_demo(out: Path, *, pages: int, console: Console) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from sohoa.cli import app
@@ -157,3 +158,24 @@ def test_every_typed_error_has_an_exit_code_and_a_bug_has_none():
         assert exit_status(error)[0] == code, error
     assert exit_status(CorruptFileError("scan.pdf", page=2))[1] == "scan.pdf (page 2): " + CorruptFileError.reason
     assert exit_status(ZeroDivisionError()) is None  # a bug keeps its traceback
+
+
+@pytest.mark.integration
+def test_digitize_reports_each_bad_file_in_one_line_without_tracebacks(tmp_path, seaweedfs):
+    """A batch of bad files through the real console script, ephemeral Prefect and SeaweedFS: each file is named
+    once in the summary; the console shows no task traceback (those stay in the run's logs)."""
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "01-empty.pdf").write_bytes(b"")
+    (scans / "02-notes.jpg").write_text("a text file, not a scan\n", encoding="utf-8")
+    (scans / "03-truncated.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    db = f"sqlite:///{tmp_path / 'home' / 'registry.sqlite'}"
+    assert _sohoa(tmp_path, "registry", "load", str(_snapshot(tmp_path / "registry.jsonl", LINE)),
+                  "--db", db).returncode == 0
+    done = _sohoa(tmp_path, "digitize", str(scans), "--authority", "UBND xã A", "--year", "2001", "--volume", "01",
+                  SOHOA_S3_ENDPOINT=seaweedfs.endpoint, SOHOA_S3_ACCESS_KEY=seaweedfs.access_key,
+                  SOHOA_S3_SECRET_KEY=seaweedfs.secret_key, PREFECT_HOME=str(tmp_path / "prefect"))
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output, output[-3000:]
+    for name in ("01-empty.pdf", "02-notes.jpg", "03-truncated.png"):
+        assert sum(f"input error {scans / name}" in line for line in output.splitlines()) == 1, (name, output[-3000:])
