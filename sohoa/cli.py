@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sohoa.errors import ExitCode, SohoaError
+from sohoa.errors import ExitCode, ServiceUnavailableError, SohoaError
 from sohoa.settings import get_settings
+
+if TYPE_CHECKING:
+    from storage.state import StateStore
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Digitize Vietnamese civil-status register books.")
 registry_app = typer.Typer(no_args_is_help=True, help="The shared civil-status registry (read-only to the pipeline).")
@@ -256,12 +259,11 @@ def review_corrections(
     console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
 
 
-def _state_store():
+def _state_store() -> StateStore:
     """sohoa's state database, its tables created if this is a fresh one; a database that cannot be opened
     is named (without its password)."""
     from sqlalchemy.exc import OperationalError
 
-    from sohoa.errors import ServiceUnavailableError
     from storage.db import reason, redacted
     from storage.state import StateStore
 

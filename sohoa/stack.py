@@ -93,7 +93,7 @@ def _prefect_command(settings: Settings, env: dict[str, str], *args: str) -> Non
         log = _run_dir(settings) / "prefect-commands.log"
         with log.open("a", encoding="utf-8") as handle:
             handle.write(f"$ prefect {' '.join(args)}\n{done.stdout}{done.stderr}\n")
-        raise PrefectCommandError(f"'prefect {args[0]} {args[1]}' failed with exit code {done.returncode} "
+        raise PrefectCommandError(f"'prefect {' '.join(args)}' failed with exit code {done.returncode} "
                                   f"(output in {log})")
 
 
