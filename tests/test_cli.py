@@ -179,3 +179,12 @@ def test_digitize_reports_each_bad_file_in_one_line_without_tracebacks(tmp_path,
     assert "Traceback" not in output, output[-3000:]
     for name in ("01-empty.pdf", "02-notes.jpg", "03-truncated.png"):
         assert sum(f"input error {scans / name}" in line for line in output.splitlines()) == 1, (name, output[-3000:])
+
+
+def test_the_exit_code_table_documents_every_code():
+    import re
+
+    import sohoa.errors
+
+    documented = {int(code): name for code, name in re.findall(r"^\s+(\d+)\s+(\w+)\s", sohoa.errors.__doc__, re.M)}
+    assert documented == {int(code): code.name for code in ExitCode}
