@@ -50,16 +50,20 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
     its text and gets at most ``UNSURE_CONFIDENCE``, so it goes to review."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
-    for name in SYLLABLE_FIELDS:
-        if name in raw and raw[name][0]:
-            text, conf = raw[name]
-            result = repair_syllables(text)
-            if result.repaired and result.text != unicodedata.normalize("NFC", text):
-                text, conf = result.text, conf * REPAIRED_FACTOR
-                repairs[name] = OFFSET_MARKS
-            if result.unsure:
-                conf = min(conf, UNSURE_CONFIDENCE)
-            repaired[name] = (text, conf)
+    present = [name for name in SYLLABLE_FIELDS if name in raw and raw[name][0]]
+    # Marks that had to move show the entry was typed with separately struck, offset marks.
+    offset = any(repair_syllables(raw[name][0]).repaired for name in present)
+    for name in present:
+        text, conf = raw[name]
+        result = repair_syllables(text, offset=offset)
+        if result.repaired and result.text != unicodedata.normalize("NFC", text):
+            # Placement alone (Hoà → Hòa) changes no letter or mark: no doubt is added.
+            same = canonical(result.text) == canonical(text)
+            text, conf = result.text, conf * (1.0 if same else REPAIRED_FACTOR)
+            repairs[name] = OFFSET_MARKS
+        if result.unsure:
+            conf = min(conf, UNSURE_CONFIDENCE)
+        repaired[name] = (text, conf)
     known_units = unit_names(book.authority)
     for name in PLACE_FIELDS:
         if name in repaired and repaired[name][0]:

@@ -35,8 +35,9 @@ CLOSED_NUCLEI = frozenset("a ă â e ê i o ô ơ u ư y oa oă oe uâ uê uy i�
 
 _WORD_RE = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
-#: A tone mark OCR left on the space after its word (the offset carried it past the last letter).
-_MARK_AFTER_SPACE_RE = re.compile(rf"(\S)(\s+)([{_TONES}])")
+#: A tone mark OCR left on the space or punctuation after its word (the offset carried it past the last
+#: letter): "Hoa ̀", "Hoa,̀".
+_MARK_AFTER_SPACE_RE = re.compile(rf"([^\W\d_])([\s,.;:)]+)([{_TONES}])")
 #: Spacing accents OCR reads for a separately struck mark, right after a letter.
 _SPACING_TONES = {"`": "\u0300", "ˋ": "\u0300", "´": "\u0301", "ˊ": "\u0301", "˜": "\u0303", "~": "\u0303"}
 _SPACING_RE = re.compile(r"(?<=[^\W\d_])[`ˋ´ˊ˜~]")
@@ -118,23 +119,38 @@ def _placed(bases: list[str], tone: str, near: int) -> str | None:
     return "".join(with_tone(b, tone) if i == target else b for i, b in enumerate(bases))
 
 
-def repair_syllables(text: str) -> SyllableRepair:
+def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     """Move each stray or misplaced tone mark to the one vowel where it makes a valid syllable.
 
     The mark goes to its own word, or to the word before when it sits on a word's first letter (struck
     past the space). Exactly one valid place → repaired; none or several → the word stays as read and
     counts as unsure.
+
+    ``offset`` says the entry is known to have offset marks (another reading needed this repair): then a
+    mark read on the second vowel of an open oa/oe/uy ("Hoà") drifted there from the first ("Hòa"), since
+    a mark struck on the second vowel would have drifted past the word. Both spellings are valid and
+    compare equal; this keeps the book's placement letter for letter.
     """
     text = unicodedata.normalize("NFC", text)
     prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], text)
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]
+    as_read = [m[0] for m in _WORD_RE.finditer(text)]
+    as_read = as_read if len(as_read) == len(out) else [None] * len(out)
     # A spacing accent made a mark again, or a mark carried past the space given back to its word.
     repaired, unsure = int(prepared != text), 0
     for index, match in enumerate(words):
         word = out[index]
-        if is_valid_syllable(word) is not False:
+        valid = is_valid_syllable(word)
+        # Not a mark given back above, and not the text's last word: a mark struck past the end has
+        # nowhere to land, so OCR may put it on the last letter, just where the new placement has it.
+        if valid and offset and word == as_read[index] and index < len(out) - 1:
+            drifted = _drifted_back(word)
+            if drifted != word:
+                out[index], repaired = drifted, repaired + 1
+            continue
+        if valid is not False:
             continue
         letters = letters_of(word)
         tones = {t for _, marks in letters for t in marks}
@@ -175,6 +191,18 @@ def repair_syllables(text: str) -> SyllableRepair:
         last = match.end()
     pieces.append(prepared[last:])
     return SyllableRepair(text=unicodedata.normalize("NFC", "".join(pieces)), repaired=repaired, unsure=unsure)
+
+
+def _drifted_back(word: str) -> str:
+    """An open oa/oe/uy syllable with its mark on the second vowel, with the mark on the first."""
+    letters = letters_of(word)
+    bases = [b for b, _ in letters]
+    positions = tone_positions(bases)
+    marked = [i for i, (_, marks) in enumerate(letters) if marks]
+    if len(positions) != 2 or marked != [positions[1]]:
+        return word
+    tone = letters[marked[0]][1]
+    return "".join(with_tone(b, tone) if i == positions[0] else b for i, b in enumerate(bases))
 
 
 def _joined_by_space(text: str, first: re.Match, second: re.Match) -> bool:

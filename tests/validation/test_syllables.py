@@ -157,3 +157,14 @@ def test_the_books_own_variant_is_kept_and_other_dates_are_left_to_the_rules():
     # Far from every verbalization: unsure.
     far = _check(date_of_birth="05/04/2004", date_of_birth_words="Ngày xx, tháng yy, năm zz")
     assert far.status.value == "flagged"
+
+
+def test_in_an_entry_with_offset_marks_a_mark_on_the_second_vowel_drifted_from_the_first():
+    # "Đức Hòa" typed with offset marks reads "Đưć Hoà": the grave on "a" came from "o". A new-style "Hoà"
+    # would have lost its mark past the word ("Hoa ̀"), which goes back onto the "a".
+    assert repair_syllables("huyêṇ Đưć Hoà, tỉnh Long An", offset=True).text == "huyện Đức Hòa, tỉnh Long An"
+    assert repair_syllables("huyêṇ Đưć Hoa,\u0300 tỉnh Long An", offset=True).text == "huyện Đức Hoà, tỉnh Long An"
+    # Without offsets elsewhere a valid new-style reading is the book's own placement.
+    assert repair_syllables("huyện Đức Hoà, tỉnh Long An").text == "huyện Đức Hoà, tỉnh Long An"
+    entry = _check(place_of_birth="Trung tâm Y tê ́huyêṇ Đưć Hoà, tin̉h Long An")
+    assert entry.fields["place_of_birth"] == "Trung tâm Y tế huyện Đức Hòa, tỉnh Long An"
