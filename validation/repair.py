@@ -38,9 +38,10 @@ UNSURE_CONFIDENCE = 0.5
 VOCABULARY_FIELDS = frozenset({"sex", "ethnicity", "mother_ethnicity", "father_ethnicity", "nationality",
                                "mother_nationality", "father_nationality"})
 NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_name"})
-#: Fields whose syllables are checked: names and places. Not notes: a correction note quotes the wrong
-#: spelling it corrects ("từ Quãch thành Quách"), which must stay as written.
-SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS)
+#: Fields whose syllables are checked: names, places and the date in words (before its grammar). Not
+#: notes: a correction note quotes the wrong spelling it corrects ("từ Quãch thành Quách"), which must
+#: stay as written.
+SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
 def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, str]]:

@@ -168,3 +168,16 @@ def test_in_an_entry_with_offset_marks_a_mark_on_the_second_vowel_drifted_from_t
     assert repair_syllables("huyện Đức Hoà, tỉnh Long An").text == "huyện Đức Hoà, tỉnh Long An"
     entry = _check(place_of_birth="Trung tâm Y tê ́huyêṇ Đưć Hoà, tin̉h Long An")
     assert entry.fields["place_of_birth"] == "Trung tâm Y tế huyện Đức Hòa, tỉnh Long An"
+
+
+@given(dates)
+def test_typewritten_date_words_with_every_mark_offset_read_as_the_date(day):
+    from validation.date_words import date_to_words
+
+    words = date_to_words(day)
+    letters = letters_of(words)
+    drifted = unicodedata.normalize("NFC", "".join(
+        base + (letters[i - 1][1] if i else "") for i, (base, _) in enumerate(letters)) + letters[-1][1])
+    entry = _check(date_of_birth=day.strftime("%d/%m/%Y"), date_of_birth_words=drifted)
+    assert canonical(entry.fields["date_of_birth_words"]) == canonical(words)
+    assert (FlagCode.RULE_VIOLATION, "date_of_birth_words") not in {(f.code, f.field) for f in entry.flags}
