@@ -138,7 +138,9 @@ def _left_rows(pen: Pen, entry: dict[str, Any], style: dict[str, Any], left: flo
                 continue
             last = n == len(items) - 1
             pieces = wrap(text, value_font, (left + width - value_x) / mm_per_px) or [""] if last else [text]
-            row += [(x, "label", label, left + width), (value_x, "value", pieces[0], left + width)]
+            # A leader runs to the line's end, or on a shared flow line to the end of its own value.
+            end = left + width if last else value_x + pen.text_mm(pieces[0], value_font) + 1
+            row += [(x, "label", label, end), (value_x, "value", pieces[0], end)]
             x = value_x + pen.text_mm(pieces[0], value_font) + 4
             if last and len(pieces) > 1:
                 rows.append(row)
