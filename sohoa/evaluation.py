@@ -38,8 +38,13 @@ from rapidfuzz.distance import Levenshtein
 from rich.console import Console
 from rich.table import Table
 
-from validation.schema import BIRTH_FIELDS, BOOK_KEYS, STRUCTURED_FIELDS, EntryStatus, ExportedEntry, FlagCode
-from validation.text import comparable, exact_form
+from sohoa.calibration import CALIBRATION_BANDS, calibration, calibration_table
+from sohoa.pairing import BookKey, book_key as _book, is_registry_only as _is_registry_only, pair_entries, predicted
+from validation.schema import BIRTH_FIELDS, EntryStatus, ExportedEntry, FlagCode
+from validation.text import exact_form
+
+__all__ = ["CALIBRATION_BANDS", "EvalReport", "EvaluationInputError", "calibration", "calibration_table",
+           "evaluate", "pair_entries", "predicted", "render_report", "report_tables"]
 
 EXPECTED_CODE: dict[str, str] = {
     "missing": FlagCode.MISSING_IN_REGISTRY.value,
@@ -47,8 +52,6 @@ EXPECTED_CODE: dict[str, str] = {
     "duplicate": FlagCode.DUPLICATE_IN_REGISTRY.value,
     "registry_only": FlagCode.REGISTRY_ONLY.value,
 }
-
-BookKey = tuple[Any, ...]
 
 
 class EvaluationInputError(ValueError):
@@ -164,70 +167,6 @@ def _read_export(path: Path) -> list[ExportedEntry]:
     return entries
 
 
-def _book(values: dict[str, Any]) -> BookKey:
-    """The book keys of a truth line or an exported entry; a digit volume by its number, so the truth's '01'
-    and an export's '1' (or an older file's 1) name one book."""
-    key = {k: values.get(k, "birth" if k == "book_type" else None) for k in BOOK_KEYS}
-    volume = str(key["volume"]).strip() if key["volume"] is not None else None
-    key["volume"] = str(int(volume)) if volume and volume.isascii() and volume.isdigit() else volume
-    return tuple(key.values())
-
-
-def _is_registry_only(entry: ExportedEntry) -> bool:
-    return any(f.code == FlagCode.REGISTRY_ONLY for f in entry.flags)
-
-
-# --- pairing ----------------------------------------------------------------------------------------
-
-def predicted(entry: ExportedEntry, name: str) -> Any:
-    """What an export says a field is, in the form the truth holds it: the value for structured fields,
-    the book's text for text fields."""
-    return entry.value(name) if name in STRUCTURED_FIELDS else entry.fields.get(name)
-
-
-def _matching_fields(truth: dict[str, Any], pred: ExportedEntry) -> int:
-    return sum(exact_form(truth.get(n)) == exact_form(predicted(pred, n)) for n in BIRTH_FIELDS)
-
-
-def pair_entries(
-    truth: list[dict[str, Any]], preds: list[ExportedEntry]
-) -> tuple[list[tuple[int, int]], int, set[int], set[int]]:
-    """Pairs of (truth index, pred index), how many came from the fallback pass, unpaired truth and preds."""
-    pairs: list[tuple[int, int]] = []
-    free_preds = set(range(len(preds)))
-    by_number: dict[tuple[BookKey, Any], list[int]] = {}
-    for i, pred in enumerate(preds):
-        by_number.setdefault((_book(pred.model_dump()), pred.entry_no), []).append(i)
-    unpaired_truth = set()
-    for t_index, t in enumerate(truth):
-        candidates = [i for i in by_number.get((_book(t), t.get("entry_no")), []) if i in free_preds]
-        if not candidates:
-            unpaired_truth.add(t_index)
-            continue
-        best = max(candidates, key=lambda i: _matching_fields(t, preds[i]))
-        pairs.append((t_index, best))
-        free_preds.discard(best)
-
-    fallback = 0
-    for t_index in sorted(unpaired_truth):
-        t = truth[t_index]
-        person = (comparable(t.get("full_name")), comparable(t.get("date_of_birth")))
-        if None in person:
-            continue
-        candidates = [
-            i for i in sorted(free_preds)
-            if _book(preds[i].model_dump()) == _book(t)
-            and (comparable(predicted(preds[i], "full_name")), comparable(predicted(preds[i], "date_of_birth")))
-            == person
-        ]
-        if candidates:
-            pairs.append((t_index, candidates[0]))
-            free_preds.discard(candidates[0])
-            unpaired_truth.discard(t_index)
-            fallback += 1
-    return pairs, fallback, unpaired_truth, free_preds
-
-
 # --- evaluation -------------------------------------------------------------------------------------
 
 def evaluate(truth: Path, pred: Path, discrepancies: Path | None = None) -> EvalReport:
@@ -328,49 +267,6 @@ def _flag_matches(flag: tuple, planted_key: tuple) -> bool:
     return planted_field is None or flag_field == planted_field
 
 
-# --- calibration -----------------------------------------------------------------------------------
-
-#: Confidence bands, lower bound included; the last band includes 1.0.
-CALIBRATION_BANDS: tuple[tuple[float, float], ...] = (
-    (0.0, 0.5), (0.5, 0.8), (0.8, 0.9), (0.9, 0.95), (0.95, 0.99), (0.99, 1.0))
-
-
-def _band_label(low: float, high: float, last: bool) -> str:
-    return f"[{low:.2f}, {high:.2f}{']' if last else ')'}"
-
-
-def calibration(truth_rows: list[dict[str, Any]], exported_entries: list[ExportedEntry],
-                bands: tuple[tuple[float, float], ...] = CALIBRATION_BANDS) -> list[dict[str, Any]]:
-    """For each confidence band: field readings of paired entries whose confidence lies in it, how many
-    are right (as the field accuracy counts it) and the share right (None for an empty band).
-
-    A reading is a field with a confidence in the export that is non-null in the truth or the prediction.
-    Registry-only lines are not readings. Rows come in band order, empty bands included.
-    """
-    entries = [e for e in exported_entries if not _is_registry_only(e)]
-    pairs, _, _, _ = pair_entries(truth_rows, entries)
-    counts = [[0, 0] for _ in bands]
-    for t_index, p_index in pairs:
-        truth, entry = truth_rows[t_index], entries[p_index]
-        for name, confidence in entry.confidence.items():
-            if name not in BIRTH_FIELDS:
-                continue
-            want, got = exact_form(truth.get(name)), exact_form(predicted(entry, name))
-            if want is None and got is None:
-                continue
-            for index, (low, high) in enumerate(bands):
-                last = index == len(bands) - 1
-                if low <= confidence < high or (last and low <= confidence <= high):
-                    counts[index][0] += 1
-                    counts[index][1] += want == got
-                    break
-    return [
-        {"band": _band_label(low, high, index == len(bands) - 1), "readings": readings, "right": right,
-         "share": right / readings if readings else None}
-        for index, ((low, high), (readings, right)) in enumerate(zip(bands, counts))
-    ]
-
-
 # --- rendering --------------------------------------------------------------------------------------
 
 def _pct(value: float | None) -> str:
@@ -416,16 +312,6 @@ def report_tables(report: EvalReport) -> list[Table]:
     if any(row["readings"] for row in report.calibration):
         tables.append(calibration_table(report.calibration))
     return tables
-
-
-def calibration_table(rows: list[dict[str, Any]]) -> Table:
-    """``calibration`` rows as a table: confidence band, readings, right, share right."""
-    table = Table(title="confidence calibration: share of readings right per confidence band")
-    for column in ("confidence band", "readings", "right", "share right"):
-        table.add_column(column, justify="left" if column == "confidence band" else "right")
-    for row in rows:
-        table.add_row(row["band"], str(row["readings"]), str(row["right"]), _pct(row["share"]))
-    return table
 
 
 def render_report(report: EvalReport, console: Console | None = None) -> None:
