@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any, Literal
 
 #: Tone marks as combining characters: huyền, sắc, ngã, hỏi, nặng.
@@ -95,7 +96,13 @@ def canonical(text: Any) -> str:
     """
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFC", str(text)).casefold()
+    return _canonical_text(str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical_text(text: str) -> str:
+    # Cached: the cross-check compares every entry's name and date with every registry row of its book.
+    folded = unicodedata.normalize("NFC", text).casefold()
     placed = with_tone_placement(unicodedata.normalize("NFC", folded), "old")
     return _WHITESPACE_RE.sub(" ", placed).strip()
 
