@@ -153,14 +153,13 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
         if valid is not False:
             continue
         letters = letters_of(word)
-        tones = {t for _, marks in letters for t in marks}
-        marked = [i for i, (_, marks) in enumerate(letters) if marks]
-        stray = next((i for i in marked if not _is_vowel(letters[i][0])
-                      or i not in tone_positions([x for x, _ in letters])), marked[0])
+        tones = [t for _, marks in letters for t in marks]
         if len(tones) != 1:
+            # An offset moves a syllable's one mark; two marks in a word ("Ḍặng" for Đặng) are no offset.
             unsure += 1
             continue
-        tone = tones.pop()
+        tone = tones[0]
+        stray = next(i for i, (_, marks) in enumerate(letters) if marks)
         bases = [b for b, _ in letters]
         candidates = {}
         own = _placed(bases, tone, stray)

@@ -181,3 +181,9 @@ def test_typewritten_date_words_with_every_mark_offset_read_as_the_date(day):
     entry = _check(date_of_birth=day.strftime("%d/%m/%Y"), date_of_birth_words=drifted)
     assert canonical(entry.fields["date_of_birth_words"]) == canonical(words)
     assert (FlagCode.RULE_VIOLATION, "date_of_birth_words") not in {(f.code, f.field) for f in entry.flags}
+
+
+@pytest.mark.parametrize("text", ["Lê Ḍặng", "Thi Ḥăǹg", "Nguyễñ"])
+def test_two_marks_in_one_word_are_no_offset_and_stay_unsure(text):
+    result = repair_syllables(text)
+    assert (result.text, result.repaired, result.unsure) == (text, 0, 1)
