@@ -39,12 +39,13 @@ class EntryReading:
     repairs: dict[str, str]
     confidence: dict[str, float]
     flags: list[Flag]
+    unsure: set[str]  # fields whose reading no repair could settle (see validation.repair)
 
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``)."""
-    repaired, repairs = repair_readings(raw, book)
+    repaired, repairs, unsure = repair_readings(raw, book)
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
     for name in BIRTH_FIELDS:
@@ -53,7 +54,7 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float) -> EntryRea
             if kind is not None:
                 repairs.setdefault(name, kind)
     return EntryReading(
-        fields=fields, values=values, confidence=confidence, flags=flags, repairs=repairs,
+        fields=fields, values=values, confidence=confidence, flags=flags, repairs=repairs, unsure=unsure,
         raw={name: raw[name][0] if name in raw else None for name in BIRTH_FIELDS},
     )
 
@@ -68,7 +69,7 @@ def check_entry(
 ) -> ExportedEntry:
     reading = read_entry(book, raw, min_confidence)
     values = reading.values
-    flags = _drop_corroborated(reading.flags, values, registry_rows)
+    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     return ExportedEntry(
@@ -85,16 +86,20 @@ def check_entry(
     )
 
 
-def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[Flag]:
+def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
+                       unsure: set[str] = frozenset()) -> list[Flag]:
     """A hesitant reading that says what the registry record of this entry says (compared canonically: tone
     placement and case aside) is confirmed by an independent source: the low-confidence flag on it goes.
-    Readings the registry cannot confirm keep theirs."""
+    Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
+    (the registry keeps the date, not the words)."""
     rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
 
     def corroborated(flag: Flag) -> bool:
         if flag.code != FlagCode.LOW_CONFIDENCE or flag.field is None or values.get(flag.field) is None:
             return False
         if flag.field == "date_of_birth_words":
+            if flag.field in unsure:
+                return False
             # The registry keeps no words; they are confirmed when they say the date the registry confirms.
             said = words_to_date(values["date_of_birth_words"])
             return said is not None and said.isoformat() == values.get("date_of_birth") and any(

@@ -44,13 +44,15 @@ NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_n
 SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
-def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, str]]:
+def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, str], set[str]]:
     """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
-    and the page's context (unit names the authority spells out), with confidences adjusted, and
-    field → kind of repair for each one changed. A reading that cannot be repaired with certainty keeps
-    its text and gets at most ``UNSURE_CONFIDENCE``, so it goes to review."""
+    and the page's context (unit names the authority spells out), with confidences adjusted; field → kind
+    of repair for each one changed; and the fields whose reading could not be settled. Such a reading
+    keeps its text (or, for the date in words, the first of the equally close variants) and gets at most
+    ``UNSURE_CONFIDENCE``, so it goes to review."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
+    unsure: set[str] = set()
     present = [name for name in SYLLABLE_FIELDS if name in raw and raw[name][0]]
     # Marks that had to move show the entry was typed with separately struck, offset marks.
     offset = any(repair_syllables(raw[name][0]).repaired for name in present)
@@ -64,6 +66,7 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             repairs[name] = OFFSET_MARKS
         if result.unsure:
             conf = min(conf, UNSURE_CONFIDENCE)
+            unsure.add(name)
         repaired[name] = (text, conf)
     known_units = unit_names(book.authority)
     for name in PLACE_FIELDS:
@@ -75,28 +78,31 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
         if born:
-            words, kind = _repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
+            words, kind, settled = _repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
             repaired["date_of_birth_words"] = words
             if kind:
                 repairs["date_of_birth_words"] = kind
-    return repaired, repairs
+            # The grammar decides for the date in words, whatever the syllables said.
+            (unsure.discard if settled else unsure.add)("date_of_birth_words")
+    return repaired, repairs, unsure
 
 
-def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None]:
-    """The date in words as the valid verbalization of the date in digits it is closest to, in the
-    reading's own variant and punctuation. Words that say another date are left for the rules to flag
-    (either side may be the misread one); words close to no verbalization stay as read, unsure."""
+def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None, bool]:
+    """((text, confidence), kind of repair or None, settled): the date in words as the valid verbalization
+    of the date in digits it is closest to, in the reading's own variant and punctuation. Words that say
+    another date are left for the rules to flag (either side may be the misread one); words close to no
+    verbalization stay as read, unsure; equally close variants give the first of them, unsure."""
     said = words_to_date(text)
     if said is not None and said != born:
-        return (text, conf), None
+        return (text, conf), None, True
     chosen, edits, unique = closest_verbalization(text, born)
     if chosen is None:
-        return (text, min(conf, UNSURE_CONFIDENCE)), None
+        return (text, min(conf, UNSURE_CONFIDENCE)), None, False
     if not unique:
         conf = min(conf, UNSURE_CONFIDENCE)
     if edits == 0:
-        return (text, conf), None
-    return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS
+        return (text, conf), None, unique
+    return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
 
 
 def _in_style_of(reading: str, words: str) -> str:

@@ -187,3 +187,22 @@ def test_typewritten_date_words_with_every_mark_offset_read_as_the_date(day):
 def test_two_marks_in_one_word_are_no_offset_and_stay_unsure(text):
     result = repair_syllables(text)
     assert (result.text, result.repaired, result.unsure) == (text, 0, 1)
+
+
+def test_an_unsettled_variant_of_the_date_in_words_is_not_confirmed_by_the_registry_date():
+    row = {"registry_id": "r1", "entry_no": 5, "registration_date": "2005-02-20", "full_name": "Lê Văn An",
+           "date_of_birth": "2005-01-31", "sex": "Nam"}
+    base = {"entry_no": "5", "registration_date": "20/02/2005", "full_name": "Lê Văn An",
+            "date_of_birth": "31/01/2005", "sex": "Nam"}
+    book = BookKeys(authority=AUTHORITY, year=2005, volume=1)
+
+    def check(words):
+        raw = {k: (v, 0.95) for k, v in (base | {"date_of_birth_words": words}).items()}
+        return check_entry(book, raw, EntrySource(page=1, object_key="k"), [row], 0.8)
+
+    # "mô": mốt or một, the book's own cannot be told
+    unsettled = check("Ngày ba mươi mô, tháng một, năm hai nghìn không trăm linh năm")
+    assert unsettled.status.value == "flagged"
+    settled = check("Ngày ba mươi mốt, tháng môt, năm hai nghìn không trăm linh năm")
+    assert settled.fields["date_of_birth_words"] == "Ngày ba mươi mốt, tháng một, năm hai nghìn không trăm linh năm"
+    assert settled.status.value == "verified", [(f.code, f.field) for f in settled.flags]
