@@ -235,8 +235,11 @@ def date_verbalizations(d: date) -> list[str]:
 
 
 def _words_key(text: str) -> str:
-    """Words only, compared canonically: punctuation gone, case and tone placement folded."""
-    return " ".join(re.sub(r"[,.;:]", " ", canonical(text)).split())
+    """Words only, from "ngày" on (a label read with the value, "(ghi bằng chữ):", is not the date), compared
+    canonically: punctuation gone, case and tone placement folded."""
+    key = " ".join(re.sub(r"[,.;:()]", " ", canonical(text)).split())
+    at = key.find("ngày")
+    return key[at:] if at > 0 else key
 
 
 def closest_verbalization(text: str, d: date, max_edits: int = 3) -> tuple[str | None, int, bool]:

@@ -206,3 +206,11 @@ def test_an_unsettled_variant_of_the_date_in_words_is_not_confirmed_by_the_regis
     settled = check("Ngày ba mươi mốt, tháng môt, năm hai nghìn không trăm linh năm")
     assert settled.fields["date_of_birth_words"] == "Ngày ba mươi mốt, tháng một, năm hai nghìn không trăm linh năm"
     assert settled.status.value == "verified", [(f.code, f.field) for f in settled.flags]
+
+
+def test_a_label_read_with_the_date_in_words_is_not_part_of_it():
+    words = "Ngày hai, tháng ba, năm hai nghìn không trăm mười tám"
+    entry = _check(date_of_birth="02/03/2018", date_of_birth_words=f"(ghi bằng chữ): {words}")
+    assert entry.fields["date_of_birth_words"] == words
+    entry = _check(date_of_birth="02/03/2018", date_of_birth_words=f"ghi bằng chữ {words.replace('mười', 'mươ1')}")
+    assert entry.fields["date_of_birth_words"] == words
