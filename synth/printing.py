@@ -8,10 +8,15 @@ printed ("9/2/2003", "012"). The renderers draw ``printed`` only, so page and tr
 
 from __future__ import annotations
 
+import csv
 import random
+import re
 from datetime import date
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+from validation.date_words import date_to_words, date_verbalizations
 from validation.orthography import with_tone_placement
 from validation.schema import BIRTH_FIELDS
 
@@ -20,6 +25,16 @@ TEXT_FIELDS = ("full_name", "date_of_birth_words", "sex", "ethnicity", "national
                "father_name", "father_ethnicity", "father_nationality", "father_residence", "declarant_name",
                "notes")
 DATE_FIELDS = ("registration_date", "date_of_birth")
+ETHNICITY_FIELDS = ("ethnicity", "mother_ethnicity", "father_ethnicity")
+
+
+@lru_cache
+def ethnic_variants() -> dict[str, tuple[str, ...]]:
+    """Official group name → the other ways books write it ("Hmông" → "Mông"), from validation's list."""
+    text = resources.files("validation").joinpath("data/ethnic_groups.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(text.splitlines())
+    return {row["name"]: tuple(v.strip() for v in re.split(r"[;|]", row["variants"] or "") if v.strip())
+            for row in rows}
 
 
 def format_date(iso: str, fmt: str) -> str:
@@ -34,11 +49,8 @@ def format_date(iso: str, fmt: str) -> str:
 
 def date_words_variants(d: date) -> list[str]:
     """Every valid way of writing the date in words (validation.date_words), the standard one first."""
-    from validation import date_words
-
-    standard = date_words.date_to_words(d)
-    others = getattr(date_words, "date_verbalizations", lambda _: [])(d)
-    return [standard] + sorted(v for v in others if v != standard)
+    standard = date_to_words(d)
+    return [standard] + sorted(v for v in date_verbalizations(d) if v != standard)
 
 
 def placement_for(style: dict[str, Any], rng: random.Random) -> str:
@@ -58,6 +70,11 @@ def printed_entry(entry: dict[str, Any], fields: tuple[str, ...] | list[str], st
     if "date_of_birth_words" in fields and row.get("date_of_birth"):
         variants = date_words_variants(date.fromisoformat(row["date_of_birth"]))
         row["date_of_birth_words"] = variants[0] if style["date_words"] == "standard" else rng.choice(variants)
+    if style["ethnic_names"] == "variants":  # the book writes a group as people do; the registry officially
+        for name in ETHNICITY_FIELDS:
+            others = ethnic_variants().get(row.get(name) or "", ())
+            if others and rng.random() < 0.7:
+                row[name] = rng.choice(others)
     for name in TEXT_FIELDS:
         if isinstance(row.get(name), str):
             row[name] = with_tone_placement(row[name], placement_for(style, rng))

@@ -31,7 +31,7 @@ MARGINS = {"normal": 1.0, "narrow": 0.7, "wide": 1.35}
 COMMON_CLASSIC: dict[str, Any] = {
     "preset": "classic", "page_size": "A4", "margins": "normal", "header": "title",
     "title": "SỔ ĐĂNG KÝ KHAI SINH", "values": None, "tone_placement": "old", "date_format": "dd/mm/yyyy",
-    "date_words": "standard", "entry_no_digits": 0,
+    "date_words": "standard", "entry_no_digits": 0, "ethnic_names": "official",
 }
 CLASSIC: dict[str, dict[str, Any]] = {
     "table": {**COMMON_CLASSIC, "orientation": "landscape", "column_order": "classic", "absent": [], "added": [],
@@ -118,6 +118,8 @@ def draw_style(layout: str, rng: random.Random) -> dict[str, Any]:
         style["id_boxes"] = rng.random() < 0.4
         style["tick"] = rng.choice(("check", "x", "filled"))
         style["form_order"] = rng.choice(("classic", "id_after_name", "one_per_line"))
+    # Drawn last, so adding it left the earlier axes' draws as they were.
+    style["ethnic_names"] = rng.choice(("official", "official", "variants"))
     return style
 
 

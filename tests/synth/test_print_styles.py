@@ -164,3 +164,21 @@ def test_every_printed_string_is_nfc(tmp_path):
     files = make(tmp_path, "form", {"tone_placement": "mixed", "date_words": "varied"}, pages=3)
     for t in read_jsonl(files.truth):
         assert all(unicodedata.is_normalized("NFC", v) for v in t["printed"].values())
+
+
+def test_ethnic_names_as_books_write_them_and_officially_in_the_registry(tmp_path):
+    """A book may write "Mông" or "Ê đê"; the registry holds the official "Hmông", "Ê-đê"."""
+    from synth.printing import ETHNICITY_FIELDS, ethnic_variants
+
+    official = set(ethnic_variants())
+    files = generate_book(tmp_path, layout="form", pages=4, seed=67, quality="clean", dpi=80, image_format="png",
+                          style={"preset": "classic", "ethnic_names": "variants"}, upside_down_pages=0,
+                          authority="UBND xã Lũng Cú, huyện Đồng Văn, tỉnh Hà Giang")  # mostly Hmông
+    truth, registry = read_jsonl(files.truth), read_jsonl(files.registry)
+    printed = [t[f] for t in truth for f in ETHNICITY_FIELDS]
+    assert "Mông" in printed
+    assert all(p in official or any(p in others for others in ethnic_variants().values()) for p in printed)
+    assert all(r[f] in official for r in registry for f in ETHNICITY_FIELDS)
+    by_no = {r["entry_no"]: r for r in registry}
+    assert any(by_no[t["entry_no"]]["mother_ethnicity"] == "Hmông" and t["mother_ethnicity"] == "Mông"
+               for t in truth if t["entry_no"] in by_no)
