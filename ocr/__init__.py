@@ -1,6 +1,17 @@
 """OCR stage: scan files → page images → preprocessed pages → layout → field readings with confidence.
 
-One module per step: ``ingest`` → ``preprocess`` → ``layout`` → ``read``; ``engine`` is the OCR engine
-interface, ``programs`` wraps the external programs, ``errors`` the typed input errors. Pure functions over
-files and images: no settings, no storage, no orchestration.
+One module per job:
+
+* ``ingest``: scan files → page images; ``preprocess``: flatten, deskew, turn, binarize;
+* ``image``: image operations (rules, ink, crops, erasing leaders and box walls);
+* ``words``: words and lines (grouping, folding for fuzzy matching);
+* ``descriptions``: the layout descriptions (``layouts/*.toml``: titles, labels, sections, formats) loader;
+* ``table`` and ``form``: the two readers, each finding its structure and reading its entries;
+* ``cells``: cell reading and confidence shared by both readers;
+* ``layout``: which layout a page has; ``read``: the entry point (read_page, recognize_page);
+* ``model``: the data handed on (PageLayout, PageReading); ``engine``: the OCR engine interface;
+  ``programs``: the external programs; ``errors``: the typed input errors.
+
+Pure functions over files and images: no settings, no storage, no orchestration, nothing of sohoa's other
+packages.
 """

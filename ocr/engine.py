@@ -55,7 +55,7 @@ class OcrEngine(Protocol):
     def recognize_many(self, images: list[np.ndarray], dpi: int, psm: int | None = None,
                        digits: bool = False) -> list[list[Word]]:
         """Words of several small images (e.g. cell crops) in one engine run, one list per image.
-        ``digits``: the images hold only digits and "/" (numbers, dates, ID numbers)."""
+        ``digits``: the images hold only digits and "/", ".", "-" (numbers, dates, ID numbers)."""
         ...
 
 
@@ -67,7 +67,8 @@ class TesseractEngine:
     #: Model and characters for digit-only fields: Debian's "eng" reads lone italic digits far better than
     #: "vie" (measured: "10" read as "710", "8" as "ổ" by vie on clean synthetic cells).
     digits_lang = "eng"
-    digits_whitelist = "0123456789/"
+    #: "." and "-" too: books write dates as dd.mm.yyyy and dd-mm-yyyy as well as dd/mm/yyyy.
+    digits_whitelist = "0123456789/.-"
 
     def __init__(self, lang: str = "vie", tessdata_dir: Path | None = None, psm: int = 11, timeout: float = 300) -> None:
         self.lang = lang
@@ -80,7 +81,9 @@ class TesseractEngine:
 
     # --- identity -------------------------------------------------------------------------------------
     def version(self) -> str:
-        return f"tesseract {programs.tesseract_version()} {self.lang}@{self._model_digest}+{self.digits_lang}"
+        # The digits mode's characters are part of it: a different whitelist reads differently.
+        return (f"tesseract {programs.tesseract_version()} {self.lang}@{self._model_digest}+{self.digits_lang}"
+                f"[{self.digits_whitelist}]")
 
     @cached_property
     def _model_digest(self) -> str:

@@ -1,9 +1,13 @@
-"""Read form-block entries (books since 2016): printed labels followed by values, one boxed block per entry.
+"""The form reader (books since 2016): one boxed block per entry, printed labels followed by values.
 
-The labels are found by reading them (fuzzy match, tone marks ignored), never by position: each value is the
-text after its label, up to the next label on the line or the block's edge. Labels shared by the child, the
-mother and the father ("Dân tộc:", "Năm sinh:", ...) are told apart by the section they follow ("... người
-mẹ:", "... người cha:"). A line without a label continues the previous value ("ghi bằng chữ" wraps).
+The blocks are found from their frames, their parts (header strip, main area, side column of tick boxes and
+notes) from their inner rules. Labels are found by reading them, with the layout description's wordings
+(fuzzy match, tone marks ignored), never by position: each value is the text after its label, up to the next
+label on the line or the block's edge; a line without a label continues a value that wraps.
+
+Whose a label is: its own qualifier ("Họ, chữ đệm, tên người mẹ:") or the section heading it comes under
+("Mẹ:", "Cha:", "Người đi khai sinh:"), so the same generic labels ("Năm sinh:", "Dân tộc:") give the
+mother's and the father's fields in their sections.
 """
 
 from __future__ import annotations
@@ -14,41 +18,19 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
+from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass
+from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key
 from ocr.engine import BBox, OcrEngine, Word
-from ocr.layout import PageLayout, fold, ink_fraction, words_in_box
-from validation.schema import BIRTH_FIELDS
+from ocr.image import Rules, ink_fraction, tick_boxes
+from ocr.model import EntryReading, EntryRegion, FieldReading, PageLayout
+from ocr.words import box_of, fold, split_colons, strip_leaders, text_lines, words_in_box
 
-# (printed label, field for the child / mother / father section; None = label only, no field of ours).
-# "Quyển" (volume) is a book key, read so that its value does not run into the entry number.
-LABELS: tuple[tuple[str, tuple[str | None, str | None, str | None]], ...] = (
-    ("Số:", ("entry_no",) * 3),
-    ("Quyển:", (None,) * 3),
-    ("Ngày, tháng, năm đăng ký:", ("registration_date",) * 3),
-    ("Họ, chữ đệm, tên người mẹ:", ("mother_name",) * 3),
-    ("Họ, chữ đệm, tên người cha:", ("father_name",) * 3),
-    ("Họ, chữ đệm, tên:", ("full_name", "mother_name", "father_name")),
-    ("Ngày, tháng, năm sinh:", ("date_of_birth",) * 3),
-    ("ghi bằng chữ:", ("date_of_birth_words",) * 3),
-    ("Giới tính:", ("sex",) * 3),
-    ("Dân tộc:", ("ethnicity", "mother_ethnicity", "father_ethnicity")),
-    ("Quốc tịch:", ("nationality", "mother_nationality", "father_nationality")),
-    ("Nơi sinh:", ("place_of_birth",) * 3),
-    ("Quê quán:", ("hometown",) * 3),
-    ("Số định danh cá nhân:", ("personal_id",) * 3),
-    ("Năm sinh:", (None, "mother_birth_year", "father_birth_year")),
-    ("Nơi cư trú:", (None, "mother_residence", "father_residence")),
-    ("Người đi khai sinh:", ("declarant_name",) * 3),
-    ("Ghi chú:", ("notes",) * 3),
-)
-SECTION_OF = {"mother_name": 1, "father_name": 2, "declarant_name": 0}
-TICK_LABELS = ("Đúng hạn", "Quá hạn", "Đăng ký lại")
 MIN_LABEL_SCORE = 80.0
 
 
 @dataclass
 class Label:
-    text: str
-    fields: tuple[str | None, str | None, str | None]
+    wording: Wording
     words: list[Word]  # the label's words on the page
     score: float
 
@@ -60,65 +42,114 @@ class Label:
     def left(self) -> int:
         return min(w.bbox[0] for w in self.words)
 
+    @property
+    def attribute(self) -> Attribute | None:
+        return self.wording.attribute
 
-def split_colons(words: list[Word]) -> list[Word]:
-    """Split "tên:Hà" (label and value read as one word) at the colon, boxes shared by character count."""
-    result = []
-    for word in words:
-        head, sep, tail = word.text.partition(":")
-        if sep and head and tail:
-            x, y, w, h = word.bbox
-            cut = int(w * (len(head) + 1) / len(word.text))
-            result.append(Word(head + ":", word.conf, (x, y, cut, h), word.line))
-            result.append(Word(tail, word.conf, (x + cut, y, max(1, w - cut), h), word.line))
+
+# --- blocks -----------------------------------------------------------------------------------------
+
+def form_boxes(binary: np.ndarray, dpi: int) -> list[BBox]:
+    """The entry blocks of a form page: large rectangular frames (one above the other, or side by side on a
+    landscape sheet), in reading order: rows of blocks top to bottom, each row left to right."""
+    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    height, width = binary.shape[:2]
+    boxes = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w * h >= 0.05 * height * width and w > 0.3 * width and h > 0.1 * height:
+            # A frame is mostly outline: its ink fills the rectangle's border, so the hull is the rectangle.
+            if cv2.contourArea(cv2.convexHull(contour)) >= 0.85 * w * h:
+                boxes.append((x, y, w, h))
+    rows: list[list[BBox]] = []
+    for box in sorted(boxes, key=lambda b: b[1]):
+        if rows and abs(box[1] - rows[-1][0][1]) < 0.5 * min(box[3], rows[-1][0][3]):
+            rows[-1].append(box)
         else:
-            result.append(word)
-    return result
+            rows.append([box])
+    return [box for row in rows for box in sorted(row, key=lambda b: b[0])]
 
 
-def text_lines(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into lines by vertical overlap, each line left to right, lines top to bottom."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: w.center[1]):
-        for line in lines:
-            top = np.median([w.bbox[1] for w in line])
-            bottom = np.median([w.bbox[1] + w.bbox[3] for w in line])
-            overlap = min(bottom, word.bbox[1] + word.bbox[3]) - max(top, word.bbox[1])
-            if overlap > 0.5 * min(bottom - top, word.bbox[3]):
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    return [sorted(line, key=lambda w: w.bbox[0]) for line in sorted(lines, key=lambda l: min(w.bbox[1] for w in l))]
+def form_parts(box: BBox, rules: Rules) -> dict[str, BBox]:
+    """Split a form block by its inner rules: a header strip (a rule across the whole block near its top)
+    and a side column (a tall rule inside the block) for the tick boxes and notes. Missing rules: one part."""
+    x, y, w, h = box
+    header_bottom = y
+    for lx, ly, lw, lh in rules.h_lines:
+        mid = ly + lh / 2
+        if lw > 0.9 * w and y + 0.02 * h < mid < y + 0.25 * h and abs(lx - x) < 0.05 * w:
+            header_bottom = max(header_bottom, int(ly + lh))
+    split = x + w
+    for lx, ly, lw, lh in rules.v_lines:
+        mid = lx + lw / 2
+        if lh > 0.4 * h and x + 0.5 * w < mid < x + 0.97 * w and ly + lh / 2 > header_bottom:
+            split = min(split, int(lx))
+    parts = {"main": (x, header_bottom, split - x, y + h - header_bottom)}
+    if header_bottom > y:
+        parts["header"] = (x, y, w, header_bottom - y)
+    if split < x + w:
+        parts["side"] = (split, header_bottom, x + w - split, y + h - header_bottom)
+    return parts
 
 
-def find_labels(line: list[Word]) -> list[Label]:
-    """Printed labels on one line: the longest good fuzzy match first, never overlapping."""
-    found: list[tuple[float, int, int, str, tuple]] = []
-    for text, fields in LABELS:
-        target = fold(text).rstrip(":")
-        size = len(text.split())
+def form_layout(binary: np.ndarray, dpi: int, rules: Rules, book_type: str = "birth") -> PageLayout | None:
+    boxes = form_boxes(binary, dpi)
+    if not boxes:
+        return None
+    return PageLayout("form", [EntryRegion(box, parts=form_parts(box, rules)) for box in boxes],
+                      book_type=book_type)
+
+
+# --- labels -----------------------------------------------------------------------------------------
+
+def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]:
+    """Printed labels and section headings on one line: the longest good fuzzy match first, never
+    overlapping. Short wordings ("Số:", "Mẹ:") must be read exactly; a label ends with its colon (often read
+    as "." or ";"), without one it may be a value."""
+    found: list[tuple[float, int, int, Wording]] = []
+    texts = [w.text for w in line]
+    for wording in description.wordings:
+        target = wording.folded
+        size = len(wording.text.split())
         for start in range(len(line) - size + 1):
-            candidate = fold(" ".join(w.text for w in line[start:start + size]))
-            core = candidate.rstrip(":.;,")
+            raw = fold(" ".join(texts[start:start + size]))
+            candidate = title_key(raw)
             if len(target) <= 3:
-                score = 100.0 if core == target else 0.0  # "Số:" must be read exactly, it is too short to guess
+                score = 100.0 if candidate == target else 0.0
+                if wording.heading and start != 0:
+                    score = 0.0  # "Mẹ:" heads a section at the start of its line, it is no word inside a value
             else:
-                score = fuzz.ratio(core, target)
-            # A label ends with its colon (often read as "." or ";"): without one it may be a value.
-            if not candidate.endswith((":", ".", ";")):
-                score -= 10
+                score = fuzz.ratio(candidate, target)
+            if not raw.rstrip(" )").endswith((":", ".", ";")):
+                # Without its colon only a near-exact reading of several words is a label: values look like
+                # labels too ("Nguyễn Xuân" like "Nguyên quán", the name "Quyên" like "Quyển").
+                score = score - 10 if size >= 2 and score >= 95 else 0.0
             if score >= MIN_LABEL_SCORE:
-                found.append((score + len(target) / 10, start, size, text, fields))
+                found.append((score + len(target) / 10, start, size, wording))
     labels: list[Label] = []
     taken: set[int] = set()
-    for score, start, size, text, fields in sorted(found, reverse=True):
+    for score, start, size, wording in sorted(found, key=lambda item: item[0], reverse=True):
         span = set(range(start, start + size))
         if span & taken:
             continue
         taken |= span
-        labels.append(Label(text, fields, line[start:start + size], score))
+        labels.append(Label(wording, line[start:start + size], score))
     return sorted(labels, key=lambda label: label.left)
+
+
+def attach_colons(line: list[Word]) -> list[Word]:
+    """A colon read as a word of its own ("Dân tộc :") belongs to the label before it."""
+    result: list[Word] = []
+    for word in line:
+        if result and word.text in (":", ";"):
+            last = result[-1]
+            x0, y0 = min(last.bbox[0], word.bbox[0]), min(last.bbox[1], word.bbox[1])
+            x1 = max(last.bbox[0] + last.bbox[2], word.bbox[0] + word.bbox[2])
+            y1 = max(last.bbox[1] + last.bbox[3], word.bbox[1] + word.bbox[3])
+            result[-1] = Word(last.text + word.text, min(last.conf, word.conf), (x0, y0, x1 - x0, y1 - y0), last.line)
+        else:
+            result.append(word)
+    return result
 
 
 @dataclass
@@ -129,29 +160,22 @@ class ValueSpan:
     box: BBox  # where the value is written
 
 
-def _box_of(words: list[Word]) -> BBox:
-    x0 = min(w.bbox[0] for w in words)
-    y0 = min(w.bbox[1] for w in words)
-    x1 = max(w.bbox[0] + w.bbox[2] for w in words)
-    y1 = max(w.bbox[1] + w.bbox[3] for w in words)
-    return (x0, y0, x1 - x0, y1 - y0)
-
-
-def value_spans(words: list[Word], right_edge: int, dpi: int) -> tuple[list[ValueSpan], list[str], list[Label]]:
-    """Label → value spans of one block column, in reading order, with the section logic; also every label
-    found (their ink is erased before values are read a second time)."""
+def value_spans(words: list[Word], right_edge: int, dpi: int, description: LayoutDescription,
+                person: str | None = None) -> tuple[list[ValueSpan], list[str], list[Label], str | None]:
+    """Label → value spans of one block part, in reading order, with the sections; also every label found
+    (their ink is erased before values are read a second time) and the section the part ends in."""
     spans: list[ValueSpan] = []
     warnings: list[str] = []
     all_labels: list[Label] = []
-    section = 0
-    for line in text_lines(split_colons(words)):
-        labels = find_labels(line)
+    person = person or description.default_person
+    pad = max(3, int(dpi * 0.02))
+    for line in text_lines(split_colons(strip_leaders(words))):
+        line = attach_colons(line)
+        labels = find_labels(line, description)
         top = min(w.bbox[1] for w in line)
         bottom = max(w.bbox[1] + w.bbox[3] for w in line)
-        pad = max(3, int(dpi * 0.02))
         if not labels:
-            if spans and spans[-1].field in ("date_of_birth_words", "notes", "place_of_birth", "hometown",
-                                             "mother_residence", "father_residence"):
+            if spans and spans[-1].field in description.wrapping.fields:
                 last = spans[-1]
                 last.words.extend(line)
                 x, y, w, h = last.box
@@ -159,52 +183,46 @@ def value_spans(words: list[Word], right_edge: int, dpi: int) -> tuple[list[Valu
                 last.box = (x0, y, x + w - x0, bottom + pad - y)  # the value wraps onto this line
             continue
         for index, label in enumerate(labels):
-            name = label.fields[section]
-            if name in SECTION_OF and label.fields[0] == label.fields[2]:
-                section = SECTION_OF[name]
-            name = label.fields[section]
             all_labels.append(label)
-            if name is None:
-                continue
+            wording = label.wording
+            if wording.heading:
+                if wording.person is not None:
+                    person = wording.person
+                value_attribute = description.persons[person].heading_value if wording.person else None
+                attribute = next((a for a in description.attributes if a.key == value_attribute), None)
+                name = description.field_for(attribute, person) if attribute else None
+            else:
+                if wording.person is not None and "entry" not in label.attribute.fields:
+                    person = wording.person  # a qualified label opens its person's section
+                name = description.field_for(label.attribute, person)
             end = labels[index + 1].left if index + 1 < len(labels) else right_edge
             value_words = [w for w in line if w.bbox[0] >= label.right - 2 and w.center[0] < end
                            and w not in label.words]
             # The end of a label misread as a value ("¡ng chữ: Ngày ..."): drop up to its colon.
             for cut, word in enumerate(value_words[:3]):
                 if word.text.endswith(":"):
-                    label = Label(label.text, label.fields, label.words + value_words[:cut + 1], label.score)
+                    label = Label(label.wording, label.words + value_words[:cut + 1], label.score)
                     all_labels.append(label)
                     value_words = value_words[cut + 1:]
                     break
+            if name is None or (wording.heading and not value_words):
+                continue
             box = (label.right + pad, top - pad, max(1, end - label.right - 2 * pad), bottom - top + 2 * pad)
             if any(span.field == name for span in spans):
                 warnings.append(f"label for {name} found twice in one block")
                 continue
             spans.append(ValueSpan(name, label, value_words, box))
-    return spans, warnings, all_labels
+    return spans, warnings, all_labels, person
 
 
-def tick_boxes(clean: np.ndarray, region: BBox, dpi: int) -> list[tuple[BBox, bool]]:
-    """Small squares (3-8 mm) in a region and whether each is ticked (ink inside its border)."""
-    x, y, w, h = region
-    crop = clean[y:y + h, x:x + w]
-    contours, _ = cv2.findContours(crop, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    lo, hi = dpi * 0.12, dpi * 0.32
-    found = []
-    for contour in contours:
-        bx, by, bw, bh = cv2.boundingRect(contour)
-        if lo <= bw <= hi and lo <= bh <= hi * 1.5 and bw >= 0.6 * bh:
-            inner = (x + bx + bw // 4, y + by + bh // 4, bw // 2, bh // 2)
-            found.append(((x + bx, y + by, bw, bh), ink_fraction(clean, inner) > 0.08))
-    return found
-
-
-def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int) -> tuple[ValueSpan | None, str | None]:
+def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int,
+              description: LayoutDescription) -> tuple[ValueSpan | None, str | None]:
     """The side column: the notes ("Ghi chú") written under their label, and which tick box is ticked."""
     notes = None
-    lines = text_lines(words)
+    lines = text_lines(strip_leaders(words))
     for number, line in enumerate(lines):
-        labels = [label for label in find_labels(line) if label.fields[0] == "notes"]
+        labels = [label for label in find_labels(line, description)
+                  if label.attribute is not None and label.attribute.fields.get("entry") == "notes"]
         if labels:
             label = labels[0]
             below = [w for later in lines[number + 1:] for w in later]
@@ -216,13 +234,14 @@ def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int) -> tup
             notes = ValueSpan("notes", label, after + below, box)
             break
     ticked = None
+    captions = description.ticks.captions
     for square, is_ticked in tick_boxes(clean, side, dpi):
-        if not is_ticked:
+        if not is_ticked or not captions:
             continue
         sx, sy, sw, sh = square
         beside = [w for w in words if w.bbox[0] > sx + sw and abs(w.center[1] - (sy + sh / 2)) < sh]
         text = " ".join(w.text for w in sorted(beside, key=lambda w: w.bbox[0]))
-        best = max(TICK_LABELS, key=lambda label: fuzz.ratio(fold(text), fold(label)))
+        best = max(captions, key=lambda caption: fuzz.ratio(fold(text), fold(caption)))
         if fuzz.ratio(fold(text), fold(best)) >= 70:
             ticked = best if ticked is None else "?"
     return notes, (None if ticked == "?" else ticked)
@@ -235,15 +254,22 @@ def erase_labels(clean: np.ndarray, labels: list[Label], dpi: int) -> np.ndarray
     result = clean.copy()
     pad = max(3, int(dpi * 0.02))
     for label in labels:
-        x, y, w, h = _box_of(label.words)
+        x, y, w, h = box_of(label.words)
         # Only 3 pixels past the colon: the value may start close after it.
         result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + 3] = 0
     return result
 
 
-def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine) -> list:
-    """Every form block of the page, read: one pass per block, labels found, values read twice, combined."""
-    from ocr.read import EntryReading, FieldReading, combine, field_reading, ocr_region, second_pass
+#: Confidence factor for a value written over a dotted leader whose dots touch its letters: a leader's dot
+#: under a letter reads as a dot below (Trần → Trận), and a real one may be taken for a leader's.
+LEADER_DOUBT_FACTOR = 0.75
+
+
+def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine,
+              description: LayoutDescription | None = None, doubts: list[BBox] = ()) -> list[EntryReading]:
+    """Every form block of the page, read: one pass per block, labels found, values read twice, combined.
+    ``doubts``: leader dots left under letters (see ``ocr.image.erase_leaders``)."""
+    description = description or load_layout(layout.book_type, "form")
 
     entries = []
     for entry in layout.entries:
@@ -251,35 +277,69 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
         parts = entry.parts or {"main": entry.bbox}
         spans: list[ValueSpan] = []
         labels: list[Label] = []
+        person = None
         for part in ("header", "main"):
             if part in parts:
                 px, _, pw, _ = parts[part]
-                found, warnings, seen = value_spans(words_in_box(words, parts[part]), px + pw, dpi)
+                found, warnings, seen, person = value_spans(words_in_box(words, parts[part]), px + pw, dpi,
+                                                            description, person)
                 spans += found
                 labels += seen
                 layout.warnings.extend(warnings)
         ticked = None
         if "side" in parts:
-            notes, ticked = read_side(clean, words_in_box(words, parts["side"]), parts["side"], dpi)
+            notes, ticked = read_side(clean, words_in_box(words, parts["side"]), parts["side"], dpi, description)
             if notes is not None:
                 spans = [span for span in spans if span.field != "notes"] + [notes]
         by_field = {span.field: span for span in spans}
         values_only = erase_labels(clean, labels, dpi)
 
-        # Second, independent reading of every value box that has ink: one batched engine run (psm 6).
-        inked = [span for span in spans if ink_fraction(values_only, span.box) >= 0.0025]
-        second = second_pass(values_only, dpi, {span.field: span.box for span in inked}, engine)
+        # A value wrapping under its line has a box reaching back under what precedes it on its first line
+        # (the date of birth before "ghi bằng chữ:"): it is read on a copy without the other values' ink.
+        images = {span.field: _alone(values_only, span, spans, dpi) for span in spans}
+
+        # Second, independent reading of every value box that has ink: batched engine runs (psm 6).
+        inked = [span for span in spans if ink_fraction(images[span.field], span.box) >= BLANK_CELL_INK]
+        second: dict[str, list[Word]] = {}
+        for image in {id(images[span.field]): images[span.field] for span in inked}.values():
+            boxes = {span.field: span.box for span in inked if images[span.field] is image}
+            second.update(second_pass(image, dpi, boxes, engine, description.format_or_none))
         readings: dict[str, FieldReading] = {}
-        for name in BIRTH_FIELDS:
+        for name in description.fields:
             span = by_field.get(name)
             if span is None:
                 readings[name] = FieldReading("", 0.0, None)  # label not found: nothing trustworthy
                 continue
-            reading = field_reading(values_only, span.box, span.words)
+            image = images[name]
+            fmt = description.format_or_none(name)
+            reading = field_reading(image, span.box, span.words, fmt=fmt)
             if name in second:
-                reading = combine(reading, field_reading(values_only, span.box, second[name]))
+                reading = combine(reading, field_reading(image, span.box, second[name], fmt=fmt))
+            if reading.text and fmt is not None and not fmt.digits and _has_doubt(span.box, doubts):
+                reading = FieldReading(reading.text, round(reading.confidence * LEADER_DOUBT_FACTOR, 4), reading.bbox)
             readings[name] = reading
         if ticked is not None:
-            readings["registration_kind"] = FieldReading(ticked, 0.9, None)
+            readings[description.ticks.field] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))
     return entries
+
+
+def _alone(values_only: np.ndarray, span: ValueSpan, spans: list[ValueSpan], dpi: int) -> np.ndarray:
+    """The page to read ``span`` on: ``values_only`` itself, or, when other values lie inside its box, a copy
+    without their ink."""
+    x, y, w, h = span.box
+    inside = [word for other in spans if other is not span for word in other.words
+              if x <= word.center[0] < x + w and y <= word.center[1] < y + h]
+    if not inside:
+        return values_only
+    image = values_only.copy()
+    pad = max(2, int(dpi * 0.01))
+    for word in inside:
+        wx, wy, ww, wh = word.bbox
+        image[max(0, wy - pad):wy + wh + pad, max(0, wx - pad):wx + ww + pad] = 0
+    return image
+
+
+def _has_doubt(box: BBox, doubts) -> bool:
+    x, y, w, h = box
+    return any(x <= dx + dw / 2 < x + w and y <= dy + dh / 2 < y + h for dx, dy, dw, dh in doubts)

@@ -18,6 +18,7 @@ from PIL import Image
 
 from ocr import programs
 from ocr.errors import BlankPageError, CorruptFileError
+from ocr.image import erase_leaders
 from ocr.ingest import PageImage
 
 #: A page with less ink than this (fraction of pixels clearly darker than the paper) is blank.
@@ -196,7 +197,8 @@ def marks_above_and_below(binary: np.ndarray, dpi: int) -> tuple[int, int]:
 
 def is_upside_down(binary: np.ndarray, dpi: int) -> bool:
     """The structural test above when it is clear-cut; tesseract's orientation detection when it is not."""
-    above, below = marks_above_and_below(binary, dpi)
+    # Dotted leaders run under the values written on them: they are no marks below letters.
+    above, below = marks_above_and_below(erase_leaders(binary, dpi, keep_under_ink=False), dpi)
     if above + below >= 40 and (above >= 2 * below or below >= 2 * above):
         return below > above
     return osd_rotation(binary, dpi) == 180

@@ -80,3 +80,15 @@ def form_book(tmp_path_factory):
 
 def truth_entries(book) -> list[dict]:
     return [json.loads(line) for line in book.truth.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def shown_fields(book, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields a book's pages print: its drawn style's columns (table) or every field its truth shows
+    printed; ``default`` for books without a style (one fixed layout)."""
+    style = book.book.get("style") or {}
+    if style.get("columns"):
+        return tuple(style["columns"])
+    entries = truth_entries(book)
+    if entries and "printed" in entries[0]:
+        return tuple(name for name in default if name in entries[0]["printed"])
+    return default

@@ -41,3 +41,146 @@ def save(image: Image.Image, path: Path, dpi: int = 300) -> Path:
 def rotated(image: Image.Image, degrees: float) -> Image.Image:
     """Counter-clockwise by ``degrees`` (Pillow's convention), corners filled with paper."""
     return image.rotate(degrees, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=250)
+
+
+# --- pages of the styles real books show (independent of synth/, so the readers are not tuned to it) -----
+
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
+
+
+def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and draw.textlength(lines[-1] + " " + word, font=font) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def _centred(draw, box, text, font, fill=20):
+    x0, y0, x1, y1 = box
+    lines = _wrap(draw, text, font, x1 - x0 - 16)
+    step = int(font.size * 1.25)
+    top = (y0 + y1) // 2 - step * len(lines) // 2
+    for number, line in enumerate(lines):
+        width = draw.textlength(line, font=font)
+        draw.text(((x0 + x1 - width) / 2, top + number * step), line, font=font, fill=fill)
+
+
+def table_page(titles: list[str], widths: list[float], rows: list[list[str] | None], spans=(),
+               number_row: bool = False, struck: tuple[int, ...] = ()) -> Image.Image:
+    """A landscape A4 table page at 300 dpi. ``titles`` per column (under a spanning title when ``spans``
+    holds (title, first column, last column)); ``rows``: the cells' texts, None = a blank ruled row;
+    ``number_row``: a row "(1) (2) …" under the header; ``struck``: rows crossed out by a diagonal stroke."""
+    image = Image.new("L", (3508, 2480), 250)
+    draw = ImageDraw.Draw(image)
+    title_font, value_font = ImageFont.truetype(BOLD, 28), ImageFont.truetype(FONT, 30)
+    left, right, top = 120, 3388, 260
+    draw.text((left, 120), "SỔ ĐĂNG KÝ KHAI SINH", font=ImageFont.truetype(BOLD, 44), fill=10)
+    scale = (right - left) / sum(widths)
+    xs = [left]
+    for width in widths:
+        xs.append(int(xs[-1] + width * scale))
+    xs[-1] = right
+    tier = 90 if spans else 0
+    header_bottom = top + tier + 170
+    line = dict(fill=0, width=3)
+    spanned = {c for _, a, b in spans for c in range(a, b + 1)}
+    for title, a, b in spans:
+        _centred(draw, (xs[a], top, xs[b + 1], top + tier), title, title_font)
+        draw.line([(xs[a], top + tier), (xs[b + 1], top + tier)], **line)
+    for column, title in enumerate(titles):
+        y0 = top + tier if column in spanned else top
+        _centred(draw, (xs[column], y0, xs[column + 1], header_bottom), title, title_font)
+    y = header_bottom
+    ys = [top, y]
+    if number_row:
+        for column in range(len(titles)):
+            _centred(draw, (xs[column], y, xs[column + 1], y + 55), f"({column + 1})", ImageFont.truetype(FONT, 24))
+        y += 55
+        ys.append(y)
+    for index, row in enumerate(rows):
+        y1 = y + 140
+        if row is not None:
+            for column, text in enumerate(row):
+                lines = _wrap(draw, text, value_font, xs[column + 1] - xs[column] - 20)
+                for number, part in enumerate(lines[:3]):
+                    draw.text((xs[column] + 10, y + 14 + number * 38), part, font=value_font, fill=25)
+        if index in struck:
+            draw.line([(xs[0] + 20, y1 - 15), (xs[-1] - 20, y + 15)], fill=30, width=4)
+        y = y1
+        ys.append(y)
+    for y_rule in ys:
+        draw.line([(left, y_rule), (right, y_rule)], **line)
+    for column, x in enumerate(xs):
+        # A column rule inside a spanning title starts below it.
+        inner = any(a < column <= b for _, a, b in spans)
+        draw.line([(x, top + tier if inner else top), (x, ys[-1])], **line)
+    return image
+
+
+def _leader(draw, x0, x1, baseline):
+    for x in range(int(x0), int(x1), 14):
+        draw.ellipse([x, baseline - 2, x + 3, baseline + 1], fill=40)
+
+
+def form_page(blocks: list[list[list[tuple[str, str]]]], ticks: list[str], ticked: list[str | None],
+              notes: list[str], leaders: int | None = None, mark: str = "check") -> Image.Image:
+    """A portrait A4 form page at 300 dpi with one boxed block per entry. A block is its lines, a line its
+    (label, value) pairs; the first line goes in the header strip. A label "#ID" draws its value one digit
+    per box. ``leaders``: dotted leaders after the labels, this many pixels below the line's top (34 touches
+    the letters' feet, 46 runs clear below them). ``ticks``: the side column's captions; ``ticked``: the caption ticked
+    per block; ``mark``: "check" (✓), "cross" (x) or "fill"."""
+    image = Image.new("L", (2480, 3508), 250)
+    draw = ImageDraw.Draw(image)
+    label_font, value_font = ImageFont.truetype(BOLD, 30), ImageFont.truetype(FONT, 32)
+    left, right, side = 110, 2370, 1900
+    y = 160
+    for number, block in enumerate(blocks):
+        height = 110 + 72 * (len(block) - 1) + 40
+        top = y
+        draw.rectangle([left, top, right, top + height], outline=0, width=4)
+        draw.line([(left, top + 100), (right, top + 100)], fill=0, width=3)
+        draw.line([(side, top + 100), (side, top + height)], fill=0, width=3)
+        for index, pairs in enumerate(block):
+            line_y = top + 30 if index == 0 else top + 100 + 30 + 72 * (index - 1)
+            stop = right if index == 0 else side
+            x = left + 25
+            starts = [x + i * (stop - left - 25) // max(1, len(pairs)) for i in range(len(pairs))]
+            # A long value pushes the next label along the line (date of birth, then "ghi bằng chữ").
+            for i in range(1, len(pairs)):
+                label, value = pairs[i - 1]
+                end = starts[i - 1] + draw.textlength(label, font=label_font) + 18 + draw.textlength(value, font=value_font)
+                starts[i] = max(starts[i], int(end) + 50)
+            for (label, value), x0 in zip(pairs, starts):
+                if label == "#ID":
+                    for box_index, digit in enumerate(value):
+                        bx = x0 + box_index * 52
+                        draw.rectangle([bx, line_y - 8, bx + 52, line_y + 50], outline=0, width=3)
+                        draw.text((bx + 14, line_y), digit, font=value_font, fill=20)
+                    continue
+                draw.text((x0, line_y), label, font=label_font, fill=10)
+                vx = x0 + draw.textlength(label, font=label_font) + 18
+                if leaders is not None:
+                    end = starts[starts.index(x0) + 1] - 20 if x0 != starts[-1] else stop - 20
+                    _leader(draw, vx - 10, end, line_y + leaders)
+                draw.text((vx, line_y), value, font=value_font, fill=25)
+        ty = top + 130
+        for caption in ticks:
+            draw.rectangle([side + 25, ty, side + 70, ty + 45], outline=0, width=3)
+            if caption == ticked[number]:
+                if mark == "check":
+                    draw.line([(side + 31, ty + 24), (side + 45, ty + 38), (side + 66, ty + 6)], fill=20, width=5)
+                elif mark == "cross":
+                    draw.line([(side + 31, ty + 6), (side + 64, ty + 39)], fill=20, width=5)
+                    draw.line([(side + 31, ty + 39), (side + 64, ty + 6)], fill=20, width=5)
+                else:
+                    draw.rectangle([side + 31, ty + 6, side + 64, ty + 39], fill=20)
+            draw.text((side + 85, ty + 4), caption, font=ImageFont.truetype(FONT, 28), fill=20)
+            ty += 70
+        draw.text((side + 25, ty + 10), "Ghi chú:", font=label_font, fill=10)
+        for line_number, part in enumerate(_wrap(draw, notes[number], ImageFont.truetype(FONT, 28), right - side - 50)):
+            draw.text((side + 25, ty + 60 + 40 * line_number), part, font=ImageFont.truetype(FONT, 28), fill=25)
+        y = top + height + 80
+    return image

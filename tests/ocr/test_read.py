@@ -11,12 +11,14 @@ from ocr.ingest import split_into_pages
 from ocr.read import FieldReading, page_reading_from_dict, page_reading_to_dict, read_page
 from validation.schema import FORM_FIELDS, TABLE_FIELDS
 
-from .conftest import truth_entries
+from .conftest import shown_fields, truth_entries
 
 THRESHOLD = 0.80  # the flow's default min_field_confidence
 
 
-def shown(name, value) -> str:
+def shown(name, value, printed=None) -> str:
+    if printed is not None:  # books with a drawn style record each field as the page prints it
+        return " ".join(str(printed.get(name) or "").split())
     if value is None:
         return ""
     if name in ("registration_date", "date_of_birth"):
@@ -31,7 +33,7 @@ def _read_book(book, engine, tmp_path):
 
 
 def _score(entries, truth, fields):
-    pairs = [(entry.fields[name], shown(name, expected.get(name)), name)
+    pairs = [(entry.fields[name], shown(name, expected.get(name), expected.get("printed")), name)
              for entry, expected in zip(entries, truth) for name in fields]
     right = [(f, want, name) for f, want, name in pairs if " ".join(f.text.split()) == want]
     wrong = [(f, want, name) for f, want, name in pairs if " ".join(f.text.split()) != want]
@@ -41,7 +43,7 @@ def _score(entries, truth, fields):
 @pytest.mark.parametrize("layout", ["table", "form"])
 def test_light_degraded_page_is_read_accurately_and_honestly(layout, table_book, form_book, engine, tmp_path):
     book = table_book if layout == "table" else form_book
-    fields = TABLE_FIELDS if layout == "table" else FORM_FIELDS
+    fields = shown_fields(book, TABLE_FIELDS if layout == "table" else FORM_FIELDS)
     readings, entries = _read_book(book, engine, tmp_path)
     truth = truth_entries(book)
     assert all(r.layout == layout for r in readings)
@@ -93,7 +95,8 @@ def test_upside_down_book_page_is_turned_and_read(tmp_path_factory, engine, tmp_
     truth = truth_entries(book)
     entries = [entry for reading in readings for entry in reading.entries]
     assert len(entries) == len(truth)
-    numbers = [(e.fields["entry_no"], str(t["entry_no"])) for e, t in zip(entries, truth)]
+    numbers = [(e.fields["entry_no"], str(t.get("printed", {}).get("entry_no", t["entry_no"])))
+               for e, t in zip(entries, truth)]
     right = [f for f, want in numbers if f.text == want]
     assert len(right) >= 0.85 * len(numbers), "an unturned page would give no entry numbers at all"
     assert all(f.confidence < THRESHOLD for f, want in numbers if f.text != want), "misread numbers are flagged"
@@ -137,7 +140,8 @@ def test_form_values_wrapping_under_their_label_are_not_flagged_when_right(tmp_p
     truth = truth_entries(book)
     wrapping = ("place_of_birth", "hometown", "mother_residence", "father_residence")
     right = [(name, entry.fields[name].confidence) for entry, expected in zip(entries, truth) for name in wrapping
-             if expected.get(name) and " ".join(entry.fields[name].text.split()) == expected[name]]
+             if name in entry.fields and shown(name, expected.get(name), expected.get("printed"))
+             and " ".join(entry.fields[name].text.split()) == shown(name, expected.get(name), expected.get("printed"))]
     assert len(right) >= 8
     flagged = [item for item in right if item[1] < THRESHOLD]
     assert len(flagged) <= 0.1 * len(right), flagged

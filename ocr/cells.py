@@ -1,0 +1,173 @@
+"""Reading cells, shared by the table and the form readers: the words of a box become a field reading with
+an honest confidence, and every inked box is read twice (the page pass, then the cell on its own).
+
+A field's confidence (0..1) is low when its words' confidences are low, when ink in the cell was not read
+as words, when the words stick out of the cell, when the text holds characters Vietnamese does not use, when
+the two passes disagree, or when the structure itself (the column's title) was uncertain.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import numpy as np
+
+from ocr.descriptions import Format
+from ocr.engine import BBox, OcrEngine, Word
+from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
+from ocr.model import FieldReading
+from ocr.words import join_lines, strip_leaders, words_in_box
+
+#: A cell with less ink than this fraction of its area is blank.
+BLANK_CELL_INK = 0.0025
+#: Confidence of a blank cell (the ink check is reliable, but not infallible).
+BLANK_CONFIDENCE = 0.98
+#: Confidence factor when the two passes read a cell differently.
+DISAGREEMENT_FACTOR = 0.6
+#: Confidence factor for a reading holding characters Vietnamese does not use (Ÿ, ï, ¡, ...): a misreading.
+FOREIGN_CHARACTER_FACTOR = 0.5
+
+#: Vietnamese writing: base letters, digits, common punctuation; tone marks and the hat, breve and horn.
+_VIETNAMESE_BASE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZđĐ0123456789 .,;:/-()'\"")
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
+#: Characters the engine outputs that look exactly like a Vietnamese letter: Icelandic eth (Ð, ð) for đ.
+LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+_SPACED_DIGITS = re.compile(r"^\d(\s+\d)+$|^[\d\s]+$")
+
+
+def ocr_region(clean: np.ndarray, region: BBox, dpi: int, engine: OcrEngine, psm: int = 11) -> list[Word]:
+    """One engine pass over a region of the line-free binary page; word boxes in page coordinates."""
+    x, y, w, h = region
+    words = engine.recognize_words(255 - clean[y:y + h, x:x + w], dpi, psm=psm)
+    return [Word(word.text, word.conf, (word.bbox[0] + x, word.bbox[1] + y, word.bbox[2], word.bbox[3]), word.line)
+            for word in words]
+
+
+def unread_ink(clean: np.ndarray, box: BBox, words: list[Word]) -> float:
+    """Fraction of the ink in ``box`` that lies outside every word box: ink the engine did not read."""
+    x, y, w, h = box
+    ink = clean[y:y + h, x:x + w] > 0
+    total = int(ink.sum())
+    if total == 0:
+        return 0.0
+    covered = np.zeros_like(ink)
+    for word in words:
+        wx, wy, ww, wh = word.bbox
+        covered[max(0, wy - y - 3):max(0, wy - y + wh + 3), max(0, wx - x - 3):max(0, wx - x + ww + 3)] = True
+    return float((ink & ~covered).sum()) / total
+
+
+def spill(words: list[Word], box: BBox) -> float:
+    """How far words stick out of their cell (0 = inside), as a fraction of the word's width or height."""
+    x, y, w, h = box
+    worst = 0.0
+    for word in words:
+        wx, wy, ww, wh = word.bbox
+        out_x = max(0, x - wx) + max(0, wx + ww - (x + w))
+        out_y = max(0, y - wy) + max(0, wy + wh - (y + h))
+        worst = max(worst, out_x / max(ww, 1), out_y / max(wh, 1))
+    return worst
+
+
+def is_vietnamese_text(text: str) -> bool:
+    """True when every character is one a Vietnamese register entry can hold."""
+    for char in unicodedata.normalize("NFD", text):
+        if char not in _VIETNAMESE_BASE and char not in _VIETNAMESE_MARKS:
+            return False
+    return True
+
+
+def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certainty: float = 1.0,
+                  fmt: Format | None = None) -> FieldReading:
+    """Text and honest confidence of one cell from the words assigned to it, shaped by the field's format:
+    a compact value is written one digit per box (an ID number), so the gaps between the boxes are no
+    spaces; a value without edge punctuation (a name) loses the dots of a leader read at its words' ends."""
+    if ink_fraction(clean, box) < BLANK_CELL_INK:
+        return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
+    words = strip_leaders(words)
+    if fmt is not None and not fmt.edge_punctuation:
+        words = [Word(w.text.strip(".,:;_"), w.conf, w.bbox, w.line) for w in words if w.text.strip(".,:;_")]
+    if not words:
+        return FieldReading("", 0.0, box)  # ink that no word explains: something is written, unread
+    text = unicodedata.normalize("NFC", join_lines(words)).translate(LOOKALIKES)
+    if fmt is not None and fmt.compact and _SPACED_DIGITS.match(text):
+        text = "".join(text.split())
+    confidence = min(word.conf for word in words)
+    missed = unread_ink(clean, box, words)
+    if missed > 0.08:
+        confidence *= max(0.2, 1.0 - 2.5 * missed)
+    if spill(words, box) > 0.25:
+        confidence *= 0.6
+    if not is_vietnamese_text(text):
+        confidence *= FOREIGN_CHARACTER_FACTOR
+    return FieldReading(text, round(confidence * layout_certainty, 4), box)
+
+
+def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
+    """Word boxes of a cell crop (see cell_crops) back in page coordinates."""
+    margin = max(8, int(dpi * 0.05))
+    scale = cell_scale(dpi)
+    x, y = box[0], box[1]
+    return [Word(w.text, w.conf, (int(w.bbox[0] / scale) - margin + x, int(w.bbox[1] / scale) - margin + y,
+                                  int(w.bbox[2] / scale), int(w.bbox[3] / scale)), w.line) for w in words]
+
+
+def combine(first: FieldReading, second: FieldReading) -> FieldReading:
+    """Two independent readings of one cell (full-page pass and cell pass): agreement is evidence.
+
+    Same text: the better confidence. One pass saw no words: the other, slightly discounted. Different texts:
+    the more confident one, with its confidence cut, because at least one pass misread the cell."""
+    if first.text == second.text:
+        return first if first.confidence >= second.confidence else second
+    if not first.text or not second.text:
+        chosen = first if first.text else second
+        return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox)
+    chosen = first if first.confidence >= second.confidence else second
+    return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
+
+
+def field_of(key: str) -> str:
+    """Field name of a cell key: "<field>" or "<entry>/<field>"."""
+    return key.rsplit("/", 1)[-1]
+
+
+def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: list[Word], engine: OcrEngine,
+               certainty: dict[str, float], format_of: Callable[[str], Format | None]) -> dict[str, FieldReading]:
+    """Fields of many cells: page-pass words assigned by box, then one batched cell pass, combined."""
+    readings: dict[str, FieldReading] = {}
+    to_read: list[str] = []
+    for key, box in cells.items():
+        fmt = format_of(field_of(key))
+        readings[key] = field_reading(clean, box, words_in_box(page_words, box), certainty.get(key, 1.0), fmt)
+        if ink_fraction(clean, box) >= BLANK_CELL_INK:
+            to_read.append(key)
+    for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of).items():
+        second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
+        readings[key] = combine(readings[key], second)
+    return readings
+
+
+def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: OcrEngine,
+                format_of: Callable[[str], Format | None]) -> dict[str, list[Word]]:
+    """Read each box on its own (psm 6), in two batched engine runs: digit fields, then text fields.
+    Keys are field names or "<entry>/<field>"; returns words in page coordinates.
+
+    Digits written one per box (compact formats) are read with the gaps between them narrowed: the engine
+    invents digits in wide gaps. Their words then cover the whole box (their own boxes no longer map back)."""
+    crop_dpi = int(round(dpi * cell_scale(dpi)))
+    result: dict[str, list[Word]] = {}
+    for digits in (True, False):
+        keys = [key for key in boxes if bool((fmt := format_of(field_of(key))) and fmt.digits) == digits]
+        if not keys:
+            continue
+        crops = cell_crops(clean, [boxes[key] for key in keys], dpi)
+        compact = [bool((fmt := format_of(field_of(key))) and fmt.compact) for key in keys]
+        crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
+        for key, words, squeeze in zip(keys, engine.recognize_many(crops, crop_dpi, psm=6, digits=digits), compact):
+            if squeeze:
+                result[key] = [Word(w.text, w.conf, boxes[key], w.line) for w in words]
+            else:
+                result[key] = crop_words_to_page(words, boxes[key], dpi)
+    return result

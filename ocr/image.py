@@ -1,0 +1,219 @@
+"""Image operations on the binary page (255 = ink): ruling lines, ink measures, cell crops, and erasing the
+printed furniture that is not text (dotted leaders, the walls of boxed digits).
+
+Pure functions over numpy arrays; nothing here reads text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr.engine import BBox
+
+#: Cells are read at no less than this resolution: tesseract misreads small digits at 200 dpi.
+MIN_CELL_DPI = 300
+
+
+@dataclass
+class Rules:
+    """The long ruling lines of a page: masks and the lines as boxes."""
+
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    h_lines: list[BBox]
+    v_lines: list[BBox]
+
+
+def find_rules(binary: np.ndarray, dpi: int) -> Rules:
+    """Horizontal and vertical rules: ink runs longer than ~12 mm (morphological opening)."""
+    length = max(20, int(dpi * 0.47))
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    # Bridge breaks in faint or noisy rules before measuring them.
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (length // 4, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, length // 4)))
+    return Rules(horizontal, vertical, boxes_of_mask(horizontal), boxes_of_mask(vertical))
+
+
+def boxes_of_mask(mask: np.ndarray) -> list[BBox]:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
+
+
+def remove_rules(binary: np.ndarray, rules: Rules, dpi: int = 300, doubts: list[BBox] | None = None) -> np.ndarray:
+    """The binary page without its ruling lines (and their ragged edges), the walls of boxed digits and
+    dotted leaders: what the OCR engine should see. ``doubts`` receives the leader dots kept under letters."""
+    lines = cv2.bitwise_or(rules.horizontal, rules.vertical)
+    size = max(3, int(round(dpi / 100)))
+    lines = cv2.dilate(lines, np.ones((size, size), np.uint8))
+    clean = cv2.bitwise_and(binary, cv2.bitwise_not(lines))
+    clean = erase_box_walls(clean, binary, rules.horizontal, dpi)
+    return erase_leaders(clean, dpi, doubts=doubts)
+
+
+def erase_box_walls(clean: np.ndarray, binary: np.ndarray, horizontal: np.ndarray, dpi: int) -> np.ndarray:
+    """Erase short vertical strokes that join a rule above to a rule below: the walls of the 12 boxes an ID
+    number is written in (too short to be rules, they would be read as "|" or "1"). A written digit rarely
+    touches both the top and the bottom line of its box, a wall always does."""
+    short = max(8, int(dpi * 0.08))  # 2 mm
+    strokes = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, short)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    if count <= 1:
+        return clean
+    result = clean.copy()
+    reach = max(3, int(dpi * 0.01))
+    height = binary.shape[0]
+    for index in range(1, count):
+        x, y, w, h = stats[index, :4]
+        if w > dpi * 0.04 or h > dpi * 0.5:  # thick blobs are ink, long lines already are rules
+            continue
+        above = horizontal[max(0, y - reach):y + reach, x:x + w].any()
+        below = horizontal[max(0, y + h - reach):min(height, y + h + reach), x:x + w].any()
+        if above and below:
+            pad = max(1, int(dpi * 0.004))
+            result[y:y + h, max(0, x - pad):x + w + pad] = 0
+    return result
+
+
+def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
+                  doubts: list[BBox] | None = None) -> np.ndarray:
+    """Erase dotted leaders (".........." after a printed label, where the value is written): runs of at
+    least five small dots on one line, most of them evenly spaced. A dot with ink right above it is kept
+    (``keep_under_ink``): it may be a letter's dot below (ạ, ị) or, under a written value, harmless; a tone
+    mark must never be lost."""
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(clean, connectivity=8)
+    small = max(2, int(dpi * 0.02))  # 0.5 mm
+    dots = [i for i in range(1, count) if stats[i, 2] <= small and stats[i, 3] <= small and stats[i, 4] >= 2]
+    if len(dots) < 5:
+        return clean
+    band = max(2, int(dpi * 0.008))
+    rows: list[list[int]] = []
+    for i in sorted(dots, key=lambda i: centroids[i, 1]):
+        if rows and centroids[i, 1] - centroids[rows[-1][-1], 1] <= band:
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    result = clean.copy()
+    gap = dpi * 0.1  # dots at most 2.5 mm apart
+    above = max(2, int(dpi * 0.012))  # a dot below sits this close under its letter
+    for members in rows:
+        members.sort(key=lambda i: centroids[i, 0])
+        runs: list[list[int]] = []
+        for i in members:
+            if runs and centroids[i, 0] - centroids[runs[-1][-1], 0] <= gap:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            if len(run) < 5:
+                continue
+            steps = np.diff([centroids[j, 0] for j in run])
+            regular = np.abs(steps - np.median(steps)) <= 0.25 * np.median(steps)
+            if regular.mean() < 0.7:
+                continue
+            for k, j in enumerate(run):
+                x, y, w, h = stats[j, :4]
+                on_lattice = (k > 0 and regular[k - 1]) or (k < len(run) - 1 and regular[k])
+                if not on_lattice:
+                    continue
+                if keep_under_ink and clean[max(0, y - above):y, x:x + w].any():
+                    # Under a letter a leader's dot and a dot below (ạ, ị) look alike: kept, and reported,
+                    # so that the value read there is not trusted blindly.
+                    if doubts is not None:
+                        doubts.append((int(x), int(y), int(w), int(h)))
+                    continue
+                result[y:y + h, x:x + w] = 0
+    return result
+
+
+def ink_fraction(binary: np.ndarray, box: BBox) -> float:
+    x, y, w, h = box
+    crop = binary[max(0, y):y + h, max(0, x):x + w]
+    return float((crop > 0).mean()) if crop.size else 0.0
+
+
+def inset(x0: float, y0: float, x1: float, y1: float, pad: int) -> BBox:
+    return (int(x0) + pad, int(y0) + pad, max(1, int(x1 - x0) - 2 * pad), max(1, int(y1 - y0) - 2 * pad))
+
+
+def union(boxes: list[BBox]) -> BBox:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def cluster(positions: list[float], tolerance: float) -> list[float]:
+    """Positions closer than ``tolerance`` to their neighbour merged into their mean."""
+    groups: list[list[float]] = []
+    for value in sorted(positions):
+        if groups and value - groups[-1][-1] <= tolerance:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return [float(np.mean(group)) for group in groups]
+
+
+def cell_scale(dpi: int) -> float:
+    return max(1.0, MIN_CELL_DPI / dpi)
+
+
+def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int) -> list[np.ndarray]:
+    """Cells cut out of the line-free page as black-on-white images with a white margin (for psm 6),
+    enlarged to at least MIN_CELL_DPI."""
+    margin = max(8, int(dpi * 0.05))
+    scale = cell_scale(dpi)
+    crops = []
+    for x, y, w, h in boxes:
+        crop = 255 - clean[max(0, y):y + h, max(0, x):x + w]
+        crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
+        if scale > 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crops.append(crop)
+    return crops
+
+
+def squeeze_gaps(crop: np.ndarray, dpi: int) -> np.ndarray:
+    """A black-on-white crop with every run of blank columns longer than ~1 mm cut to that width: digits
+    written one per box become one number."""
+    blank = (crop < 128).sum(axis=0) == 0
+    keep = np.ones(crop.shape[1], bool)
+    most = max(4, int(dpi * 0.04))
+    run = 0
+    for index, empty in enumerate(blank):
+        run = run + 1 if empty else 0
+        if run > most:
+            keep[index] = False
+    return np.ascontiguousarray(crop[:, keep])
+
+
+def spaces_between_rules(rules: Rules, zone: BBox, dpi: int) -> list[BBox]:
+    """The ruled cells of a zone: connected areas of the zone that no rule crosses, as boxes. A title
+    spanning several columns is one such area (no column rule runs through it)."""
+    x, y, w, h = zone
+    walls = cv2.bitwise_or(rules.horizontal, rules.vertical)[y:y + h, x:x + w]
+    space = (walls == 0).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(space, connectivity=4)
+    least = dpi * 0.04  # 3.4 mm: slivers along a rule's edge are no cells
+    return [(int(stats[i, 0]) + x, int(stats[i, 1]) + y, int(stats[i, 2]), int(stats[i, 3]))
+            for i in range(1, count) if stats[i, 2] >= least and stats[i, 3] >= least]
+
+
+def tick_boxes(clean: np.ndarray, region: BBox, dpi: int) -> list[tuple[BBox, bool]]:
+    """Small squares (3-8 mm) in a region and whether each is ticked: a tick (✓), a cross (x) or a filled
+    box all leave ink inside the square's border."""
+    x, y, w, h = region
+    crop = clean[y:y + h, x:x + w]
+    contours, _ = cv2.findContours(crop, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    lo, hi = dpi * 0.12, dpi * 0.32
+    found = []
+    for contour in contours:
+        bx, by, bw, bh = cv2.boundingRect(contour)
+        if lo <= bw <= hi and lo <= bh <= hi * 1.5 and bw >= 0.6 * bh:
+            inner = (x + bx + bw // 5, y + by + bh // 5, bw * 3 // 5, bh * 3 // 5)
+            found.append(((x + bx, y + by, bw, bh), ink_fraction(clean, inner) > 0.06))
+    return found

@@ -1,0 +1,57 @@
+"""The data the OCR stage hands on: where the entries are on a page (PageLayout) and what was read in them
+(PageReading). Plain dataclasses; the flow caches readings as JSON (see ``ocr.read``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ocr.engine import BBox, Word
+
+
+@dataclass
+class EntryRegion:
+    """One entry on the page: its box and, for tables, each field's cell box (x, y, w, h)."""
+
+    bbox: BBox
+    cells: dict[str, BBox] = field(default_factory=dict)
+    #: Form blocks: the parts of the box separated by its inner rules ("header", "main", "side").
+    parts: dict[str, BBox] = field(default_factory=dict)
+
+
+@dataclass
+class PageLayout:
+    kind: Literal["table", "form"]
+    entries: list[EntryRegion]
+    #: Table: the grid's column boxes by field, and how well each column was named (0..1).
+    columns: dict[str, BBox] = field(default_factory=dict)
+    column_scores: dict[str, float] = field(default_factory=dict)
+    #: The area inside the frame(s) that holds text to read (table: the grid; form: each box).
+    region: BBox | None = None
+    warnings: list[str] = field(default_factory=list)
+    #: Words of the sparse pass over ``region`` made while finding the structure (table), reused when reading.
+    words: list[Word] | None = field(default=None, repr=False, compare=False)
+    book_type: str = "birth"
+
+
+@dataclass
+class FieldReading:
+    text: str
+    confidence: float
+    bbox: BBox | None
+
+
+@dataclass
+class EntryReading:
+    bbox: BBox
+    fields: dict[str, FieldReading]
+
+
+@dataclass
+class PageReading:
+    layout: Literal["table", "form"]
+    entries: list[EntryReading]
+    skew_degrees: float
+    rotated_180: bool
+    engine: str
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,375 @@
+"""The table reader (older books; bảng = table): a ruled grid, a header of column titles, one entry per row.
+
+The structure is found in the image: the grid from its rules, the header cells as the areas no rule
+crosses (a title spanning several columns, "Người được khai sinh" or "Cha, mẹ", is one area above its
+sub-titles), each column named by its whole title with the layout description's wordings (see
+``ocr.descriptions``). The person a title names ("… người mẹ") or the spanning title above it ("Mẹ") decides
+whose field a column is. A column whose title cannot be read is named by what its values look like (a
+12-digit ID, a date, a year, an ethnic group) or by its neighbours, when exactly one field fits, at low
+confidence; otherwise it is reported in the warnings, never dropped silently.
+
+Rows that are not entries are skipped: header and sub-header rows, the row of column numbers "(1) (2) …",
+blank ruled rows, voided rows (struck through, or marked "Bỏ trống"), page carry-over rows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from ocr.cells import ocr_region, read_cells
+from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key
+from ocr.engine import BBox, OcrEngine
+from ocr.errors import LayoutNotFoundError
+from ocr.image import (Rules, cell_crops, cell_scale, cluster, ink_fraction, inset, remove_rules,
+                       spaces_between_rules, union)
+from ocr.model import EntryReading, EntryRegion, PageLayout
+from ocr.preprocess import PreparedPage
+from ocr.words import join_lines, words_in_box
+
+#: A header title must score at least this (0..100) to name a column.
+MIN_TITLE_SCORE = 70.0
+#: Score given to a column named by its values or its neighbours rather than by its title.
+PLACED_SCORE = 0.6
+_COLUMN_NUMBER = re.compile(r"^[(\[{]?\d{1,2}[)\]}]?[.,]?$")
+
+Candidates = dict[str, float]  # field → score 0..100
+
+
+def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[float]] | None:
+    """Row rule y positions and column rule x positions of a grid, or None if the page has no grid.
+
+    A grid: at least 6 vertical rules ending on the same bottom line, crossed by at least 3 horizontal rules.
+    Column rules may start lower than the frame (sub-columns under a spanning title): the grid's top is the
+    highest of them."""
+    height, width = shape[:2]
+    tall = [b for b in rules.v_lines if b[3] > 0.3 * height]
+    if len(tall) < 6:
+        return None
+    bottom = float(np.median([b[1] + b[3] for b in tall]))
+    ending = [b for b in tall if abs(b[1] + b[3] - bottom) < 0.02 * height]
+    if len(ending) < 6:
+        return None
+    top = float(min(b[1] for b in ending))
+    span = bottom - top
+    columns = [b for b in ending if b[3] > 0.75 * span]
+    if len(columns) < 6:
+        return None
+    xs = cluster([b[0] + b[2] / 2 for b in columns], tolerance=0.01 * width)
+    left, right = xs[0], xs[-1]
+    wide = [b for b in rules.h_lines
+            if b[2] > 0.8 * (right - left) and top - 0.02 * height <= b[1] + b[3] / 2 <= bottom + 0.02 * height]
+    ys = cluster([b[1] + b[3] / 2 for b in wide], tolerance=0.006 * height)
+    if len(ys) < 3 or len(xs) < 6:
+        return None
+    return ys, xs
+
+
+# --- naming columns ---------------------------------------------------------------------------------
+
+def title_candidates(text: str, description: LayoutDescription, context: str | None = None,
+                     group: bool = False) -> Candidates:
+    """Field → best score of a column title against every wording. An unqualified wording is the context
+    person's (the spanning title's), else the default person's; under a group title ("Cha, mẹ") only a
+    qualified wording names a person."""
+    key = title_key(text)
+    found: Candidates = {}
+    if not key:
+        return found
+    for wording in description.wordings:
+        if wording.attribute is None:
+            continue
+        person = wording.person or (None if group else context)
+        if wording.person is None and group and "entry" not in wording.attribute.fields:
+            continue
+        name = description.field_for(wording.attribute, person)
+        if name is None:
+            continue
+        if len(wording.folded) <= 3 or len(key) <= 3:
+            score = 100.0 if key == wording.folded else 0.0
+        else:
+            score = fuzz.ratio(key, wording.folded)
+        found[name] = max(found.get(name, 0.0), score)
+    return found
+
+
+def heading_person(text: str, description: LayoutDescription) -> tuple[str | None, bool]:
+    """(person, is_group) a spanning title names: "Mẹ" → mother, "Cha, mẹ" → a group (nobody)."""
+    match = match_title(text, description, MIN_TITLE_SCORE)
+    if match is None:
+        return None, False
+    if match.wording.heading:
+        return match.wording.person, match.wording.person is None
+    return match.wording.person, False
+
+
+def shape_candidates(samples: list[str], description: LayoutDescription, context: str | None) -> set[str]:
+    """Fields whose value format most of a column's readings match (at least two readings)."""
+    values = [s for s in samples if s.strip()]
+    if len(values) < 2:
+        return set()
+    found = set()
+    for name, format_name in description.fields.items():
+        fmt = description.formats[format_name]
+        if not fmt.recognizable:
+            continue
+        if sum(fmt.matches(v) for v in values) >= 0.8 * len(values):
+            found.add(name)
+    if context is not None:
+        persons_fields = {f for a in description.attributes for p, f in a.fields.items() if p == context}
+        entry_fields = {f for a in description.attributes for p, f in a.fields.items() if p == "entry"}
+        found &= persons_fields | entry_fields
+    return found
+
+
+def map_columns(titles: list[str], description: LayoutDescription | None = None,
+                contexts: list[tuple[str | None, bool]] | None = None,
+                samples: list[list[str]] | None = None) -> tuple[dict[str, int], dict[str, float], list[str]]:
+    """Column index per field, best title matches first, one column per field; then the columns left
+    unnamed, by their values' format and their named neighbours, when exactly one field fits. Also returns
+    the fields so placed (their readings get low confidence)."""
+    description = description or load_layout("birth", "table")
+    contexts = contexts or [(None, False)] * len(titles)
+    candidates = []
+    for column, text in enumerate(titles):
+        person, group = contexts[column]
+        for name, score in title_candidates(text, description, person, group).items():
+            candidates.append((score, column, name))
+    mapping: dict[str, int] = {}
+    scores: dict[str, float] = {}
+    used: set[int] = set()
+    for score, column, name in sorted(candidates, reverse=True):
+        if score < MIN_TITLE_SCORE or column in used or name in mapping:
+            continue
+        mapping[name] = column
+        scores[name] = score / 100
+        used.add(column)
+    placed: list[str] = []
+    order = list(description.fields)
+    by_column = {column: name for name, column in mapping.items()}
+    for column in range(len(titles)):
+        if column in by_column:
+            continue
+        # Neighbours: the fields between the named columns on either side, in the book's usual order.
+        left = by_column.get(column - 1) if column > 0 else "<start>"
+        right = by_column.get(column + 1) if column + 1 < len(titles) else "<end>"
+        between: set[str] = set()
+        if left is not None and right is not None:
+            lo = -1 if left == "<start>" else order.index(left)
+            hi = len(order) if right == "<end>" else order.index(right)
+            if lo < hi:
+                between = {name for name in order[lo + 1:hi] if name not in mapping}
+        if left == "<start>" and right == "<end>":
+            between = set()
+        shaped = shape_candidates(samples[column], description, contexts[column][0]) if samples else set()
+        shaped -= set(mapping)
+        if len(between) == 1 and (not shaped or between <= shaped):
+            chosen = next(iter(between))
+        elif len(shaped) == 1 and (not between or shaped <= between):
+            chosen = next(iter(shaped))
+        else:
+            continue
+        mapping[chosen] = column
+        scores[chosen] = PLACED_SCORE
+        by_column[column] = chosen
+        placed.append(chosen)
+    return mapping, scores, placed
+
+
+# --- rows -------------------------------------------------------------------------------------------
+
+def is_title_row(texts: list[str], description: LayoutDescription) -> bool:
+    """A row of printed titles: several cells match a title or heading wording (subset match, so that a
+    spanning title and its sub-title read together still count)."""
+    filled = [t for t in texts if title_key(t)]
+    if not filled:
+        return False
+    hits = 0
+    for text in filled:
+        key = title_key(text)
+        for wording in description.wordings:
+            short = len(wording.folded) <= 3
+            if (key == wording.folded) if short else fuzz.token_set_ratio(key, wording.folded) >= 90:
+                hits += 1
+                break
+    return hits >= min(3, len(texts)) and hits >= 0.4 * len(filled)
+
+
+def is_number_row(texts: list[str]) -> bool:
+    """The row of column numbers under a header, "(1) (2) … (12)": most cells hold only a small number."""
+    filled = [t.strip() for t in texts if t.strip()]
+    if len(filled) < max(3, 0.5 * len(texts)):
+        return False
+    # Small print in parentheses is often misread ("(9)" as "(@)", "ạũ)"): a short token in parentheses counts.
+    compact = [t.replace(" ", "") for t in filled]
+    numbers = [t for t in compact if _COLUMN_NUMBER.match(t) or (len(t) <= 4 and (t[0] in "([{" or t[-1] in ")]}"))]
+    return len(numbers) >= 0.7 * len(filled)
+
+
+def is_non_entry_row(row_text: str, description: LayoutDescription) -> bool:
+    """A row marked as no entry by its words ("Bỏ trống", "Trang trước chuyển sang"), written in one cell
+    or across several: the row's whole text is the mark."""
+    key = title_key(row_text)
+    if not key or len(key) > 40:
+        return False
+    return any(fuzz.ratio(key, title_key(mark)) >= 85 for mark in description.non_entry_rows)
+
+
+def is_struck(clean: np.ndarray, rules: Rules, row: BBox, cells: list[BBox]) -> bool:
+    """A row crossed out: a stroke running across most of its cells (a diagonal, or a line through the
+    middle of the row). Removing the column rules cuts it into one piece per cell, each a thin line as wide
+    as its cell; written letters are never that long and thin."""
+    x, y, w, h = row
+    band = rules.horizontal[y + h // 4:y + 3 * h // 4, x:x + w]
+    if band.size and (band > 0).any(axis=0).mean() > 0.5:
+        return True
+    crossed = 0
+    for cx, cy, cw, ch in cells:
+        crop = clean[cy:cy + ch, cx:cx + cw]
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        crossed += any(stats[i, 2] >= 0.6 * cw and stats[i, 2] >= 4 * stats[i, 3] for i in range(1, count))
+    return crossed >= max(2, 0.5 * len(cells))
+
+
+# --- the page ---------------------------------------------------------------------------------------
+
+def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float], engine: OcrEngine,
+                 description: LayoutDescription | None = None) -> PageLayout:
+    description = description or load_layout("birth", "table")
+    dpi = prepared.dpi
+    pad = max(3, int(dpi * 0.016))
+    clean = remove_rules(prepared.binary, rules, dpi)
+    columns = list(zip(xs[:-1], xs[1:]))
+    rows = list(zip(ys[:-1], ys[1:]))
+    region = inset(xs[0], ys[0], xs[-1], ys[-1], 0)
+    words = ocr_region(clean, region, dpi, engine)
+
+    def row_texts(y0: float, y1: float) -> list[str]:
+        return [join_lines(words_in_box(words, inset(a, y0, b, y1, pad))) for a, b in columns]
+
+    texts = [row_texts(y0, y1) for y0, y1 in rows]
+    header_end = 0
+    while header_end < min(3, len(rows)) and is_title_row(texts[header_end], description):
+        header_end += 1
+    if header_end == 0:
+        header_end = 1  # titles too degraded for the row test: the grid's first row is still its header
+    zone = inset(xs[0], ys[0], xs[-1], ys[header_end], 0)
+    mapping, scores, placed, unnamed = _name_columns(clean, rules, zone, columns, words, rows[header_end:],
+                                                     dpi, pad, engine, description)
+    if len(mapping) < min(3, len(columns)):
+        raise LayoutNotFoundError(prepared.source_file or "page", "a ruled table without readable column titles",
+                                  page=prepared.page_in_file)
+    warnings: list[str] = []
+    if unnamed:
+        warnings.append("columns not named (not read): " + ", ".join(f"column {c + 1} of {len(columns)}"
+                                                                       for c in unnamed))
+    if placed:
+        warnings.append(f"column titles unreadable, named by values or position: {', '.join(placed)}")
+
+    column_boxes = {name: inset(columns[i][0], ys[header_end], columns[i][1], ys[-1], pad)
+                    for name, i in mapping.items()}
+    entries = []
+    skipped: dict[str, int] = {}
+    for index in range(header_end, len(rows)):
+        y0, y1 = rows[index]
+        cells = {name: inset(columns[i][0], y0, columns[i][1], y1, pad) for name, i in mapping.items()}
+        row_box = inset(xs[0], y0, xs[-1], y1, 0)
+        kind = None
+        if max(ink_fraction(clean, box) for box in cells.values()) < 0.002:
+            kind = "blank"  # an unused ruled row
+        elif is_number_row(texts[index]):
+            kind = "column-number"
+        elif is_title_row(texts[index], description):
+            kind = "sub-header"
+        elif is_non_entry_row(join_lines(words_in_box(words, row_box)), description):
+            kind = "marked"
+        elif is_struck(clean, rules, row_box, list(cells.values())):
+            kind = "voided"
+        if kind is not None:
+            if kind != "blank":
+                skipped[kind] = skipped.get(kind, 0) + 1
+            continue
+        entries.append(EntryRegion(row_box, cells))
+    if skipped:
+        warnings.append("rows that are not entries: " + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items())))
+    return PageLayout("table", entries, column_boxes, scores, region, warnings, words, description.book_type)
+
+
+def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engine, description):
+    """Names of the columns from the header zone's ruled cells; the cells of columns left unnamed are read
+    again on their own (enlarged, psm 6), as a sparse pass misreads bold, blurred or two-line titles."""
+    cells = spaces_between_rules(rules, zone, dpi)
+    centres = [(a + b) / 2 for a, b in columns]
+    stacks: list[list[BBox]] = [sorted([c for c in cells if c[0] <= x < c[0] + c[2]], key=lambda c: c[1])
+                                for x in centres]
+    for index, stack in enumerate(stacks):
+        if not stack:  # no ruled cell found (a broken rule): the column's own strip of the zone
+            a, b = columns[index]
+            stacks[index] = [inset(a, zone[1], b, zone[1] + zone[3], pad)]
+    text_of = {cell: join_lines(words_in_box(words, cell)) for stack in stacks for cell in stack}
+    samples = [[join_lines(words_in_box(words, inset(a, y0, b, y1, pad))) for y0, y1 in body_rows[:12]]
+               for a, b in columns]
+
+    def attempt() -> tuple:
+        titles, contexts = [], []
+        for stack in stacks:
+            with_text = [c for c in stack if title_key(text_of[c])] or stack
+            own = with_text[-1]
+            titles.append(text_of[own])
+            person, group = None, False
+            for upper in stack:
+                if upper[1] < own[1]:
+                    found, is_group = heading_person(text_of[upper], description)
+                    person, group = (found, is_group) if (found or is_group) else (person, group)
+            contexts.append((person, group))
+        return map_columns(titles, description, contexts, samples)
+
+    mapping, scores, placed = attempt()
+    named = set(mapping.values()) - {mapping[name] for name in placed}
+    missing = [i for i in range(len(columns)) if i not in named]
+    if missing:
+        again = sorted({cell for i in missing for cell in stacks[i]})
+        boxes = [inset(c[0], c[1], c[0] + c[2], c[1] + c[3], pad // 2) for c in again]
+        alone = engine.recognize_many(cell_crops(clean, boxes, dpi), int(round(dpi * cell_scale(dpi))), psm=6)
+        before = dict(text_of)
+        for cell, found in zip(again, alone):
+            if found:
+                text_of[cell] = join_lines(found)
+        second = attempt()
+        if len(second[0]) - len(second[2]) > len(mapping) - len(placed):
+            mapping, scores, placed = second
+        else:
+            text_of = before
+    inked = [i for i, (a, b) in enumerate(columns)
+             if any(ink_fraction(clean, inset(a, y0, b, y1, pad)) >= 0.002 for y0, y1 in body_rows)]
+    unnamed = [i for i in inked if i not in set(mapping.values())]
+    return mapping, scores, placed, unnamed
+
+
+def read_table(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine,
+               description: LayoutDescription | None = None) -> list[EntryReading]:
+    """Every entry row of the table, read (page-pass words by cell, then each cell on its own)."""
+    description = description or load_layout(layout.book_type, "table")
+    if not layout.entries:
+        return []
+    words = layout.words
+    if words is None:
+        words = ocr_region(clean, layout.region or _union_of(layout.entries), dpi, engine)
+    title_certainty = {name: min(1.0, score / (MIN_TITLE_SCORE / 100)) ** 2
+                       for name, score in layout.column_scores.items()}
+    cells: dict[str, BBox] = {}
+    certainty: dict[str, float] = {}
+    for index, entry in enumerate(layout.entries):
+        for name, box in entry.cells.items():
+            cells[f"{index}/{name}"] = box
+            certainty[f"{index}/{name}"] = title_certainty.get(name, 1.0)
+    readings = read_cells(clean, dpi, cells, words, engine, certainty, description.format_or_none)
+    return [EntryReading(entry.bbox, {name: readings[f"{index}/{name}"] for name in entry.cells})
+            for index, entry in enumerate(layout.entries)]
+
+
+def _union_of(entries: list[EntryRegion]) -> BBox:
+    return union([e.bbox for e in entries])

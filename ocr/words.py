@@ -1,0 +1,108 @@
+"""Words and lines: grouping the engine's words into lines and boxes, and the folded form used to match
+printed wordings (tone marks, hats and case ignored)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+
+from ocr.engine import BBox, Word
+
+#: Leader dots and rules written with characters: "......", "…", "____" around a value.
+_LEADER = re.compile(r"^[.…·_\-]{2,}|[.…·_\-]{2,}$")
+
+
+def fold(text: str) -> str:
+    """Lowercase without tone marks or hats (đ → d): the key for fuzzy label and title matching."""
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def words_in_box(words: list[Word], box: BBox) -> list[Word]:
+    x, y, w, h = box
+    return [word for word in words if x <= word.center[0] < x + w and y <= word.center[1] < y + h]
+
+
+def box_of(words: list[Word]) -> BBox:
+    x0 = min(w.bbox[0] for w in words)
+    y0 = min(w.bbox[1] for w in words)
+    x1 = max(w.bbox[0] + w.bbox[2] for w in words)
+    y1 = max(w.bbox[1] + w.bbox[3] for w in words)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def strip_leaders(words: list[Word]) -> list[Word]:
+    """Words without the leader dots printed or read around them ("tên:......" → "tên:"); words that are
+    only punctuation (a stray colon, dots, a rule) are dropped."""
+    result = []
+    for word in words:
+        text = word.text
+        for _ in range(2):
+            text = _LEADER.sub("", text)
+        if not any(ch.isalnum() for ch in text):
+            continue
+        if text and text != word.text:
+            result.append(Word(text, word.conf, word.bbox, word.line))
+        elif text:
+            result.append(word)
+    return result
+
+
+def join_lines(words: list[Word]) -> str:
+    """Words in reading order: lines top to bottom, each line left to right.
+
+    The engine's own text lines are the units (a word with a tall box, "ngày" with its descender and tone
+    mark, must not slip below the next line's date in a cramped cell); units whose vertical centres lie within
+    half a word height of each other are one line (a sparse pass may split a line in two)."""
+    units: dict[tuple[int, int, int], list[Word]] = {}
+    for index, word in enumerate(words):
+        # Words without the engine's line numbers are each their own unit.
+        key = word.line if word.line != (0, 0, 0) else (-1, -1, index)
+        units.setdefault(key, []).append(word)
+
+    def centre(group: list[Word]) -> float:
+        return float(np.median([w.center[1] for w in group]))
+
+    def height(group: list[Word]) -> float:
+        return float(np.median([w.bbox[3] for w in group]))
+
+    lines: list[list[Word]] = []
+    for unit in sorted(units.values(), key=centre):
+        if lines and abs(centre(unit) - centre(lines[-1])) <= 0.5 * min(height(unit), height(lines[-1])):
+            lines[-1].extend(unit)
+        else:
+            lines.append(list(unit))
+    return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
+
+
+def text_lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into lines by vertical overlap, each line left to right, lines top to bottom."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: w.center[1]):
+        for line in lines:
+            top = np.median([w.bbox[1] for w in line])
+            bottom = np.median([w.bbox[1] + w.bbox[3] for w in line])
+            overlap = min(bottom, word.bbox[1] + word.bbox[3]) - max(top, word.bbox[1])
+            if overlap > 0.5 * min(bottom - top, word.bbox[3]):
+                line.append(word)
+                break
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w.bbox[0]) for line in sorted(lines, key=lambda l: min(w.bbox[1] for w in l))]
+
+
+def split_colons(words: list[Word]) -> list[Word]:
+    """Split "tên:Hà" (label and value read as one word) at the colon, boxes shared by character count."""
+    result = []
+    for word in words:
+        head, sep, tail = word.text.partition(":")
+        if sep and head and tail:
+            x, y, w, h = word.bbox
+            cut = int(w * (len(head) + 1) / len(word.text))
+            result.append(Word(head + ":", word.conf, (x, y, cut, h), word.line))
+            result.append(Word(tail, word.conf, (x + cut, y, max(1, w - cut), h), word.line))
+        else:
+            result.append(word)
+    return result
