@@ -47,5 +47,6 @@ def test_a_database_made_before_values_existed_gains_the_columns(tmp_path):
     store.create_schema()
     [kept] = store.entries_for_batch(batch)
     assert kept.fields == _entry().fields and kept.values == {} and kept.repairs == {}
-    store.save_entry(batch, _entry())
-    assert store.entries_for_batch(batch)[0].repairs == {"full_name": "offset_marks"}
+    again = store.create_batch(BOOK, ["a.pdf"])
+    store.save_entry(again, _entry())
+    assert store.entries_for_batch(again)[0].repairs == {"full_name": "offset_marks"}
