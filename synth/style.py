@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from synth.draw import BookStyle
+from synth.draw import BookStyle, vietnamese_families
 from synth.wordings import (CHILD_GROUP_TITLES, COLUMN_TITLES, FORM_LABELS, GENERIC_TITLES, PARENTS_GROUP_TITLES,
                             SECTION_HEADINGS)
 
@@ -129,7 +129,7 @@ def resolve_style(layout: str, requested: str | dict[str, Any] | None, rng: rand
     if requested == "classic":
         requested = {"preset": "classic"}
     requested = dict(requested or {})
-    unknown = set(requested) - set(drawn) - set(CLASSIC[layout]) - {"columns", "groups"}
+    unknown = set(requested) - set(drawn) - set(CLASSIC[layout]) - {"columns", "groups", "printed_font", "value_font"}
     if unknown:
         raise ValueError(f"unknown style axes {sorted(unknown)} for layout {layout!r}")
     base = dict(CLASSIC[layout]) if requested.get("preset") == "classic" else dict(drawn)
@@ -152,7 +152,14 @@ def resolve_style(layout: str, requested: str | dict[str, Any] | None, rng: rand
 
 
 def fonts_for(style: dict[str, Any], drawn: BookStyle) -> BookStyle:
-    """The book's fonts: today's random draw, with the typewriter when the style types its values."""
+    """The book's fonts: today's random draw (or the forced families), with the typewriter when the style
+    types its values."""
+    families = vietnamese_families()
+    for key in ("printed_font", "value_font"):
+        if key in style and style[key] not in families:
+            raise ValueError(f"unknown {key} {style[key]!r}: expected one of {', '.join(families)}")
+    drawn = BookStyle(style.get("printed_font", drawn.printed_family), style.get("value_font", drawn.value_family),
+                      drawn.handwritten, drawn.value_scale)
     if style["values"] == "typewriter":
         return BookStyle(drawn.printed_family, "DejaVu Sans Mono", False, 1.0, typewriter=True)
     if style["values"] in ("typed", "handwritten"):

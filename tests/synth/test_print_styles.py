@@ -182,3 +182,12 @@ def test_ethnic_names_as_books_write_them_and_officially_in_the_registry(tmp_pat
     by_no = {r["entry_no"]: r for r in registry}
     assert any(by_no[t["entry_no"]]["mother_ethnicity"] == "Hmông" and t["mother_ethnicity"] == "Mông"
                for t in truth if t["entry_no"] in by_no)
+
+
+def test_fonts_can_be_forced(tmp_path):
+    files = make(tmp_path, "form", {"printed_font": "DejaVu Serif", "value_font": "Noto Sans", "values": "typed"})
+    style = files.book["style"]
+    assert (style["printed_font"], style["value_font"], style["values"]) == ("DejaVu Serif", "Noto Sans", "typed")
+    assert files.book["fonts"]["values_handwritten"] is False
+    with pytest.raises(ValueError, match="printed_font"):
+        make(tmp_path, "form", {"printed_font": "Comic Sans"}, name="bad")
