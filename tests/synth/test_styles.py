@@ -233,3 +233,20 @@ def test_header_blocks(layout, tmp_path):
     assert national_left < 0.001 and authority_right < 0.001
     if layout == "table":  # the form's classic title is at the left, its year line at the right
         assert title_left < 0.001 and title_right < 0.001
+
+
+# Pixels of a clean page of seed 8 as sohoa drew it before the style matrix (commit 72c7222), with the fonts of
+# the Debian packages `make` installs: the classic style must keep drawing exactly that page.
+PRE_MATRIX_PAGES = {"table": "c7e04ad9648649a7275eacf43db1ee8107efe339a9017a6a94b73c036d4de3db",
+                    "form": "6b566b090578346a8be49f280915d4b94c6fa060d162b9065fc1281373c7dd04"}
+
+
+@pytest.mark.parametrize("layout", ("table", "form"))
+def test_classic_style_draws_the_pre_matrix_page_pixel_for_pixel(layout, tmp_path):
+    import hashlib
+
+    files = generate_book(tmp_path, layout=layout, pages=1, seed=8, degradation="clean", image_format="png",
+                          dpi=100, style="classic")
+    with Image.open(files.scans[0]) as image:
+        pixels = np.asarray(image.convert("RGB"))
+    assert hashlib.sha256(pixels.tobytes()).hexdigest() == PRE_MATRIX_PAGES[layout]
