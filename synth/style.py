@@ -64,23 +64,25 @@ def table_columns(order: str, absent: list[str], added: list[str]) -> list[str]:
     return fields
 
 
-def _titles(columns: list[str], two_tier: str, rng: random.Random) -> tuple[dict[str, str], list[list[Any]]]:
-    """Each column's printed title and the upper-tier groups [title, first field, last field]."""
-    titles = {f: rng.choice(COLUMN_TITLES[f]) for f in columns}
+def _titles(columns: list[str], two_tier: str, rng: random.Random | None) -> tuple[dict[str, str], list[list[Any]]]:
+    """Each column's printed title and the upper-tier groups [title, first field, last field]; without `rng`
+    (a classic book) the first wording of each."""
+    pick = rng.choice if rng else (lambda options: options[0])
+    titles = {f: pick(COLUMN_TITLES[f]) for f in columns}
     groups: list[list[Any]] = []
     if two_tier == "none":
         return titles, groups
     child = [f for f in columns if f in CHILD_FIELDS]
     if child and columns.index(child[-1]) - columns.index(child[0]) + 1 == len(child):
-        groups.append([rng.choice(CHILD_GROUP_TITLES), child[0], child[-1]])
+        groups.append([pick(CHILD_GROUP_TITLES), child[0], child[-1]])
     for person in ("mother", "father") if two_tier == "per_parent" else ():
         own = [f for f in columns if f.startswith(person)]
         groups.append([{"mother": "Mẹ", "father": "Cha"}[person], own[0], own[-1]])
         for f in own:  # the upper cell names the person: the lower titles are generic
-            titles[f] = rng.choice(GENERIC_TITLES[f.split("_", 1)[1]])
+            titles[f] = pick(GENERIC_TITLES[f.split("_", 1)[1]])
     if two_tier == "child_parents":
         parents = [f for f in columns if f.startswith(("mother", "father"))]
-        groups.append([rng.choice(PARENTS_GROUP_TITLES), parents[0], parents[-1]])
+        groups.append([pick(PARENTS_GROUP_TITLES), parents[0], parents[-1]])
     return titles, groups
 
 
@@ -138,16 +140,15 @@ def resolve_style(layout: str, requested: str | dict[str, Any] | None, rng: rand
     if layout == "table":
         if "columns" not in requested:
             style["columns"] = table_columns(style["column_order"], style["absent"], style["added"])
-        if style.get("preset") == "classic" and "titles" not in requested and style["columns"] == list(TABLE_BASE):
-            titles, groups = dict(CLASSIC["table"]["titles"]), []
-        else:
-            titles, groups = _titles(style["columns"], style["two_tier"], random.Random(drawn["title_seed"]))
+        classic = style.get("preset") == "classic"
+        titles, groups = _titles(style["columns"], style["two_tier"],
+                                 None if classic else random.Random(drawn["title_seed"]))
         style["titles"] = {**titles, **requested.get("titles", {})}
         style["groups"] = requested.get("groups", groups)
     if layout == "form" and style["parents"] == "sections" and not style["child_heading"]:
         style["child_heading"] = SECTION_HEADINGS["child"][0]  # a sectioned form heads the child's part too
     if "labels" in requested:
-        style["labels"] = {**CLASSIC["form"]["labels"], **requested["labels"]}
+        style["labels"] = {**base["labels"], **requested["labels"]}
     return style
 
 
