@@ -32,6 +32,8 @@ from ocr.words import join_lines, words_in_box
 
 #: A header title must score at least this (0..100) to name a column.
 MIN_TITLE_SCORE = 70.0
+#: A title naming a person ("… người mẹ") must match at least this well to give that person's field.
+QUALIFIED_SCORE = 85.0
 #: Score given to a column named by its values or its neighbours rather than by its title.
 PLACED_SCORE = 0.6
 _COLUMN_NUMBER = re.compile(r"^[(\[{]?\d{1,2}[)\]}]?[.,]?$")
@@ -42,11 +44,13 @@ Candidates = dict[str, float]  # field → score 0..100
 def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[float]] | None:
     """Row rule y positions and column rule x positions of a grid, or None if the page has no grid.
 
-    A grid: at least 6 vertical rules ending on the same bottom line, crossed by at least 3 horizontal rules.
+    A grid: at least 6 vertical rules (each over an eighth of the page) ending on the same bottom line,
+    crossed by at least 3 horizontal rules.
     Column rules may start lower than the frame (sub-columns under a spanning title): the grid's top is the
     highest of them."""
     height, width = shape[:2]
-    tall = [b for b in rules.v_lines if b[3] > 0.3 * height]
+    # A last page may hold a short grid: a few rows are enough, six column rules make it a table.
+    tall = [b for b in rules.v_lines if b[3] > 0.12 * height]
     if len(tall) < 6:
         return None
     bottom = float(np.median([b[1] + b[3] for b in tall]))
@@ -92,6 +96,8 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
             score = 100.0 if key == wording.folded else 0.0
         else:
             score = fuzz.ratio(key, wording.folded)
+        if wording.person is not None and score < QUALIFIED_SCORE:
+            continue  # "Họ tên" is 75 % of "Họ tên cha": a person is named only by a title that says so
         found[name] = max(found.get(name, 0.0), score)
     return found
 

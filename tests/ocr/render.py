@@ -184,3 +184,24 @@ def form_page(blocks: list[list[list[tuple[str, str]]]], ticks: list[str], ticke
             draw.text((side + 25, ty + 60 + 40 * line_number), part, font=ImageFont.truetype(FONT, 28), fill=25)
         y = top + height + 80
     return image
+
+
+def heavy_scan(image: Image.Image, degrees: float, seed: int = 0) -> Image.Image:
+    """A heavy scan of a page: faded ink, the back page showing through (mirrored), skewed, a dark scanner
+    border around the sheet, sensor noise, then JPEG at quality 30."""
+    import io
+
+    rng = np.random.default_rng(seed)
+    page = np.asarray(image, dtype=np.float32)
+    page = 250 - (250 - page) * 0.45  # faded ink
+    back = np.asarray(image.transpose(Image.Transpose.FLIP_LEFT_RIGHT), dtype=np.float32)
+    page = page - (250 - back) * 0.12  # show-through
+    sheet = Image.fromarray(np.clip(page, 0, 255).astype(np.uint8))
+    sheet = sheet.rotate(degrees, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=250)
+    canvas = Image.new("L", (sheet.width + 160, sheet.height + 120), 25)  # the scanner lid's dark border
+    canvas.paste(sheet, (90, 50))
+    noisy = np.asarray(canvas, dtype=np.float32) + rng.normal(0, 6, (canvas.height, canvas.width))
+    buffer = io.BytesIO()
+    Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=30)
+    buffer.seek(0)
+    return Image.open(buffer).convert("L")
