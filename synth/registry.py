@@ -45,7 +45,8 @@ def _tone_mark(entry: dict[str, Any], rng: random.Random) -> Change | None:
 def _different_name(entry: dict[str, Any], rng: random.Random) -> Change | None:
     words = entry["full_name"].split()
     for _ in range(10):
-        other = person_name("Kinh", entry["sex"], rng).split()[-1]
+        # A book without a sex column still names a boy or a girl: any given name will do.
+        other = person_name("Kinh", entry["sex"] or rng.choice(["Nam", "Nữ"]), rng).split()[-1]
         if other != words[-1]:
             return "full_name", " ".join(words[:-1] + [other])
     return None

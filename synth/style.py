@@ -168,3 +168,22 @@ def fonts_for(style: dict[str, Any], drawn: BookStyle) -> BookStyle:
         return BookStyle(drawn.printed_family, drawn.value_family, handwritten,
                          drawn.value_scale if drawn.handwritten == handwritten else (1.06 if handwritten else 1.0))
     return drawn
+
+
+def flat_axes(style: dict[str, Any]) -> dict[str, str]:
+    """The style as one scalar per axis, for tallies per axis value: each title and label wording its own axis
+    ("title.full_name", "label.mother_name"), each optional column present or not ("column.hometown"), the
+    column order and upper tiers as text."""
+    flat: dict[str, str] = {}
+    for axis, value in style.items():
+        if axis == "titles":
+            flat.update({f"title.{field}": text for field, text in value.items()})
+        elif axis == "labels":
+            flat.update({f"label.{key}": text for key, text in value.items()})
+        elif axis == "columns":
+            flat.update({f"column.{field}": str(field in value) for field in OPTIONAL_ABSENT + OPTIONAL_ADDED})
+        elif axis == "groups":
+            flat["groups"] = " | ".join(group[0] for group in value) or "none"
+        elif axis not in ("absent", "added"):  # absent/added are what "columns" already says
+            flat[axis] = str(value)
+    return flat

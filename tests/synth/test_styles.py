@@ -250,3 +250,16 @@ def test_classic_style_draws_the_pre_matrix_page_pixel_for_pixel(layout, tmp_pat
     with Image.open(files.scans[0]) as image:
         pixels = np.asarray(image.convert("RGB"))
     assert hashlib.sha256(pixels.tobytes()).hexdigest() == PRE_MATRIX_PAGES[layout]
+
+
+def test_flat_axes_give_one_scalar_per_axis(tmp_path):
+    from synth.style import flat_axes
+
+    style = book(tmp_path, "table", {"added": ["hometown"], "absent": ["sex"], "two_tier": "per_parent"}).book["style"]
+    flat = flat_axes(style)
+    assert all(isinstance(v, str) for v in flat.values())
+    assert flat["column.hometown"] == "True" and flat["column.sex"] == "False"
+    assert flat["title.full_name"] == style["titles"]["full_name"]
+    assert "Mẹ" in flat["groups"] and flat["two_tier"] == "per_parent"
+    form = flat_axes(book(tmp_path, "form", {"parents": "sections"}, name="form").book["style"])
+    assert form["parents"] == "sections" and form["label.residence"] in ("Nơi cư trú:", "Nơi thường trú:")
