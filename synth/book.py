@@ -52,12 +52,15 @@ def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
 
 
 def _slots(style: dict[str, Any], layout: str, pages: int, rng: random.Random) -> list[list[str]]:
-    """Each page's row slots: "entry", or for tables "blank" (a ruled row left empty) / "voided" (crossed out
-    or marked Bỏ trống); no slot is drawn for classic books, so their entry counts stay as they were."""
+    """Each page's row slots: "entry", or for tables "blank" (a ruled row left empty), "voided" (crossed out
+    or marked Bỏ trống) and "carried" (a first row "Trang trước chuyển sang" = carried over from the previous
+    page); no slot is drawn for classic books, so their entry counts stay as they were."""
     per_page = style["rows_per_page"] if layout == "table" else entries_per_page(style)
     plan = []
-    for _ in range(pages):
+    for page_no in range(1, pages + 1):
         slots = ["entry"] * per_page
+        if layout == "table" and style["carried_row"] and page_no > 1:
+            slots[0] = "carried"
         if layout == "table":
             if style["blank_rows"] and rng.random() < 0.5:
                 slots[rng.randrange(1, per_page)] = "blank"

@@ -36,7 +36,7 @@ COMMON_CLASSIC: dict[str, Any] = {
 CLASSIC: dict[str, dict[str, Any]] = {
     "table": {**COMMON_CLASSIC, "orientation": "landscape", "column_order": "classic", "absent": [], "added": [],
               "titles": {f: COLUMN_TITLES[f][0] for f in TABLE_BASE}, "column_numbers": False, "two_tier": "none",
-              "rows_per_page": 10, "blank_rows": False, "voided_rows": "none"},
+              "rows_per_page": 10, "blank_rows": False, "voided_rows": "none", "carried_row": False},
     "form": {**COMMON_CLASSIC, "orientation": "portrait",
              "labels": {k: v[0] for k, v in FORM_LABELS.items()}, "parents": "own_labels",
              "child_heading": None, "date_words_line": "own_line", "leaders": False, "id_boxes": False,
@@ -122,6 +122,8 @@ def draw_style(layout: str, rng: random.Random) -> dict[str, Any]:
         style["form_order"] = rng.choice(("classic", "id_after_name", "one_per_line"))
     # Drawn last, so adding it left the earlier axes' draws as they were.
     style["ethnic_names"] = rng.choice(("official", "official", "variants"))
+    if layout == "table":
+        style["carried_row"] = rng.random() < 0.2
     return style
 
 

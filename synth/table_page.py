@@ -2,8 +2,8 @@
 
 The book's style decides the page size, the columns (which, in what order, titled how), a two-tier header
 (an upper cell spanning the child's or a parent's columns), a row of column numbers "(1) (2) …" under the
-header, and row slots that are not entries: blank ruled rows and voided ones (crossed out, or "Bỏ trống" =
-left blank, written across).
+header, and row slots that are not entries: blank ruled rows, voided ones (crossed out, or "Bỏ trống" =
+left blank, written across) and a first row carried over from the previous page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from PIL import Image
 from synth.draw import INK_HANDWRITTEN, BookStyle, Pen, fit
 from synth.page_header import draw_header_block, margin_scale, page_mm
 from synth.style import CLASSIC
-from synth.wordings import COLUMN_WEIGHTS, VOID_TEXT
+from synth.wordings import CARRIED_TEXT, COLUMN_WEIGHTS, VOID_TEXT
 
 ROWS_PER_PAGE = CLASSIC["table"]["rows_per_page"]
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 18.0, 16.0, 16.0
@@ -134,6 +134,9 @@ def render_table_page(slots: list[dict[str, Any] | str], *, page_no: int, year: 
         if isinstance(slot, str):
             if slot == "voided":
                 _void(pen, layout_style, left, right, row_top, row_height)
+            elif slot == "carried":
+                pen.printed(left + widths[0] + 2, row_top + row_height * 0.62, f"({CARRIED_TEXT})",
+                            pen.font(VALUE_PT))
             continue
         x = left
         for field, col_width in zip(columns, widths):

@@ -48,6 +48,7 @@ COLUMN_WEIGHTS: dict[str, float] = {
     "father_residence": 34, "notes": 27,
 }
 VOID_TEXT = "Bỏ trống"
+CARRIED_TEXT = "Trang trước chuyển sang"  # the first row of a page that carries on from the previous one
 
 # Form labels (with their colon); keys name the label, not always a field (generic labels are shared).
 FORM_LABELS: dict[str, tuple[str, ...]] = {

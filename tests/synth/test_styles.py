@@ -206,6 +206,24 @@ def test_blank_and_voided_rows_are_not_entries(tmp_path):
     assert [t["entry_no"] for t in read_jsonl(files.truth)] == list(range(1, sum(per_page) + 1))
 
 
+def test_a_row_carried_over_from_the_previous_page_is_not_an_entry(tmp_path):
+    style = {"preset": "classic", "carried_row": True}
+    carried = book(tmp_path, "table", style, pages=3, name="carried")
+    plain = book(tmp_path, "table", "classic", pages=3, name="plain")
+    pages = [t["page"] for t in read_jsonl(carried.truth)]
+    assert pages.count(1) == 10 and pages.count(2) == 9
+    # The first row of page 2 holds printed text, and no entry starts there.
+    from synth.table_page import FOOTER, HEADER_ROW, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, TITLE_BLOCK
+
+    body = MARGIN_TOP + TITLE_BLOCK + HEADER_ROW
+    row_height = (210 - MARGIN_BOTTOM - FOOTER - body) / 10
+    first_row = ink(carried.scans[1])[mm(body) + 2:mm(body + row_height) - 2, mm(MARGIN_X + 12):mm(MARGIN_X + 80)]
+    assert (first_row > 0.5).mean() > 0.01
+    plain_row = ink(plain.scans[1])[mm(body) + 2:mm(body + row_height) - 2, mm(MARGIN_X + 12):mm(MARGIN_X + 80)]
+    assert [t["entry_no"] for t in read_jsonl(plain.truth) if t["page"] == 2][0] == 11  # plain: an entry there
+    assert (plain_row > 0.5).mean() > 0.005
+
+
 def test_rows_per_page_and_page_size(tmp_path):
     files = book(tmp_path, "table", {"page_size": "A3", "orientation": "portrait", "rows_per_page": 20,
                                      "blank_rows": False, "voided_rows": "none"}, pages=2)
