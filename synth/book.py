@@ -117,12 +117,15 @@ def generate_book(
         commune = commune_for_authority(authority, rng)
     if year is None:
         year = rng.randint(2005, 2014) if layout == "table" else rng.randint(2016, 2024)
+    dpi_drawn = dpi is None
     if dpi is None:
         dpi = 300 if quality == "clean" else rng.choice(DPI_CHOICES)
     if upside_down_pages is None:
         upside_down_pages = 1 if pages >= 8 and quality != "clean" else 0
     upside_down = sorted(rng.sample(range(2, pages + 1), min(upside_down_pages, pages - 1)))
     layout_style = resolve_style(layout, style, style_rng)
+    if dpi_drawn and layout_style["page_size"] == "A3":
+        dpi = min(dpi, 300)  # A3 sheets are scanned at 300 dpi at most (a 400-dpi A3 page is ~90 MB in memory)
     fonts = fonts_for(layout_style, choose_style(rng))
     layout_style.update(values="typewriter" if fonts.typewriter else "handwritten" if fonts.handwritten else "typed",
                         printed_font=fonts.printed_family, value_font=fonts.value_family)
