@@ -16,9 +16,13 @@ from PIL import Image, ImageDraw, ImageFont
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 INK_RIBBON = (30, 30, 34)
-# How far the separately struck mark lands from its letter, as a fraction of the character advance.
-MARK_SHIFT_X = 0.55
-MARK_SHIFT_Y = -0.06
+# How far the separately struck mark lands from its letter, as a fraction of the character advance: from
+# slightly off to over the next letter. Over its own hatted letter (ê, â, ô, ă, ơ has no hat above) the mark
+# rides above the hat; landing on the next letter it keeps the height of a mark over a plain letter.
+MARK_SHIFT_X = (0.3, 1.0)
+HAT_RAISE = 0.22  # em
+HATTED = frozenset("âêôăÂÊÔĂ")
+DOT_BELOW = "\u0323"
 
 
 def split_tone(char: str) -> tuple[str, str]:
@@ -40,11 +44,15 @@ def _glyph(font: ImageFont.FreeTypeFont, char: str) -> np.ndarray:
 
 @lru_cache(maxsize=4096)
 def mark_pixels(font: ImageFont.FreeTypeFont, char: str) -> np.ndarray | None:
-    """The tone mark of `char` alone: its precomposed glyph minus its toneless base (None without a mark)."""
-    base, tone = split_tone(char)
+    """The tone mark of `char` alone, at the height it takes over a plain letter: the precomposed glyph of the
+    plain vowel with that tone minus the plain vowel ("ẽ" − "e" for ễ; fonts squeeze a tone over a hat, so
+    "ễ" − "ê" would cut the mark). None without a mark."""
+    _, tone = split_tone(char)
     if not tone:
         return None
-    mark = np.clip(_glyph(font, char) - _glyph(font, base), 0, 255).astype(np.uint8)
+    plain = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    marked = unicodedata.normalize("NFC", plain + tone)
+    mark = np.clip(_glyph(font, marked) - _glyph(font, plain), 0, 255).astype(np.uint8)
     return mark if mark.any() else None
 
 
@@ -69,8 +77,10 @@ def strike(pen, x_mm: float, y_mm: float, text: str, font: ImageFont.FreeTypeFon
             _stamp(pen.image, _glyph(font, base), left - advance * 0.5, baseline + dy - font.size * 2, ink)
             mark = mark_pixels(font, char)
             if mark is not None:
-                shift_x = advance * pen.rng.uniform(MARK_SHIFT_X - 0.1, MARK_SHIFT_X + 0.1)
-                shift_y = font.size * MARK_SHIFT_Y
+                shift = pen.rng.uniform(*MARK_SHIFT_X)
+                shift_x = advance * shift
+                above_hat = base in HATTED and shift < 0.6 and split_tone(char)[1] != DOT_BELOW
+                shift_y = -font.size * (HAT_RAISE if above_hat else 0.02)
                 _stamp(pen.image, mark, left - advance * 0.5 + shift_x, baseline + dy + shift_y - font.size * 2,
                        ink)
         left += advance
