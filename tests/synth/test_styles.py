@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import random
 import re
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -16,10 +15,7 @@ from PIL import Image
 from synth import generate_book
 from synth.form_page import form_lines
 from synth.page_header import page_mm
-from synth.printing import TEXT_FIELDS, format_date
-from synth.style import CLASSIC, DATE_FORMATS, TABLE_BASE, draw_style
-from validation.date_words import date_to_words, date_verbalizations
-from validation.orthography import canonical, with_tone_placement
+from synth.style import CLASSIC, TABLE_BASE, draw_style
 from validation.schema import BIRTH_FIELDS
 
 DPI = 100
