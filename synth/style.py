@@ -25,7 +25,7 @@ CHILD_FIELDS = ("full_name", "date_of_birth", "sex", "ethnicity", "nationality",
 PAGE_SHAPES = {"table": (("A4", "landscape"), ("A3", "landscape"), ("A3", "portrait")),
                "form": (("A4", "portrait"), ("A3", "portrait"), ("A3", "landscape"))}
 ROWS_PER_PAGE = {("A4", "landscape"): (8, 10, 12), ("A3", "landscape"): (12, 14, 16),
-                 ("A3", "portrait"): (16, 20, 24)}
+                 ("A3", "portrait"): (16, 20, 24), ("A4", "portrait"): (12, 14, 16)}
 MARGINS = {"normal": 1.0, "narrow": 0.7, "wide": 1.35}
 
 COMMON_CLASSIC: dict[str, Any] = {
@@ -140,6 +140,11 @@ def resolve_style(layout: str, requested: str | dict[str, Any] | None, rng: rand
     base.pop("title_seed", None)
     style = {**base, **requested}
     if layout == "table":
+        shape, drawn_shape = (style["page_size"], style["orientation"]), (drawn["page_size"], drawn["orientation"])
+        if "rows_per_page" not in requested and style["preset"] != "classic" and shape != drawn_shape:
+            # A forced page shape takes the rows of its own shape, as many as the drawn shape's choice ranked.
+            rank = ROWS_PER_PAGE[drawn_shape].index(drawn["rows_per_page"])
+            style["rows_per_page"] = ROWS_PER_PAGE[shape][rank]
         if "columns" not in requested:
             style["columns"] = table_columns(style["column_order"], style["absent"], style["added"])
         classic = style.get("preset") == "classic"
