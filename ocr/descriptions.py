@@ -207,6 +207,28 @@ def title_key(text: str) -> str:
     return " ".join(text.split())
 
 
+_REMARK = re.compile(r"\([^)]*\)")
+#: A title matched without its remark in parentheses ("Nơi sinh (ghi rõ địa chỉ)") scores this much less,
+#: so that a remark that names the field ("… (ghi bằng chữ)") wins when a wording has it.
+REMARK_PENALTY = 8.0
+
+
+def title_keys(text: str) -> list[tuple[str, float]]:
+    """The comparison forms of a title: as printed, and without its remarks in parentheses (penalized)."""
+    keys = [(title_key(text), 0.0)]
+    bare = _REMARK.sub(" ", text)
+    if bare != text and title_key(bare) and not _NUMBER_MARK.fullmatch(_REMARK.search(text).group(0)):
+        keys.append((title_key(bare), REMARK_PENALTY))
+    return keys
+
+
+def wording_score(key: str, wording: "Wording") -> float:
+    """0..100: a title's comparison form against a wording; short ones ("Số", "Mẹ") only exactly."""
+    if len(wording.folded) <= 3 or len(key) <= 3:
+        return 100.0 if key == wording.folded else 0.0
+    return fuzz.ratio(key, wording.folded)
+
+
 @dataclass(frozen=True)
 class TitleMatch:
     wording: Wording
@@ -216,15 +238,12 @@ class TitleMatch:
 def match_title(text: str, description: LayoutDescription, minimum: float = 0.0) -> TitleMatch | None:
     """The wording a printed title is, by its whole text; None below ``minimum``. Short wordings ("Số",
     "Mẹ") must be read exactly: they are too short to guess."""
-    key = title_key(text)
-    if not key:
+    keys = [(key, penalty) for key, penalty in title_keys(text) if key]
+    if not keys:
         return None
     best: TitleMatch | None = None
     for wording in description.wordings:
-        if len(wording.folded) <= 3 or len(key) <= 3:
-            score = 100.0 if key == wording.folded else 0.0
-        else:
-            score = fuzz.ratio(key, wording.folded)
+        score = max(wording_score(key, wording) - penalty for key, penalty in keys)
         # Ties go to the longer wording: "Họ tên mẹ" is the mother's, not a child's "Họ tên" misread.
         if best is None or (score, len(wording.folded)) > (best.score, len(best.wording.folded)):
             best = TitleMatch(wording, score)

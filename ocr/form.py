@@ -260,8 +260,8 @@ def erase_labels(clean: np.ndarray, labels: list[Label], dpi: int) -> np.ndarray
     return result
 
 
-#: Confidence factor for a value written over a dotted leader whose dots touch its letters: a leader's dot
-#: under a letter reads as a dot below (Trần → Trận), and a real one may be taken for a leader's.
+#: Confidence factor for a value written over a dotted leader whose dots touch its letters when reading it
+#: with and without those dots differs: a leader's dot under a letter reads as a dot below (Trần → Trận).
 LEADER_DOUBT_FACTOR = 0.75
 
 
@@ -315,9 +315,26 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             reading = field_reading(image, span.box, span.words, fmt=fmt)
             if name in second:
                 reading = combine(reading, field_reading(image, span.box, second[name], fmt=fmt))
-            if reading.text and fmt is not None and not fmt.digits and _has_doubt(span.box, doubts):
-                reading = FieldReading(reading.text, round(reading.confidence * LEADER_DOUBT_FACTOR, 4), reading.bbox)
             readings[name] = reading
+        # Values over leader dots that touch their letters: read again without those dots. Same text: the
+        # dots did not matter. Another text: the one without them (a leader's dot under a letter is far
+        # more common than a dot below exactly on the leader's pitch), not trusted.
+        doubtful = [span for span in spans if readings[span.field].text and _has_doubt(span.box, doubts)
+                    and not description.is_digits(span.field)]
+        for image in {id(images[span.field]): images[span.field] for span in doubtful}.values():
+            undotted = image.copy()
+            for dx, dy, dw, dh in doubts:
+                undotted[dy:dy + dh, dx:dx + dw] = 0
+            group = [span for span in doubtful if images[span.field] is image]
+            again = second_pass(undotted, dpi, {span.field: span.box for span in group}, engine,
+                                description.format_or_none)
+            for span in group:
+                fmt = description.format_or_none(span.field)
+                other = field_reading(undotted, span.box, again.get(span.field, []), fmt=fmt)
+                first = readings[span.field]
+                if " ".join(other.text.split()) != " ".join(first.text.split()) and other.text:
+                    readings[span.field] = FieldReading(other.text, round(other.confidence * LEADER_DOUBT_FACTOR, 4),
+                                                        other.bbox)
         if ticked is not None:
             readings[description.ticks.field] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))

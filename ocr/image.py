@@ -98,7 +98,7 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
             rows.append([i])
     result = clean.copy()
     gap = dpi * 0.1  # dots at most 2.5 mm apart
-    above = max(2, int(dpi * 0.012))  # a dot below sits this close under its letter
+    above = max(3, int(dpi * 0.035))  # a dot below sits up to ~0.9 mm under its letter
     for members in rows:
         members.sort(key=lambda i: centroids[i, 0])
         runs: list[list[int]] = []
@@ -114,18 +114,19 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
             regular = np.abs(steps - np.median(steps)) <= 0.25 * np.median(steps)
             if regular.mean() < 0.7:
                 continue
+            step, origin = float(np.median(steps)), centroids[run[0], 0]
             for k, j in enumerate(run):
                 x, y, w, h = stats[j, :4]
-                on_lattice = (k > 0 and regular[k - 1]) or (k < len(run) - 1 and regular[k])
-                if not on_lattice:
-                    continue
                 if keep_under_ink and clean[max(0, y - above):y, x:x + w].any():
-                    # Under a letter a leader's dot and a dot below (ạ, ị) look alike: kept, and reported,
-                    # so that the value read there is not trusted blindly.
-                    if doubts is not None:
+                    # Under a letter a leader's dot and a dot below (ạ, ị) look alike. A dot off the leader's
+                    # pitch is the letter's; one on it may be either: kept, and reported, so that the value
+                    # is read both ways (see ocr.form).
+                    phase = (centroids[j, 0] - origin) / step
+                    if doubts is not None and abs(phase - round(phase)) <= 0.15:
                         doubts.append((int(x), int(y), int(w), int(h)))
                     continue
-                result[y:y + h, x:x + w] = 0
+                if (k > 0 and regular[k - 1]) or (k < len(run) - 1 and regular[k]):
+                    result[y:y + h, x:x + w] = 0
     return result
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.cells import ocr_region, read_cells
-from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key
+from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
 from ocr.engine import BBox, OcrEngine
 from ocr.errors import LayoutNotFoundError
 from ocr.image import (Rules, cell_crops, cell_scale, cluster, ink_fraction, inset, remove_rules,
@@ -69,7 +69,24 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     ys = cluster([b[1] + b[3] / 2 for b in wide], tolerance=0.006 * height)
     if len(ys) < 3 or len(xs) < 6:
         return None
-    return ys, xs
+    return _without_strikes(ys), xs
+
+
+def _without_strikes(ys: list[float]) -> list[float]:
+    """Row rules without the lines struck through the middle of a row to void it: such a line cuts one row
+    into two thin ones that add up to a usual row (is_struck then finds the stroke in the row)."""
+    if len(ys) < 4:
+        return ys
+    usual = float(np.median(np.diff(ys)))
+    kept = list(ys)
+    index = 1
+    while index < len(kept) - 1:
+        above, below = kept[index] - kept[index - 1], kept[index + 1] - kept[index]
+        if above < 0.7 * usual and below < 0.7 * usual and 0.8 * usual <= above + below <= 1.25 * usual:
+            del kept[index]
+        else:
+            index += 1
+    return kept
 
 
 # --- naming columns ---------------------------------------------------------------------------------
@@ -79,9 +96,9 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
     """Field → best score of a column title against every wording. An unqualified wording is the context
     person's (the spanning title's), else the default person's; under a group title ("Cha, mẹ") only a
     qualified wording names a person."""
-    key = title_key(text)
+    keys = [(key, penalty) for key, penalty in title_keys(text) if key]
     found: Candidates = {}
-    if not key:
+    if not keys:
         return found
     for wording in description.wordings:
         if wording.attribute is None:
@@ -92,10 +109,7 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
         name = description.field_for(wording.attribute, person)
         if name is None:
             continue
-        if len(wording.folded) <= 3 or len(key) <= 3:
-            score = 100.0 if key == wording.folded else 0.0
-        else:
-            score = fuzz.ratio(key, wording.folded)
+        score = max(wording_score(key, wording) - penalty for key, penalty in keys)
         if wording.person is not None and score < QUALIFIED_SCORE:
             continue  # "Họ tên" is 75 % of "Họ tên cha": a person is named only by a title that says so
         found[name] = max(found.get(name, 0.0), score)

@@ -114,3 +114,8 @@ def test_ocr_imports_nothing_of_sohoas_other_packages_and_has_no_cycles():
         if name not in state:
             visit(name, [name])
     assert all(len(path.read_text().splitlines()) <= 400 for path in OCR_DIR.glob("*.py"))
+
+
+def test_a_remark_in_parentheses_does_not_hide_the_title_unless_it_names_the_field():
+    mapping, scores, _ = map_columns(["Nơi sinh (ghi rõ địa chỉ)", "Ngày, tháng, năm sinh (ghi bằng chữ)"])
+    assert mapping == {"place_of_birth": 0, "date_of_birth_words": 1}
