@@ -29,6 +29,7 @@ GAP = 6.0
 TOP_ROW = 10.0
 RIGHT_COLUMN = 44.0
 LABEL_PT, VALUE_PT = 9.5, 10.5
+MIN_PITCH = 5.0  # mm between label lines below which the block's type is set smaller
 TICK_BOXES = TICK_CAPTIONS
 SHARED_LINE_STOPS = (0.0, 0.34, 0.64)  # where each label of a shared line starts, as a fraction of the width
 ID_BOX = 4.6  # width of one box of a boxed personal ID, mm
@@ -110,10 +111,11 @@ def _id_boxes(pen: Pen, x: float, y: float, digits: str, font) -> None:
             pen.value(left + ID_BOX / 2, y, digits[i], font, anchor="ms")
 
 
-def _left_rows(pen: Pen, entry: dict[str, Any], style: dict[str, Any], left: float, width: float):
+def _left_rows(pen: Pen, entry: dict[str, Any], style: dict[str, Any], left: float, width: float,
+               scale: float = 1.0):
     """Per printed line: [(x, kind, text, slot end)], wrapping long values onto continuation lines."""
     mm_per_px = 25.4 / pen.dpi
-    label_font, value_font = pen.font(LABEL_PT), pen.font(VALUE_PT, "value")
+    label_font, value_font = pen.font(LABEL_PT * scale), pen.font(VALUE_PT * scale, "value")
     printed = entry["printed"]
     rows: list[list[tuple[float, str, str, float]]] = []
     for kind, items in form_lines(style):
@@ -176,11 +178,16 @@ def _render_block(pen: Pen, entry: dict[str, Any], style: dict[str, Any], x0: fl
 
     rows = _left_rows(pen, entry, style, x0 + 3, split - x0 - 5)
     pitch = min(8.0, (y1 - y0 - TOP_ROW - 4) / len(rows))
+    if pitch < MIN_PITCH:  # many lines (sections, one label per line) in a short block: smaller type, as printed
+        scale = max(0.7, pitch / MIN_PITCH)
+        label_font, value_font = pen.font(LABEL_PT * scale), pen.font(VALUE_PT * scale, "value")
+        rows = _left_rows(pen, entry, style, x0 + 3, split - x0 - 5, scale)
+        pitch = min(8.0, (y1 - y0 - TOP_ROW - 4) / len(rows))
     for i, row in enumerate(rows):
         y = y0 + TOP_ROW + 2 + pitch * (i + 0.75)
         for x, kind, text, slot_end in row:
             if kind == "heading":
-                pen.printed(x, y, text, pen.font(LABEL_PT, "bold"))
+                pen.printed(x, y, text, pen.font(label_font.size * 72 / pen.dpi, "bold"))
             elif kind == "label":
                 pen.printed(x, y, text, label_font)
                 if style["leaders"]:
