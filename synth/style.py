@@ -3,6 +3,19 @@
 A style is a JSON-able dict of axis values (recorded in book.json under "style"). ``CLASSIC`` per layout is
 today's fixed style, one point of the matrix; ``draw_style`` draws the others. Callers force axes with
 ``style={"axis": value, ...}`` (on top of a drawn style) or ``style="classic"`` / ``{"preset": "classic", ...}``.
+
+Axes (classic value first):
+- both layouts: page_size A4|A3; orientation; margins normal|narrow|wide; header title|authority|national|full;
+  title (book title wording); values typed|handwritten|typewriter (None = today's random typed/handwritten
+  draw); printed_font, value_font (families of synth.draw); tone_placement old|new|mixed; date_format (one of
+  DATE_FORMATS); date_words standard|varied; entry_no_digits 0|2|3; ethnic_names official|variants.
+- table: columns (list of fields, left to right) or column_order classic|id_after_name|father_first|
+  sex_before_date with absent (subset of OPTIONAL_ABSENT) and added (subset of OPTIONAL_ADDED); titles
+  {field: wording}; two_tier none|child_parents|per_parent (groups [[title, first, last], ...]);
+  column_numbers bool; rows_per_page; blank_rows bool; voided_rows none|crossed|bo_trong; carried_row bool.
+- form: labels {key: wording} (keys of wordings.FORM_LABELS); parents own_labels|sections; child_heading
+  None|wording; date_words_line own_line|same_line; leaders bool; id_boxes bool; tick check|x|filled;
+  form_order classic|id_after_name|one_per_line.
 """
 
 from __future__ import annotations
