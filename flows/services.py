@@ -12,10 +12,11 @@ from typing import Any, Callable
 
 import cv2
 
-from ocr.engine import TesseractEngine
+from ocr.engine import OcrEngine
 from ocr.ingest import PageImage, sha256_file
 from ocr.preprocess import PreparedPage
 from ocr.read import OCR_CODE_VERSION, PageReading, page_reading_from_dict, page_reading_to_dict
+from ocr.tesserocr_engine import make_engine
 from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
@@ -46,7 +47,7 @@ class Services:
     objects: ObjectStore
     registry: RegistryReader
     state: StateStore
-    engine: TesseractEngine
+    engine: OcrEngine
 
     # --- ingest ---
     def store_original(self, source: Path) -> dict[str, str]:
@@ -192,5 +193,5 @@ def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
         objects=objects,
         registry=RegistryReader(registry_db_url or settings.resolved_registry_db_url),
         state=state,
-        engine=TesseractEngine(lang=settings.tesseract_lang, tessdata_dir=settings.tessdata_dir),
+        engine=make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
     state_db_url: str | None = None
 
     # --- OCR ---
+    #: "tesserocr": libtesseract in process (one model load per worker); "tesseract": the command, one process
+    #: per call (fallback and reference).
+    ocr_engine: Literal["tesserocr", "tesseract"] = "tesserocr"
     tesseract_lang: str = "vie"
     tessdata_dir: Path | None = None
     ocr_workers: int = 2
