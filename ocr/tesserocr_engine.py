@@ -34,6 +34,11 @@ DEBIAN_TESSDATA = Path("/usr/share/tesseract-ocr/5/tessdata")
 #: Tesseract's OSD reports the page's clockwise orientation; the CLI's "Rotate:" line (what
 #: ``ocr.preprocess.osd_rotation`` parses) is the rotation that makes it upright.
 _ROTATE_FOR_ORIENTATION = {0: 0, 90: 270, 180: 180, 270: 90}
+#: Set on every recognition API object. libtesseract 5.5's noise-row filter drops whole rows that Debian's 5.3
+#: reads: measured on a synthetic form page, "Kinh" on a dotted leader came back empty (3 of 64 cells) and a
+#: date-in-words line lost its first words; with the filter off those read as the tesseract command reads them,
+#: and a table page reads the same either way.
+LIBRARY_VARIABLES = {"textord_noise_rejrows": "0"}
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +100,8 @@ def _api(datapath: Path, lang: str, whitelist: str = "", osd: bool = False) -> _
                                           psm=tesserocr.PSM.OSD_ONLY if osd else tesserocr.PSM.SINGLE_BLOCK)
         except RuntimeError as error:
             raise MissingDependencyError(f"tesserocr cannot load the model {lang!r} from {datapath}: {error}") from error
+        for name, value in ({} if osd else LIBRARY_VARIABLES).items():
+            api.SetVariable(name, value)
         if whitelist:
             api.SetVariable("tessedit_char_whitelist", whitelist)
         init_count += 1
@@ -175,8 +182,9 @@ class TesserocrEngine:
     def version(self) -> str:
         # Library and model bytes: another libtesseract or another model reads differently, so it is another
         # cache key; "tesserocr" first keeps it apart from the subprocess engine's keys.
+        variables = ",".join(f"{name}={value}" for name, value in sorted(LIBRARY_VARIABLES.items()))
         return (f"tesserocr {tesserocr_version()} libtesseract {library_version()} {self.lang}@{self._model_digest}"
-                f"+{self.digits_lang}@{self._digits_digest}[{self.digits_whitelist}]")
+                f"+{self.digits_lang}@{self._digits_digest}[{self.digits_whitelist}] {{{variables}}}")
 
     @cached_property
     def _model_digest(self) -> str:
