@@ -170,6 +170,7 @@ class Wording:
     attribute: Attribute | None
     person: str | None
     heading: bool = False
+    qualifier: str | None = None  # comparison form of the person's qualifier that ends the wording
 
 
 _WORDINGS: dict[int, list[Wording]] = {}
@@ -186,7 +187,8 @@ def _wordings(description: LayoutDescription) -> list[Wording]:
                 for person in persons:
                     for qualifier in description.persons[person].qualifiers:
                         whole = f"{text} {qualifier}"
-                        found.append(Wording(whole, title_key(whole), attribute, person))
+                        found.append(Wording(whole, title_key(whole), attribute, person, False,
+                                             title_key(qualifier)))
         for name, person in description.persons.items():
             for text in person.headings:
                 found.append(Wording(text, title_key(text), None, name, heading=True))
@@ -203,7 +205,7 @@ def title_key(text: str) -> str:
     """The comparison form of a title or label: folded, punctuation and column numbers "(3)" dropped,
     whitespace collapsed."""
     text = _NUMBER_MARK.sub(" ", fold(text))
-    text = re.sub(r"[,;:.()\[\]*\"'’]", " ", text)
+    text = re.sub(r"[,;:.()\[\]*\"'’‘“”`~^]", " ", text)
     return " ".join(text.split())
 
 
@@ -223,9 +225,18 @@ def title_keys(text: str) -> list[tuple[str, float]]:
 
 
 def wording_score(key: str, wording: "Wording") -> float:
-    """0..100: a title's comparison form against a wording; short ones ("Số", "Mẹ") only exactly."""
+    """0..100: a title's comparison form against a wording; short ones ("Số", "Mẹ") only exactly. A
+    qualified wording ("… người mẹ") scores only when the title ends with its qualifier: "Họ, chữ đệm,
+    tên" is 87 % of "Họ, chữ đệm, tên cha", yet says nothing of the father."""
     if len(wording.folded) <= 3 or len(key) <= 3:
         return 100.0 if key == wording.folded else 0.0
+    if wording.qualifier:
+        size = len(wording.qualifier.split())
+        tail = " ".join(key.split()[-size:])
+        if len(key.split()) <= size:
+            return 0.0
+        if (tail != wording.qualifier) if len(wording.qualifier) <= 3 else fuzz.ratio(tail, wording.qualifier) < 80:
+            return 0.0
     return fuzz.ratio(key, wording.folded)
 
 

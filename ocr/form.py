@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass
-from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key
+from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key, wording_score
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import Rules, ink_fraction, tick_boxes
 from ocr.model import EntryReading, EntryRegion, FieldReading, PageLayout
@@ -114,12 +114,9 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
         for start in range(len(line) - size + 1):
             raw = fold(" ".join(texts[start:start + size]))
             candidate = title_key(raw)
-            if len(target) <= 3:
-                score = 100.0 if candidate == target else 0.0
-                if wording.heading and start != 0:
-                    score = 0.0  # "Mẹ:" heads a section at the start of its line, it is no word inside a value
-            else:
-                score = fuzz.ratio(candidate, target)
+            score = wording_score(candidate, wording)
+            if len(target) <= 3 and wording.heading and start != 0:
+                score = 0.0  # "Mẹ:" heads a section at the start of its line, it is no word inside a value
             if not raw.rstrip(" )").endswith((":", ".", ";")):
                 # Without its colon only a near-exact reading of several words is a label: values look like
                 # labels too ("Nguyễn Xuân" like "Nguyên quán", the name "Quyên" like "Quyển").

@@ -30,8 +30,13 @@ class Rules:
 def find_rules(binary: np.ndarray, dpi: int) -> Rules:
     """Horizontal and vertical rules: ink runs longer than ~12 mm (morphological opening)."""
     length = max(20, int(dpi * 0.47))
+    # Faded or thin column rules break into dashes after binarization: close gaps of up to ~0.8 mm along
+    # them first. Only vertically: a bold word closed horizontally becomes as long as a short rule (and
+    # "Nam/Nữ" was erased as one), while text is never tall.
+    bridge = max(3, int(dpi * 0.03))
+    along_y = cv2.morphologyEx(binary, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    vertical = cv2.morphologyEx(along_y, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     # Bridge breaks in faint or noisy rules before measuring them.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (length // 4, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, length // 4)))

@@ -343,6 +343,11 @@ def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engin
             for upper in stack:
                 if upper[1] < own[1]:
                     found, is_group = heading_person(text_of[upper], description)
+                    if not (found or is_group) and ink_fraction(clean, upper) >= 0.002:
+                        # A spanning title that cannot be read names somebody unknown: its sub-titles
+                        # are nobody's by default (the father's "Họ, chữ đệm, tên" under a smudged "Cha"
+                        # must not become the child's name).
+                        found, is_group = None, True
                     person, group = (found, is_group) if (found or is_group) else (person, group)
             contexts.append((person, group))
         return map_columns(titles, description, contexts, samples)

@@ -196,3 +196,17 @@ def test_heavy_scan_is_straightened_and_read(engine, tmp_path, degrees):
         for name, index in (("full_name", 2), ("mother_name", 7), ("date_of_birth", 3)):
             if " ".join(entry.fields[name].text.split()) != c[index]:
                 assert entry.fields[name].confidence < 0.8, (name, entry.fields[name])
+
+
+def test_sub_titles_under_an_unreadable_spanning_title_are_nobodys(engine, tmp_path):
+    """Regression: a heavy scan's smudged "Cha" left "Họ, chữ đệm, tên" below it to the default person, and
+    the father's names were read as the children's at full confidence."""
+    titles = ["Số", "Ngày đăng ký", "Ngày sinh", "Giới tính", "Họ, chữ đệm, tên", "Năm sinh", "Họ, chữ đệm, tên",
+              "Năm sinh", "Ghi chú"]
+    widths = [6, 12, 12, 8, 20, 8, 20, 8, 14]
+    spans = [("Mẹ", 4, 5), ("█▆█▇▆█", 6, 7)]
+    rows = [[c[0], c[1], c[3], c[4], c[7], c[8], c[10], c[11], ""] for c in CHILDREN]
+    reading = read_page(_page(tmp_path, table_page(titles, widths, rows, spans=spans)), engine)
+    assert _by(reading, "mother_name") == [c[7] for c in CHILDREN]
+    assert "full_name" not in reading.entries[0].fields
+    assert any("column 7 of 9" in w for w in reading.warnings), reading.warnings
