@@ -84,9 +84,21 @@ _apis_lock = threading.Lock()
 init_count = 0
 
 
+def _forget_in_child() -> None:
+    """A forked worker starts with no API objects and fresh locks: another thread of the parent may have held
+    one at the fork, and libtesseract's state is not meant to be shared between processes."""
+    global _apis_lock, init_count
+    _apis.clear()
+    _apis_lock = threading.Lock()
+    init_count = 0
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def _api(datapath: Path, lang: str, whitelist: str = "", osd: bool = False) -> _Api:
-    """The process's API object for this model and mode, initialized on first use. Keyed by pid too: a
-    forked worker must not share its parent's object (or a lock the parent held at fork)."""
+    """The process's API object for this model and mode, initialized on first use (keyed by pid as well, in
+    case a child was made without the fork hook, e.g. by os.fork in C code)."""
     global init_count
     key = (os.getpid(), str(datapath), lang, "osd" if osd else whitelist)
     with _apis_lock:
