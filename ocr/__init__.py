@@ -6,7 +6,8 @@ One module per job:
 * ``image``: image operations (rules, ink, crops, erasing leaders and box walls);
 * ``words``: words and lines (grouping, folding for fuzzy matching);
 * ``descriptions``: the layout descriptions (``layouts/*.toml``: titles, labels, sections, formats) loader;
-* ``table`` and ``form``: the two readers, each finding its structure and reading its entries;
+* ``table`` and ``form``: the two readers, each finding its structure and reading its entries (``grid``:
+  a table page's rules and the kinds of its rows);
 * ``cells``: cell reading and confidence shared by both readers;
 * ``layout``: which layout a page has; ``read``: the entry point (read_page, recognize_page);
 * ``model``: the data handed on (PageLayout, PageReading); ``engine``: the OCR engine interface;

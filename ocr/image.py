@@ -126,7 +126,7 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
                     # Under a letter a leader's dot and a dot below (ạ, ị) look alike. A dot off the leader's
                     # pitch is the letter's; one on it may be either: kept, and reported, so that the value
                     # is read both ways (see ocr.form).
-                    phase = (centroids[j, 0] - origin) / step
+                    phase = (centroids[j, 0] - origin) / step if step > 0 else 0.0
                     if doubts is not None and abs(phase - round(phase)) <= 0.15:
                         doubts.append((int(x), int(y), int(w), int(h)))
                     continue

@@ -15,17 +15,25 @@ from ocr.image import (MIN_CELL_DPI, Rules, cell_crops, cell_scale, find_rules, 
                        remove_rules)
 from ocr.model import EntryRegion, PageLayout  # noqa: F401 (re-exported)
 from ocr.preprocess import PreparedPage
-from ocr.table import MIN_TITLE_SCORE, map_columns, table_grid, table_layout  # noqa: F401 (re-exported)
+from ocr.grid import table_grid
+from ocr.table import MIN_TITLE_SCORE, map_columns, table_layout  # noqa: F401 (re-exported)
 from ocr.words import fold, join_lines, words_in_box  # noqa: F401 (re-exported)
 
 
 def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_type: str = "birth") -> PageLayout:
     """Table or form, with its entries. Raises LayoutNotFoundError (naming the file) when neither is found."""
     rules = find_rules(prepared.binary, prepared.dpi)
+    # Several framed blocks are a form page, even when side by side they rule the page like a grid.
+    blocks = form_layout(prepared.binary, prepared.dpi, rules, book_type)
+    if blocks is not None and len(blocks.entries) >= 2:
+        return blocks
     grid = table_grid(rules, prepared.binary.shape)
+    refused: LayoutNotFoundError | None = None
     if grid is not None:
-        return table_layout(prepared, rules, *grid, engine or TesseractEngine(), load_layout(book_type, "table"))
-    layout = form_layout(prepared.binary, prepared.dpi, rules, book_type)
-    if layout is not None:
-        return layout
-    raise LayoutNotFoundError(prepared.source_file or "page", page=prepared.page_in_file)
+        try:
+            return table_layout(prepared, rules, *grid, engine or TesseractEngine(), load_layout(book_type, "table"))
+        except LayoutNotFoundError as error:
+            refused = error  # ruled like a grid (form blocks side by side are), but no column titles
+    if blocks is not None:
+        return blocks
+    raise refused or LayoutNotFoundError(prepared.source_file or "page", page=prepared.page_in_file)

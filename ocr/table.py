@@ -14,18 +14,16 @@ blank ruled rows, voided rows (struck through, or marked "Bỏ trống"), page c
 
 from __future__ import annotations
 
-import re
-
 import cv2
 import numpy as np
-from rapidfuzz import fuzz
 
 from ocr.cells import ocr_region, read_cells
 from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
 from ocr.engine import BBox, OcrEngine
 from ocr.errors import LayoutNotFoundError
-from ocr.image import (Rules, cell_crops, cell_scale, cluster, ink_fraction, inset, remove_rules,
-                       spaces_between_rules, union)
+from ocr.grid import is_non_entry_row, is_number_row, is_struck, is_title_row
+from ocr.image import (Rules, cell_crops, cell_scale, ink_fraction, inset, remove_rules, spaces_between_rules,
+                       union)
 from ocr.model import EntryReading, EntryRegion, PageLayout
 from ocr.preprocess import PreparedPage
 from ocr.words import join_lines, words_in_box
@@ -36,57 +34,8 @@ MIN_TITLE_SCORE = 70.0
 QUALIFIED_SCORE = 85.0
 #: Score given to a column named by its values or its neighbours rather than by its title.
 PLACED_SCORE = 0.6
-_COLUMN_NUMBER = re.compile(r"^[(\[{]?\d{1,2}[)\]}]?[.,]?$")
 
 Candidates = dict[str, float]  # field → score 0..100
-
-
-def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[float]] | None:
-    """Row rule y positions and column rule x positions of a grid, or None if the page has no grid.
-
-    A grid: at least 6 vertical rules (each over an eighth of the page) ending on the same bottom line,
-    crossed by at least 3 horizontal rules.
-    Column rules may start lower than the frame (sub-columns under a spanning title): the grid's top is the
-    highest of them."""
-    height, width = shape[:2]
-    # A last page may hold a short grid: a few rows are enough, six column rules make it a table.
-    tall = [b for b in rules.v_lines if b[3] > 0.12 * height]
-    if len(tall) < 6:
-        return None
-    bottom = float(np.median([b[1] + b[3] for b in tall]))
-    ending = [b for b in tall if abs(b[1] + b[3] - bottom) < 0.02 * height]
-    if len(ending) < 6:
-        return None
-    top = float(min(b[1] for b in ending))
-    span = bottom - top
-    columns = [b for b in ending if b[3] > 0.75 * span]
-    if len(columns) < 6:
-        return None
-    xs = cluster([b[0] + b[2] / 2 for b in columns], tolerance=0.01 * width)
-    left, right = xs[0], xs[-1]
-    wide = [b for b in rules.h_lines
-            if b[2] > 0.8 * (right - left) and top - 0.02 * height <= b[1] + b[3] / 2 <= bottom + 0.02 * height]
-    ys = cluster([b[1] + b[3] / 2 for b in wide], tolerance=0.006 * height)
-    if len(ys) < 3 or len(xs) < 6:
-        return None
-    return _without_strikes(ys), xs
-
-
-def _without_strikes(ys: list[float]) -> list[float]:
-    """Row rules without the lines struck through the middle of a row to void it: such a line cuts one row
-    into two thin ones that add up to a usual row (is_struck then finds the stroke in the row)."""
-    if len(ys) < 4:
-        return ys
-    usual = float(np.median(np.diff(ys)))
-    kept = list(ys)
-    index = 1
-    while index < len(kept) - 1:
-        above, below = kept[index] - kept[index - 1], kept[index + 1] - kept[index]
-        if above < 0.7 * usual and below < 0.7 * usual and 0.8 * usual <= above + below <= 1.25 * usual:
-            del kept[index]
-        else:
-            index += 1
-    return kept
 
 
 # --- naming columns ---------------------------------------------------------------------------------
@@ -199,61 +148,6 @@ def map_columns(titles: list[str], description: LayoutDescription | None = None,
     return mapping, scores, placed
 
 
-# --- rows -------------------------------------------------------------------------------------------
-
-def is_title_row(texts: list[str], description: LayoutDescription) -> bool:
-    """A row of printed titles: several cells match a title or heading wording (subset match, so that a
-    spanning title and its sub-title read together still count)."""
-    filled = [t for t in texts if title_key(t)]
-    if not filled:
-        return False
-    hits = 0
-    for text in filled:
-        key = title_key(text)
-        for wording in description.wordings:
-            short = len(wording.folded) <= 3
-            if (key == wording.folded) if short else fuzz.token_set_ratio(key, wording.folded) >= 90:
-                hits += 1
-                break
-    return hits >= min(3, len(texts)) and hits >= 0.4 * len(filled)
-
-
-def is_number_row(texts: list[str]) -> bool:
-    """The row of column numbers under a header, "(1) (2) … (12)": most cells hold only a small number."""
-    filled = [t.strip() for t in texts if t.strip()]
-    if len(filled) < max(3, 0.5 * len(texts)):
-        return False
-    # Small print in parentheses is often misread ("(9)" as "(@)", "ạũ)"): a short token in parentheses counts.
-    compact = [t.replace(" ", "") for t in filled]
-    numbers = [t for t in compact if _COLUMN_NUMBER.match(t) or (len(t) <= 4 and (t[0] in "([{" or t[-1] in ")]}"))]
-    return len(numbers) >= 0.7 * len(filled)
-
-
-def is_non_entry_row(row_text: str, description: LayoutDescription) -> bool:
-    """A row marked as no entry by its words ("Bỏ trống", "Trang trước chuyển sang"), written in one cell
-    or across several: the row's whole text is the mark."""
-    key = title_key(row_text)
-    if not key or len(key) > 40:
-        return False
-    return any(fuzz.ratio(key, title_key(mark)) >= 85 for mark in description.non_entry_rows)
-
-
-def is_struck(clean: np.ndarray, rules: Rules, row: BBox, cells: list[BBox]) -> bool:
-    """A row crossed out: a stroke running across most of its cells (a diagonal, or a line through the
-    middle of the row). Removing the column rules cuts it into one piece per cell, each a thin line as wide
-    as its cell; written letters are never that long and thin."""
-    x, y, w, h = row
-    band = rules.horizontal[y + h // 4:y + 3 * h // 4, x:x + w]
-    if band.size and (band > 0).any(axis=0).mean() > 0.5:
-        return True
-    crossed = 0
-    for cx, cy, cw, ch in cells:
-        crop = clean[cy:cy + ch, cx:cx + cw]
-        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-        crossed += any(stats[i, 2] >= 0.6 * cw and stats[i, 2] >= 4 * stats[i, 3] for i in range(1, count))
-    return crossed >= max(2, 0.5 * len(cells))
-
-
 # --- the page ---------------------------------------------------------------------------------------
 
 def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float], engine: OcrEngine,
@@ -271,6 +165,7 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
         return [join_lines(words_in_box(words, inset(a, y0, b, y1, pad))) for a, b in columns]
 
     texts = [row_texts(y0, y1) for y0, y1 in rows]
+    solid = cv2.morphologyEx(clean, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))  # without scanner specks
     header_end = 0
     while header_end < min(3, len(rows)) and is_title_row(texts[header_end], description):
         header_end += 1
@@ -298,8 +193,11 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
         cells = {name: inset(columns[i][0], y0, columns[i][1], y1, pad) for name, i in mapping.items()}
         row_box = inset(xs[0], y0, xs[-1], y1, 0)
         kind = None
-        if max(ink_fraction(clean, box) for box in cells.values()) < 0.002:
-            kind = "blank"  # an unused ruled row
+        ink = max(ink_fraction(solid, box) for box in cells.values())
+        # An unused ruled row: (almost) no ink once specks are gone, or no word read and little ink (the
+        # noise and stains of a heavy scan; unread writing leaves far more).
+        if ink < 0.002 or (ink < 0.02 and not any(title_key(text) for text in texts[index])):
+            kind = "blank"
         elif is_number_row(texts[index]):
             kind = "column-number"
         elif is_title_row(texts[index], description):

@@ -1,0 +1,134 @@
+"""The grid of a table page and the kinds of its rows, found in the image: the rules (faded ones pieced
+together), the rows between them (a line struck through a row to void it is no row rule), and which rows
+are no entries: titles, the column numbers "(1) (2) …", marked ("Bỏ trống") or struck-out rows."""
+
+from __future__ import annotations
+
+import re
+
+import cv2
+import numpy as np
+from rapidfuzz import fuzz
+
+from ocr.descriptions import LayoutDescription, title_key
+from ocr.engine import BBox
+from ocr.image import Rules, cluster
+
+_COLUMN_NUMBER = re.compile(r"^[(\[{]?\d{1,2}[)\]}]?[.,]?$")
+
+
+def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[float]] | None:
+    """Row rule y positions and column rule x positions of a grid, or None if the page has no grid.
+
+    A grid: at least 6 vertical rules (each over an eighth of the page) ending on the same bottom line,
+    crossed by at least 3 horizontal rules.
+    Column rules may start lower than the frame (sub-columns under a spanning title): the grid's top is the
+    highest of them."""
+    height, width = shape[:2]
+    # A last page may hold a short grid: a few rows are enough, six column rules make it a table.
+    tall = [b for b in rules.v_lines if b[3] > 0.12 * height]
+    if len(tall) < 6:
+        return None
+    bottom = float(np.median([b[1] + b[3] for b in tall]))
+    ending = [b for b in tall if abs(b[1] + b[3] - bottom) < 0.02 * height]
+    if len(ending) < 6:
+        return None
+    top = float(min(b[1] for b in ending))
+    span = bottom - top
+    columns = [b for b in ending if b[3] > 0.75 * span]
+    if len(columns) < 6:
+        return None
+    xs = cluster([b[0] + b[2] / 2 for b in columns], tolerance=0.01 * width)
+    left, right = xs[0], xs[-1]
+    # Row rules: pieces on one line covering most of the grid's width (a faded rule breaks into pieces).
+    pieces = sorted((b for b in rules.h_lines if top - 0.02 * height <= b[1] + b[3] / 2 <= bottom + 0.02 * height),
+                    key=lambda b: b[1] + b[3] / 2)
+    lines: list[list[BBox]] = []
+    for piece in pieces:
+        if lines and piece[1] + piece[3] / 2 - (lines[-1][-1][1] + lines[-1][-1][3] / 2) <= 0.006 * height:
+            lines[-1].append(piece)
+        else:
+            lines.append([piece])
+    wide = [line for line in lines if _coverage(line, left, right) > 0.8]
+    ys = cluster([float(np.median([b[1] + b[3] / 2 for b in line])) for line in wide], tolerance=0.006 * height)
+    if len(ys) < 3 or len(xs) < 6:
+        return None
+    return _without_strikes(ys), xs
+
+
+def _coverage(pieces: list[BBox], left: float, right: float) -> float:
+    """Share of [left, right] that the pieces' x ranges cover."""
+    covered = np.zeros(max(1, int(right - left)), bool)
+    for x, _, w, _ in pieces:
+        covered[max(0, int(x - left)):max(0, int(x + w - left))] = True
+    return float(covered.mean())
+
+
+def _without_strikes(ys: list[float]) -> list[float]:
+    """Row rules without the lines struck through the middle of a row to void it: such a line cuts one row
+    into two thin ones that add up to a usual row (is_struck then finds the stroke in the row)."""
+    if len(ys) < 4:
+        return ys
+    usual = float(np.median(np.diff(ys)))
+    kept = list(ys)
+    index = 1
+    while index < len(kept) - 1:
+        above, below = kept[index] - kept[index - 1], kept[index + 1] - kept[index]
+        if above < 0.7 * usual and below < 0.7 * usual and 0.8 * usual <= above + below <= 1.25 * usual:
+            del kept[index]
+        else:
+            index += 1
+    return kept
+
+
+def is_title_row(texts: list[str], description: LayoutDescription) -> bool:
+    """A row of printed titles: several cells match a title or heading wording (subset match, so that a
+    spanning title and its sub-title read together still count)."""
+    filled = [t for t in texts if title_key(t)]
+    if not filled:
+        return False
+    hits = 0
+    for text in filled:
+        key = title_key(text)
+        for wording in description.wordings:
+            short = len(wording.folded) <= 3
+            if (key == wording.folded) if short else fuzz.token_set_ratio(key, wording.folded) >= 90:
+                hits += 1
+                break
+    return hits >= min(3, len(texts)) and hits >= 0.4 * len(filled)
+
+
+def is_number_row(texts: list[str]) -> bool:
+    """The row of column numbers under a header, "(1) (2) … (12)": most cells hold only a small number."""
+    filled = [t.strip() for t in texts if t.strip()]
+    if len(filled) < max(3, 0.5 * len(texts)):
+        return False
+    # Small print in parentheses is often misread ("(9)" as "(@)", "ạũ)"): a short token in parentheses counts.
+    compact = [t.replace(" ", "") for t in filled]
+    numbers = [t for t in compact if _COLUMN_NUMBER.match(t) or (len(t) <= 4 and (t[0] in "([{" or t[-1] in ")]}"))]
+    return len(numbers) >= 0.7 * len(filled)
+
+
+def is_non_entry_row(row_text: str, description: LayoutDescription) -> bool:
+    """A row marked as no entry by its words ("Bỏ trống", "Trang trước chuyển sang"), written in one cell
+    or across several: the row's whole text is the mark."""
+    key = title_key(row_text)
+    if not key or len(key) > 40:
+        return False
+    return any(fuzz.ratio(key, title_key(mark)) >= 85 for mark in description.non_entry_rows)
+
+
+def is_struck(clean: np.ndarray, rules: Rules, row: BBox, cells: list[BBox]) -> bool:
+    """A row crossed out: a stroke running across most of its cells (a diagonal, or a line through the
+    middle of the row). Removing the column rules cuts it into one piece per cell, each a thin line as wide
+    as its cell; written letters are never that long and thin."""
+    x, y, w, h = row
+    band = rules.horizontal[y + h // 4:y + 3 * h // 4, x:x + w]
+    if band.size and (band > 0).any(axis=0).mean() > 0.5:
+        return True
+    crossed = 0
+    for cx, cy, cw, ch in cells:
+        crop = clean[cy:cy + ch, cx:cx + cw]
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        crossed += any(stats[i, 2] >= 0.6 * cw and stats[i, 2] >= 4 * stats[i, 3] for i in range(1, count))
+    return crossed >= max(2, 0.5 * len(cells))
