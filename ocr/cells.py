@@ -35,6 +35,7 @@ _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302",
 #: Characters the engine outputs that look exactly like a Vietnamese letter: Icelandic eth (Ð, ð) for đ.
 LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 _SPACED_DIGITS = re.compile(r"^\d(\s+\d)+$|^[\d\s]+$")
+_BOX_WALLS = re.compile(r"[|\[\]{}!Ì¦]")
 
 
 def ocr_region(clean: np.ndarray, region: BBox, dpi: int, engine: OcrEngine, psm: int = 11) -> list[Word]:
@@ -92,8 +93,11 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
     if not words:
         return FieldReading("", 0.0, box)  # ink that no word explains: something is written, unread
     text = unicodedata.normalize("NFC", join_lines(words)).translate(LOOKALIKES)
-    if fmt is not None and fmt.compact and _SPACED_DIGITS.match(text):
-        text = "".join(text.split())
+    if fmt is not None and fmt.compact:
+        # The walls of the boxes the digits are written in, where they were not erased, read as bars.
+        bare = _BOX_WALLS.sub(" ", text)
+        if _SPACED_DIGITS.match(bare.strip()):
+            text = "".join(bare.split())
     confidence = min(word.conf for word in words)
     missed = unread_ink(clean, box, words)
     if missed > 0.08:

@@ -174,13 +174,16 @@ def test_tick_marks_of_every_kind_are_found(tmp_path, mark):
 
 @pytest.mark.parametrize("degrees", [5.0, -4.5])
 def test_heavy_scan_is_straightened_and_read(engine, tmp_path, degrees):
-    """Dark scanner border, show-through of the back page, faded ink, JPEG quality 30 and ±5° skew."""
+    """Dark scanner border, show-through of the back page, faded ink, JPEG quality 30 and ±5° skew; a row
+    marked "Bỏ trống" and a blank ruled row are no entries."""
     from .render import heavy_scan
 
     titles = ["Số", "Ngày đăng ký", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Họ tên mẹ", "Họ tên cha",
               "Ghi chú"]
     widths = [6, 12, 22, 12, 8, 8, 20, 20, 14]
     rows = [[c[0], c[1], c[2], c[3], c[4], c[5], c[7], c[10], ""] for c in CHILDREN]
+    rows.insert(2, ["", "", "", "", "Bỏ trống", "", "", "", ""])  # a row marked void
+    rows.append(None)  # a blank ruled row, speckled by the scan
     page = _page(tmp_path, heavy_scan(table_page(titles, widths, rows), degrees), "heavy.jpg")
     prepared = prepare_page(page)
     assert abs(prepared.skew_degrees - degrees) <= 0.3
