@@ -2,10 +2,11 @@
 a process start and a model load per call.
 
 The subprocess engine (``ocr.engine.TesseractEngine``) starts tesseract for every batch and reloads the
-language model each time; on a table page that is 4-7 model loads. Here one ``PyTessBaseAPI`` per model and
-mode (text, digits, orientation) lives for the whole process, initialized on first use and reused, guarded
-by a lock (the API object is not reentrant). The PyPI wheel bundles its own libtesseract (5.5.4) and reads
-Debian's traineddata; ``make_engine`` picks this engine or the subprocess one from a setting.
+language model each time; on a table page that is 4-7 model loads. Here a ``PyTessBaseAPI`` per model and
+mode (text, digits, orientation) lives for the whole process, initialized on first use and reused; a call
+holds it alone (it is not reentrant), and a second object is made only for a thread that finds it busy. The
+PyPI wheel bundles its own libtesseract (5.5.4) and reads Debian's traineddata; ``make_engine`` picks this
+engine or the subprocess one from a setting.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import os
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Iterator, Literal
 
 import numpy as np
 
@@ -71,15 +72,34 @@ def tesserocr_version() -> str:
     return str(getattr(_tesserocr(), "__version__", "unknown"))
 
 
-# --- one API object per model and mode, per process ---------------------------------------------------
-@dataclass
-class _Api:
-    api: Any
-    lock: threading.Lock = field(default_factory=threading.Lock)
+# --- API objects per model and mode, per process ---------------------------------------------------
+class _Pool:
+    """The initialized API objects of one model and mode. A call takes a free one and gives it back, so an
+    object is never used by two threads at once (it is not reentrant) and calls on several threads still run
+    in parallel (tesserocr releases the GIL while recognizing: a Python thread spinning beside a recognition
+    kept its full rate). Objects are made only when none is free: one
+    per process when calls come one at a time, one per thread at most."""
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._free: list[Any] = []
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def api(self) -> Iterator[Any]:
+        with self._lock:
+            api = self._free.pop() if self._free else None
+        if api is None:
+            api = self._make()
+        try:
+            yield api
+        finally:
+            with self._lock:
+                self._free.append(api)
 
 
-_apis: dict[tuple[int, str, str, str], _Api] = {}
-_apis_lock = threading.Lock()
+_pools: dict[tuple[int, str, str, str], _Pool] = {}
+_pools_lock = threading.Lock()
 #: How many API objects this process has initialized (a model load each): tests check it stays at one per mode.
 init_count = 0
 
@@ -87,38 +107,42 @@ init_count = 0
 def _forget_in_child() -> None:
     """A forked worker starts with no API objects and fresh locks: another thread of the parent may have held
     one at the fork, and libtesseract's state is not meant to be shared between processes."""
-    global _apis_lock, init_count
-    _apis.clear()
-    _apis_lock = threading.Lock()
+    global _pools_lock, init_count
+    _pools.clear()
+    _pools_lock = threading.Lock()
     init_count = 0
 
 
 os.register_at_fork(after_in_child=_forget_in_child)
 
 
-def _api(datapath: Path, lang: str, whitelist: str = "", osd: bool = False) -> _Api:
-    """The process's API object for this model and mode, initialized on first use (keyed by pid as well, in
-    case a child was made without the fork hook, e.g. by os.fork in C code)."""
-    global init_count
+def _pool(datapath: Path, lang: str, whitelist: str = "", osd: bool = False) -> _Pool:
+    """The process's API objects for this model and mode, each initialized on first need (keyed by pid as
+    well, in case a child was made without the fork hook)."""
     key = (os.getpid(), str(datapath), lang, "osd" if osd else whitelist)
-    with _apis_lock:
-        found = _apis.get(key)
-        if found is not None:
-            return found
-        tesserocr = _tesserocr()
-        library_version()
-        try:
-            api = tesserocr.PyTessBaseAPI(path=f"{datapath}/", lang=lang, init=True,
-                                          psm=tesserocr.PSM.OSD_ONLY if osd else tesserocr.PSM.SINGLE_BLOCK)
-        except RuntimeError as error:
-            raise MissingDependencyError(f"tesserocr cannot load the model {lang!r} from {datapath}: {error}") from error
-        for name, value in ({} if osd else LIBRARY_VARIABLES).items():
-            api.SetVariable(name, value)
-        if whitelist:
-            api.SetVariable("tessedit_char_whitelist", whitelist)
-        init_count += 1
-        _apis[key] = found = _Api(api)
+    with _pools_lock:
+        found = _pools.get(key)
+        if found is None:
+            tesserocr = _tesserocr()
+            library_version()
+            found = _pools[key] = _Pool(lambda: _new_api(tesserocr, datapath, lang, whitelist, osd))
         return found
+
+
+def _new_api(tesserocr: Any, datapath: Path, lang: str, whitelist: str, osd: bool) -> Any:
+    global init_count
+    try:
+        api = tesserocr.PyTessBaseAPI(path=f"{datapath}/", lang=lang, init=True,
+                                      psm=tesserocr.PSM.OSD_ONLY if osd else tesserocr.PSM.SINGLE_BLOCK)
+    except RuntimeError as error:
+        raise MissingDependencyError(f"tesserocr cannot load the model {lang!r} from {datapath}: {error}") from error
+    for name, value in ({} if osd else LIBRARY_VARIABLES).items():
+        api.SetVariable(name, value)
+    if whitelist:
+        api.SetVariable("tessedit_char_whitelist", whitelist)
+    with _pools_lock:
+        init_count += 1
+    return api
 
 
 def _model_file(datapath: Path, lang: str) -> Path:
@@ -210,19 +234,21 @@ class TesserocrEngine:
         return hashlib.sha256(_model_file(DEBIAN_TESSDATA, self.digits_lang).read_bytes()).hexdigest()[:12]
 
     def check(self) -> None:
-        """Raise MissingDependencyError now (not mid-batch) when tesserocr, libtesseract or a model is missing."""
+        """Raise MissingDependencyError now (not mid-batch) when tesserocr, libtesseract or a model is missing;
+        loads the text model, which every later call reuses."""
         self.version()
-        _api(self.datapath, self.lang)
+        with self._reader(digits=False).api():
+            pass
 
     # --- recognition ----------------------------------------------------------------------------------
-    def _reader(self, digits: bool) -> _Api:
+    def _reader(self, digits: bool) -> _Pool:
         if digits:
             # Debian's own "eng", whatever tessdata_dir holds (as the subprocess engine does).
             _model_file(DEBIAN_TESSDATA, self.digits_lang)
-            return _api(DEBIAN_TESSDATA, self.digits_lang, self.digits_whitelist)
+            return _pool(DEBIAN_TESSDATA, self.digits_lang, self.digits_whitelist)
         for lang in self.lang.split("+"):
             _model_file(self.datapath, lang)
-        return _api(self.datapath, self.lang)
+        return _pool(self.datapath, self.lang)
 
     def recognize_words(self, image: np.ndarray, dpi: int, psm: int | None = None) -> list[Word]:
         return self.recognize_many([image], dpi, psm)[0]
@@ -232,16 +258,15 @@ class TesserocrEngine:
         if not images:
             return []
         tesserocr = _tesserocr()
-        reader = self._reader(digits)
         result: list[list[Word]] = []
-        with reader.lock:
-            reader.api.SetPageSegMode(int(psm or self.psm))
+        with self._reader(digits).api() as api:
+            api.SetPageSegMode(int(psm or self.psm))
             for image in images:
                 if image.size == 0:
                     result.append([])
                     continue
-                _set_image(reader.api, image, dpi)
-                result.append(_words(reader.api, tesserocr))
+                _set_image(api, image, dpi)
+                result.append(_words(api, tesserocr))
         return result
 
     def recognize_regions(self, image: np.ndarray, regions: list[BBox], dpi: int, psm: int | None = None,
@@ -252,17 +277,16 @@ class TesserocrEngine:
         if not regions:
             return []
         tesserocr = _tesserocr()
-        reader = self._reader(digits)
         result: list[list[Word]] = []
-        with reader.lock:
-            reader.api.SetPageSegMode(int(psm or self.psm))
-            _set_image(reader.api, image, dpi)
+        with self._reader(digits).api() as api:
+            api.SetPageSegMode(int(psm or self.psm))
+            _set_image(api, image, dpi)
             for x, y, w, h in regions:
                 if w <= 0 or h <= 0:
                     result.append([])
                     continue
-                reader.api.SetRectangle(int(x), int(y), int(w), int(h))
-                result.append(_words(reader.api, tesserocr, (int(x), int(y))))
+                api.SetRectangle(int(x), int(y), int(w), int(h))
+                result.append(_words(api, tesserocr, (int(x), int(y))))
         return result
 
     def orientation(self, image: np.ndarray, dpi: int) -> int:
@@ -271,10 +295,9 @@ class TesserocrEngine:
         text on white, like every other input of the engine."""
         _tesserocr()
         _model_file(DEBIAN_TESSDATA, "osd")
-        reader = _api(DEBIAN_TESSDATA, "osd", osd=True)
-        with reader.lock:
-            _set_image(reader.api, image, dpi)
-            answer = reader.api.DetectOrientationScript()
+        with _pool(DEBIAN_TESSDATA, "osd", osd=True).api() as api:
+            _set_image(api, image, dpi)
+            answer = api.DetectOrientationScript()
         if not answer:
             return 0
         return _ROTATE_FOR_ORIENTATION.get(int(answer.get("orient_deg", 0)) % 360, 0)

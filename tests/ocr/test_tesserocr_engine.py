@@ -143,6 +143,23 @@ print(after_text, module.init_count)
     assert done.stdout.split() == ["1", "3"]
 
 
+def _read_in_worker(engine: TesserocrEngine) -> tuple[list[str], int]:
+    import ocr.tesserocr_engine as module
+
+    texts = [[w.text for w in engine.recognize_words(_text_image("Việt Nam"), 300, psm=7)] for _ in range(3)]
+    assert texts[0] == texts[1] == texts[2]
+    return texts[0], module.init_count
+
+
+def test_a_forked_worker_loads_its_own_model_once(tesserocr_engine):
+    import multiprocessing
+
+    tesserocr_engine.recognize_words(_text_image("Kinh"), 300, psm=7)  # the parent has its object already
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        results = pool.map(_read_in_worker, [tesserocr_engine] * 4)
+    assert results == [(["Việt", "Nam"], 1)] * 4
+
+
 def test_orientation_agrees_with_the_command(tesserocr_engine):
     lines = ["Họ và tên người được khai sinh: Nguyễn Thị Hằng", "Nơi sinh: Trạm y tế xã Tân Phú, tỉnh Long An",
              "Họ tên mẹ: Trần Thị Lan, dân tộc Kinh, quốc tịch Việt Nam"] * 4
