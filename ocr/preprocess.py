@@ -225,8 +225,10 @@ def marks_above_and_below(binary: np.ndarray, dpi: int) -> tuple[int, int]:
 
 def is_upside_down(binary: np.ndarray, dpi: int) -> bool:
     """The structural test above when it is clear-cut; tesseract's orientation detection when it is not."""
-    # Dotted leaders run under the values written on them: they are no marks below letters.
-    above, below = marks_above_and_below(erase_leaders(binary, dpi, keep_under_ink=False), dpi)
+    # Dotted leaders run under the values written on them, and a heavy scan's specks sit anywhere: neither
+    # are marks above or below letters.
+    marks = cv2.morphologyEx(erase_leaders(binary, dpi, keep_under_ink=False), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    above, below = marks_above_and_below(marks, dpi)
     if above + below >= 40 and (above >= 2 * below or below >= 2 * above):
         return below > above
     return osd_rotation(binary, dpi) == 180

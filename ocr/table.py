@@ -61,6 +61,10 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
         score = max(wording_score(key, wording) - penalty for key, penalty in keys)
         if wording.person is not None and score < QUALIFIED_SCORE:
             continue  # "Họ tên" is 75 % of "Họ tên cha": a person is named only by a title that says so
+        if group and wording.person is None and score < QUALIFIED_SCORE:
+            # Under a title over persons, an entry's own field is unusual: "Ngày, tháng, năm sinh" under a
+            # smudged "Người được khai sinh" is 78 % of "Ngày, tháng, năm đăng ký" and is not that.
+            continue
         found[name] = max(found.get(name, 0.0), score)
     return found
 
@@ -240,7 +244,11 @@ def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engin
             person, group = None, False
             for upper in stack:
                 if upper[1] < own[1]:
-                    found, is_group = heading_person(text_of[upper], description)
+                    # Only the words above this column's own title: a broken rule may join the spanning
+                    # title's cell with sub-titles below it.
+                    x, y, w, _ = upper
+                    above = join_lines(words_in_box(words, (x, y, w, own[1] - y))) or text_of[upper]
+                    found, is_group = heading_person(above, description)
                     if not (found or is_group) and ink_fraction(clean, upper) >= 0.002:
                         # A spanning title that cannot be read names somebody unknown: its sub-titles
                         # are nobody's by default (the father's "Họ, chữ đệm, tên" under a smudged "Cha"
