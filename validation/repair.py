@@ -15,6 +15,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, words_to_date
+from validation.digits import repair_digits
 from validation.normalize import REPAIRED_FACTOR, normalize_field
 from validation.orthography import canonical
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
@@ -30,7 +31,10 @@ UNIT_NAME = "unit_name"  # a unit name's misread mark snapped to a name the cont
 DATE_WORDS = "date_words"  # the date in words snapped to a valid verbalization of the date in digits
 VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nationality) snapped
 OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS})
+DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
+REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS})
+#: Digit fields in the order their repairs depend on each other (years and the ID follow the date of birth).
+DIGIT_FIELDS = ("date_of_birth", "registration_date", "mother_birth_year", "father_birth_year", "personal_id")
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5
 
@@ -68,6 +72,7 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             conf = min(conf, UNSURE_CONFIDENCE)
             unsure.add(name)
         repaired[name] = (text, conf)
+    _repair_digit_fields(repaired, repairs, unsure, book)
     known_units = unit_names(book.authority)
     for name in PLACE_FIELDS:
         if name in repaired and repaired[name][0]:
@@ -85,6 +90,22 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             # The grammar decides for the date in words, whatever the syllables said.
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
     return repaired, repairs, unsure
+
+
+def _repair_digit_fields(readings: RawEntry, repairs: dict[str, str], unsure: set[str], book: BookKeys) -> None:
+    """Confusable digits (see validation.digits) in place, dependent fields after the date of birth."""
+    for name in DIGIT_FIELDS:
+        if not (name in readings and readings[name][0]):
+            continue
+        born = normalize_field("date_of_birth", *readings["date_of_birth"]).value if "date_of_birth" in readings else None
+        sex = normalize_field("sex", *readings["sex"]).value if "sex" in readings else None
+        text, conf = readings[name]
+        fixed, settled = repair_digits(name, text, book.year, date.fromisoformat(born) if born else None, sex)
+        if fixed != text:
+            readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), DIGITS
+        elif not settled:
+            readings[name] = (text, min(conf, UNSURE_CONFIDENCE))
+            unsure.add(name)
 
 
 def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None, bool]:

@@ -1,0 +1,65 @@
+"""Confusable digits (1/7) put right only where the structure of the field leaves one possibility."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, strategies as st
+
+from validation.digits import repair_digits
+from validation.entry_check import read_entry
+from validation.schema import BookKeys
+
+
+def test_an_impossible_year_with_one_confusable_digit_is_repaired():
+    assert repair_digits("mother_birth_year", "7999", 2022) == ("1999", True)
+
+
+def test_a_valid_reading_is_never_changed():
+    assert repair_digits("father_birth_year", "1977", 2022) == ("1977", True)
+    assert repair_digits("date_of_birth", "17/04/2022", 2022) == ("17/04/2022", True)
+
+
+def test_two_possible_repairs_leave_the_reading_unsettled():
+    # 77 could be 17 or 11: neither is taken.
+    assert repair_digits("registration_date", "77.04.2022", 2022) == ("77.04.2022", False)
+
+
+def test_a_personal_id_is_repaired_only_in_its_checkable_digits():
+    born = date(2022, 1, 12)
+    assert repair_digits("personal_id", "007222535326", 2022, born, "Nam") == ("001222535326", True)
+    # A 7 in the random part cannot be judged: the reading stays as it is.
+    assert repair_digits("personal_id", "001222535377", 2022, born, "Nam") == ("001222535377", True)
+
+
+def test_fields_without_checkable_structure_are_left_alone():
+    assert repair_digits("entry_no", "7", 2022) == ("7", True)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2022, 12, 31)),
+       st.sampled_from(["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]), st.data())
+def test_a_misread_date_comes_back_right_or_stays_unsettled(born, style, data):
+    text = born.strftime(style)
+    ones = [i for i, ch in enumerate(text) if ch == "1"]
+    if not ones:
+        return
+    at = data.draw(st.sampled_from(ones))
+    misread = text[:at] + "7" + text[at + 1:]
+    fixed, settled = repair_digits("date_of_birth", misread, 2022)
+    # Never a wrong value: the original date, or the misreading kept and marked unsettled, or a misreading
+    # that happens to be a valid date itself (then nothing can tell, and it is kept).
+    assert fixed in (text, misread)
+    if fixed == misread and settled:
+        value = misread
+        assert repair_digits("date_of_birth", value, 2022)[0] == value
+
+
+def test_the_entry_keeps_the_raw_reading_and_names_the_repair():
+    book = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2022, volume="01")
+    born = date(2022, 1, 12)
+    raw = {"date_of_birth": (born.strftime("%d/%m/%Y"), 0.97), "sex": ("Nam", 0.97),
+           "mother_birth_year": ("7990", 0.9), "registration_date": ((born + timedelta(days=3)).strftime("%d/%m/%Y"), 0.97)}
+    entry = read_entry(book, raw, min_confidence=0.8)
+    assert entry.values["mother_birth_year"] == 1990
+    assert entry.raw["mother_birth_year"] == "7990"
+    assert entry.repairs["mother_birth_year"] == "confusable_digits"

@@ -1,0 +1,72 @@
+"""Digits OCR confuses (1 and 7 above all, in handwriting and italic type), put right where only one fits.
+
+A digit field has structure a reading can break: a date must be a calendar date no later than the book's
+year, a parent's birth year lies between 1850 and the book's year, and a personal ID starts with a province
+code and its century/sex and year digits follow from the date of birth and the sex. When a reading breaks
+that structure and exactly one swap of confusable digits makes it whole, the swap is the repair; when
+none or several do, the reading stays as read and goes to review. A reading that is already valid is never
+changed: "7" and "1" are both entry numbers, and a wrong value is worse than a flag.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+
+from validation.normalize import MAX_YEAR, MIN_YEAR, normalize_field
+from validation.rules import check_personal_id
+
+#: Digit pairs engines mistake for each other, both ways.
+CONFUSABLE: dict[str, str] = {"1": "7", "7": "1"}
+#: At most this many digits are swapped in one reading: more is guessing.
+MAX_SWAPS = 2
+#: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
+ID_CHECKABLE = 6
+
+
+def repair_digits(name: str, text: str, book_year: int, born: date | None = None,
+                  sex: str | None = None) -> tuple[str, bool]:
+    """(text, settled): the reading with confusable digits swapped when exactly one swap makes it valid.
+    Swaps of one digit and of two count alike: "77.04" could be 17.04 or 11.04, so it is not settled.
+
+    ``settled`` is False when the reading is invalid and no single repair fits (none or several); the
+    caller then lowers the confidence. A valid reading, or a field without checkable structure, comes back
+    unchanged and settled."""
+    valid = _validator(name, book_year, born, sex)
+    if valid is None or valid(text):
+        return text, True
+    limit = ID_CHECKABLE if name == "personal_id" else len(text)
+    positions = [i for i, ch in enumerate(text[:limit]) if ch in CONFUSABLE]
+    fits = set()
+    for count in range(1, MAX_SWAPS + 1):
+        for chosen in itertools.combinations(positions, count):
+            candidate = list(text)
+            for i in chosen:
+                candidate[i] = CONFUSABLE[candidate[i]]
+            if valid("".join(candidate)):
+                fits.add("".join(candidate))
+    if len(fits) == 1:
+        return fits.pop(), True
+    return text, False
+
+
+def _validator(name: str, book_year: int, born: date | None, sex: str | None) -> Callable[[str], bool] | None:
+    if name in ("registration_date", "date_of_birth"):
+        def valid_date(text: str) -> bool:
+            value = normalize_field(name, text, 1.0).value
+            return value is not None and date.fromisoformat(value).year <= book_year
+        return valid_date
+    if name in ("mother_birth_year", "father_birth_year"):
+        latest = born.year if born else book_year
+
+        def valid_year(text: str) -> bool:
+            value = normalize_field(name, text, 1.0).value
+            return isinstance(value, int) and MIN_YEAR <= value <= min(latest, MAX_YEAR)
+        return valid_year
+    if name == "personal_id":
+        def valid_id(text: str) -> bool:
+            value = normalize_field(name, text, 1.0).value
+            return value is not None and not check_personal_id(value, born.year if born else None, sex)
+        return valid_id
+    return None
