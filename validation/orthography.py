@@ -111,3 +111,11 @@ def comparable_or_none(value: Any) -> str | None:
     """``canonical(value)``, or None for a null or empty value (absent on one side is not a difference)."""
     form = canonical(value)
     return form or None
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """Whether two texts spell the same letters and marks, case included: only tone placement and NFC/NFD
+    may differ ("Thanh Hoá" and "Thanh Hóa" do; "sóc Sơn" and "Sóc Sơn" do not)."""
+    def form(text: str) -> str:
+        return " ".join(with_tone_placement(unicodedata.normalize("NFC", text), "old").split())
+    return form(a) == form(b)

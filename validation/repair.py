@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from validation.date_words import closest_verbalization, words_to_date
 from validation.digits import repair_digits
 from validation.normalize import REPAIRED_FACTOR, normalize_field
-from validation.orthography import canonical
+from validation.orthography import canonical, same_spelling
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import repair_syllables
@@ -78,7 +78,7 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
         if name in repaired and repaired[name][0]:
             text, conf = repaired[name]
             snapped = snap_unit_names(text, known_units)
-            if canonical(snapped) != canonical(text):
+            if not same_spelling(snapped, text):
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
