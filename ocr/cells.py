@@ -29,6 +29,10 @@ DISAGREEMENT_FACTOR = 0.6
 #: Confidence factor for a reading holding characters Vietnamese does not use (Ÿ, ï, ¡, ...): a misreading.
 FOREIGN_CHARACTER_FACTOR = 0.5
 
+#: Confidence factor for a reading that is not a value of its field's format (a date that is no date,
+#: "Mương" for an ethnic group): the layout says what the cell holds.
+FORMAT_FACTOR = 0.6
+
 #: Vietnamese writing: base letters, digits, common punctuation; tone marks and the hat, breve and horn.
 _VIETNAMESE_BASE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZđĐ0123456789 .,;:/-()'\"")
 _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302", "\u0306", "\u031b"}
@@ -106,6 +110,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         confidence *= 0.6
     if not is_vietnamese_text(text):
         confidence *= FOREIGN_CHARACTER_FACTOR
+    if fmt is not None and not fmt.holds(text):
+        confidence *= FORMAT_FACTOR
     return FieldReading(text, round(confidence * layout_certainty, 4), box)
 
 

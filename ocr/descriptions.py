@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -57,9 +58,27 @@ class Format(BaseModel):
             return any(fold(value) == key for value in self.values)
         return False
 
+    def holds(self, text: str) -> bool:
+        """Whether a reading is a value of this format letter for letter (marks matter; case, hyphens and
+        spacing do not): "Mương" is no ethnic group although it folds like "Mường"."""
+        text = text.strip()
+        if self.compact:
+            text = re.sub(r"\s+", "", text)
+        if self.pattern is not None:
+            return re.fullmatch(self.pattern, text) is not None
+        if self.values and not self.open:
+            key = _exact_key(text)
+            return any(_exact_key(value) == key for value in self.values)
+        return True
+
     @property
     def recognizable(self) -> bool:
         return self.pattern is not None or bool(self.values)
+
+
+def _exact_key(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).casefold().replace("-", " ")
+    return " ".join(text.split())
 
 
 class Person(BaseModel):

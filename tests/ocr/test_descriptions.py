@@ -119,3 +119,24 @@ def test_ocr_imports_nothing_of_sohoas_other_packages_and_has_no_cycles():
 def test_a_remark_in_parentheses_does_not_hide_the_title_unless_it_names_the_field():
     mapping, scores, _ = map_columns(["Nơi sinh (ghi rõ địa chỉ)", "Ngày, tháng, năm sinh (ghi bằng chữ)"])
     assert mapping == {"place_of_birth": 0, "date_of_birth_words": 1}
+
+
+def test_a_reading_that_is_no_value_of_its_format_is_not_trusted():
+    """"Mương" (a grave mark lost, typewriter) folds like the ethnic group "Mường" but is none; "66-81-2014"
+    is digits but no date."""
+    import numpy as np
+
+    from ocr.cells import field_reading
+    from ocr.engine import Word
+
+    description = load_layout("birth", "table")
+    clean = np.zeros((60, 300), np.uint8)
+    clean[20:40, 10:120] = 255
+
+    def read(text, field):
+        words = [Word(text, 0.96, (10, 20, 110, 20), (1, 1, 1))]
+        return field_reading(clean, (0, 0, 300, 60), words, fmt=description.format_of(field)).confidence
+
+    assert read("Mường", "ethnicity") >= 0.9 and read("Mương", "ethnicity") < 0.8
+    assert read("9/2/2003", "date_of_birth") >= 0.9 and read("66-81-2014", "date_of_birth") < 0.8
+    assert read("Lào", "nationality") >= 0.9, "the list of nationalities is open"
