@@ -181,10 +181,11 @@ def _closest_spelling(text: str, official: str) -> str:
 
 
 def _spells(text: str, value: str, name: str) -> bool:
-    """Whether ``text`` is an accepted spelling of ``value`` (case, spaces, hyphens, tone placement aside)."""
-    if fold_key(text) == fold_key(value):
-        return True
+    """Whether ``text`` is an accepted spelling of ``value``: one of its listed spellings, letter for letter
+    and mark for mark, with case and tone placement aside. A lost hyphen or space ("Khơme" for "Khơ-me",
+    "ViệtNam") is a misreading, not the book's spelling."""
+    spellings: tuple[str, ...] = (value,)
     if name.endswith("ethnicity"):
-        match = ethnic_group(text)
-        return match is not None and match[1] == value and match[2] >= 100.0
-    return False
+        group = next((g for g in ethnic_groups() if g.name == value), None)
+        spellings = (value, *group.variants) if group else (value,)
+    return any(same_spelling(text.casefold(), spelling.casefold()) for spelling in spellings)
