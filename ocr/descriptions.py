@@ -66,9 +66,13 @@ class Format(BaseModel):
             text = re.sub(r"\s+", "", text)
         if self.pattern is not None:
             return re.fullmatch(self.pattern, text) is not None
-        if self.values and not self.open:
+        if self.values:
             key = _exact_key(text)
-            return any(_exact_key(value) == key for value in self.values)
+            if any(_exact_key(value) == key for value in self.values):
+                return True
+            # Folding like a listed value yet differing in its marks is a misreading ("Viêt Nam"), even
+            # where the list is open; anything else is only judged by a closed list.
+            return self.open and not any(fold(value) == fold(text) for value in self.values)
         return True
 
     @property

@@ -140,3 +140,4 @@ def test_a_reading_that_is_no_value_of_its_format_is_not_trusted():
     assert read("Mường", "ethnicity") >= 0.9 and read("Mương", "ethnicity") < 0.8
     assert read("9/2/2003", "date_of_birth") >= 0.9 and read("66-81-2014", "date_of_birth") < 0.8
     assert read("Lào", "nationality") >= 0.9, "the list of nationalities is open"
+    assert read("Viêt Nam", "nationality") < 0.8, "but a listed value with a mark misread is no other country"
