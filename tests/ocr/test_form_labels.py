@@ -1,0 +1,55 @@
+"""Form labels and sections from words as an engine reads them (no OCR needed)."""
+
+from __future__ import annotations
+
+from ocr.descriptions import load_layout
+from ocr.engine import Word
+from ocr.form import value_spans
+
+
+def _line(y: int, *texts: str) -> list[Word]:
+    words, x = [], 10
+    for text in texts:
+        width = 14 * len(text)
+        words.append(Word(text, 0.95, (x, y, width, 30), (1, 1, y)))
+        x += width + 12
+    return words
+
+
+def _spans(lines):
+    description = load_layout("birth", "form")
+    words = [w for line in lines for w in line]
+    spans, _, _, _ = value_spans(words, 2000, 300, description)
+    return {span.field: " ".join(w.text for w in span.words) for span in spans}
+
+
+def test_declarant_section_heading_followed_by_generic_labels():
+    values = _spans([
+        _line(100, "Họ,", "chữ", "đệm,", "tên:", "Nguyễn", "Văn", "An"),
+        _line(150, "Người", "đi", "khai", "sinh:"),
+        _line(200, "Họ,", "chữ", "đệm,", "tên:", "Trần", "Thị", "Bình"),
+        _line(250, "Giấy", "tờ", "tùy", "thân:", "CCCD", "số", "001188000123"),
+    ])
+    assert values["full_name"] == "Nguyễn Văn An"
+    assert values["declarant_name"] == "Trần Thị Bình"
+    assert "001188000123" not in " ".join(values.values()), "an identity paper is no field of ours"
+
+
+def test_values_that_look_like_labels_are_values():
+    """Without its colon a label must be read nearly exactly and span several words: the name "Quyên" is
+    no "Quyển" (volume) and "Nguyễn Xuân" no "Nguyên quán"."""
+    values = _spans([
+        _line(100, "Họ,", "chữ", "đệm,", "tên", "người", "mẹ:", "Trần", "Thị", "Quyên"),
+        _line(150, "Họ", "tên", "người", "được", "khai", "sinh:", "Nguyễn", "Xuân", "Duy"),
+    ])
+    assert values["mother_name"] == "Trần Thị Quyên"
+    assert values["full_name"] == "Nguyễn Xuân Duy"
+
+
+def test_a_colon_read_apart_stays_with_its_label_and_mothers_section_comes_from_its_heading():
+    values = _spans([
+        _line(100, "Mẹ:"),
+        _line(150, "Họ", "và", "tên:", "Lê", "Thị", "Hoa"),
+        _line(200, "Năm", "sinh:", "1990", "Dân", "tộc", ":", "Tày"),
+    ])
+    assert values == {"mother_name": "Lê Thị Hoa", "mother_birth_year": "1990", "mother_ethnicity": "Tày"}
