@@ -31,6 +31,8 @@ from rich.table import Table  # noqa: E402
 
 #: Seeds from here up belong to this benchmark alone: no test and no tuning may use them.
 SEED_BASE = 100_000
+#: ``--tuning`` draws from here instead: seeds a developer may look at while changing the reading code.
+TUNING_SEED_BASE = 5_000
 DISCREPANCY_TYPES = ("missing", "field_differs", "duplicate", "registry_only")
 
 
@@ -196,14 +198,18 @@ def main() -> None:
     parser.add_argument("--layouts", default="table,form")
     parser.add_argument("--workers", type=int, default=2, help="books read in parallel (processes)")
     parser.add_argument("--seed-base", type=int, default=SEED_BASE)
+    parser.add_argument("--tuning", action="store_true",
+                        help=f"use the tuning seeds ({TUNING_SEED_BASE} up) instead: for working on the reader")
     parser.add_argument("--out", type=Path, default=Path("bench-out/styles"))
     parser.add_argument("--json", type=Path, help="also write every book's result here")
     args = parser.parse_args()
-    if args.seed_base < SEED_BASE:
-        parser.error(f"seeds below {SEED_BASE} belong to the tests and to tuning")
+    if args.tuning:
+        args.seed_base = TUNING_SEED_BASE
+    elif args.seed_base < SEED_BASE:
+        parser.error(f"seeds below {SEED_BASE} belong to the tests and to tuning (see --tuning)")
     low, high = (int(n) for n in args.pages.split("-"))
     plans = plan_books(args.layouts.split(","), args.books, args.heavy, (low, high), args.seed_base)
-    console = Console()
+    console = Console(width=200)
     console.print(f"{len(plans)} books, seeds from {args.seed_base}, {args.workers} worker(s)")
 
     results: list[dict[str, Any]] = []

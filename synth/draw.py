@@ -29,6 +29,8 @@ FAMILIES: dict[str, tuple[str, str, str]] = {
 INK_PRINTED = (25, 25, 25)
 INK_TYPED = (10, 10, 10)
 INK_HANDWRITTEN = (20, 30, 105)
+#: The smallest value size a crowded cell shrinks to (about 1.8 mm capitals).
+LEGIBLE_PT = 5.0
 # The typewriter's face is kept apart from FAMILIES so today's random font draw is unchanged.
 TYPEWRITER_FACE = "DejaVuSansMono.ttf"
 
@@ -203,14 +205,22 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
 
 
 def fit(pen: Pen, text: str, width_mm: float, size_pt: float, max_lines: int, kind: str = "value",
-        min_pt: float = 6.0) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest font (from size_pt down) at which `text` wraps into at most `max_lines` lines of `width_mm`."""
+        min_pt: float = 6.0, height_mm: float | None = None) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest font (from size_pt down) at which `text` wraps into at most `max_lines` lines of `width_mm`.
+
+    With ``height_mm`` the lines must also fit that height, handwritten values keep room for their jittered
+    spacing, and a text that still does not fit at ``min_pt`` goes on shrinking to a legible floor: an
+    officer writes smaller in a crowded cell rather than across the column's rule."""
     width_px = width_mm * pen.dpi / 25.4
+    slack = 1.15 if height_mm is not None and kind == "value" and pen.style.handwritten else 1.0
+    floor = min(min_pt, LEGIBLE_PT) if height_mm is not None else min_pt
     size = size_pt
     while True:
         font = pen.font(size, kind)
-        lines = wrap(text, font, width_px)
-        widest = max((font.getlength(line) for line in lines), default=0)
-        if (len(lines) <= max_lines and widest <= width_px) or size <= min_pt:
+        lines = wrap(text, font, width_px / slack)
+        widest = max((font.getlength(line) for line in lines), default=0) * slack
+        tall = height_mm is not None and len(lines) * font.size * 1.2 * 25.4 / pen.dpi > height_mm
+        fits = len(lines) <= max_lines and widest <= width_px and not tall
+        if fits or size <= floor or (size <= min_pt and height_mm is None):
             return font, lines
         size -= 0.5

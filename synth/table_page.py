@@ -142,7 +142,10 @@ def render_table_page(slots: list[dict[str, Any] | str], *, page_no: int, year: 
         for field, col_width in zip(columns, widths):
             text = slot["printed"].get(field, "")
             if text:
-                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, MAX_LINES.get(field, 2), min_pt=7.0)
+                # Classic pages are drawn as they always were (their cells may overflow); drawn styles fit.
+                room = None if layout_style.get("preset") == "classic" else row_height - 1.5
+                font, lines = fit(pen, text, col_width - 3.2, VALUE_PT, MAX_LINES.get(field, 2), min_pt=7.0,
+                                  height_mm=room)
                 line_height = min(font.size * 1.2 * 25.4 / dpi, (row_height - 1.5) / len(lines))
                 first = row_top + row_height / 2 - (len(lines) - 1) * line_height / 2 + line_height * 0.3
                 for i, line in enumerate(lines):
