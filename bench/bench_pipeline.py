@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--degradation", default="degraded")
     parser.add_argument("--out", type=Path, default=Path("bench-out"))
     parser.add_argument("--layouts", default="table,form")
+    parser.add_argument("--style", default=None,
+                        help="'classic' for the pre-style-matrix pages (the issue-2 figures); default: drawn")
     args = parser.parse_args()
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -51,7 +53,7 @@ def main() -> None:
     rows = []
     for layout in args.layouts.split(","):
         book = generate_book(args.out / layout, layout=layout, pages=args.pages, seed=100 + len(rows),
-                             degradation=args.degradation)
+                             degradation=args.degradation, style=args.style)
         load_snapshot(book.registry, settings.resolved_registry_db_url)
         with tempfile.TemporaryDirectory() as tmp:
             images = [p.path for scan in book.scans for p in split_into_pages(scan, Path(tmp))]
