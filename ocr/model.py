@@ -32,6 +32,8 @@ class PageLayout:
     #: Words of the sparse pass over ``region`` made while finding the structure (table), reused when reading.
     words: list[Word] | None = field(default=None, repr=False, compare=False)
     book_type: str = "birth"
+    #: Columns with ink that no title, value format or neighbour could name: their fields are not read.
+    unnamed_columns: int = 0
 
 
 @dataclass
@@ -55,3 +57,5 @@ class PageReading:
     rotated_180: bool
     engine: str
     warnings: list[str] = field(default_factory=list)
+    #: See PageLayout.unnamed_columns: an entry of such a page may lack a field the book gives it.
+    unnamed_columns: int = 0

@@ -31,7 +31,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/5"
+OCR_CODE_VERSION = "ocr-read/6"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
@@ -53,7 +53,7 @@ def recognize_page(prepared: PreparedPage, layout: PageLayout, engine: OcrEngine
     else:
         entries = read_form(clean, prepared.dpi, layout, engine, description, doubts)
     return PageReading(layout.kind, entries, prepared.skew_degrees, prepared.rotated_180,
-                       f"{engine.name} {engine.version()}", list(layout.warnings))
+                       f"{engine.name} {engine.version()}", list(layout.warnings), layout.unnamed_columns)
 
 
 # --- (de)serialization: the flow caches readings as JSON ---------------------------------------------
@@ -72,4 +72,4 @@ def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
         for entry in data["entries"]
     ]
     return PageReading(data["layout"], entries, float(data["skew_degrees"]), bool(data["rotated_180"]),
-                       data["engine"], list(data.get("warnings", [])))
+                       data["engine"], list(data.get("warnings", [])), int(data.get("unnamed_columns", 0)))

@@ -217,7 +217,8 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
         entries.append(EntryRegion(row_box, cells))
     if skipped:
         warnings.append("rows that are not entries: " + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items())))
-    return PageLayout("table", entries, column_boxes, scores, region, warnings, words, description.book_type)
+    return PageLayout("table", entries, column_boxes, scores, region, warnings, words, description.book_type,
+                      unnamed_columns=len(unnamed))
 
 
 def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engine, description):

@@ -127,6 +127,12 @@ def check_page(
         others = {n for i, n in enumerate(numbers_read) if i != index and n is not None}
         source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox))
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others))
+    unnamed = getattr(reading, "unnamed_columns", 0)
+    if unnamed:
+        # A column the reader could not name holds a field of every entry on the page: none is complete.
+        flag = Flag(code=FlagCode.UNREADABLE, detail=f"{unnamed} column(s) of this page could not be named, "
+                                                     "so their values were not read")
+        checked = [e.model_copy(update={"flags": [*e.flags, flag], "status": EntryStatus.FLAGGED}) for e in checked]
     return checked
 
 

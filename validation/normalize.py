@@ -279,6 +279,12 @@ def normalize_entry(
                                   detail="; ".join(result.problems) or "could not be read"))
             elif name in REQUIRED_FIELDS:
                 flags.append(Flag(code=FlagCode.UNREADABLE, field=name, detail="required field is empty"))
+            elif result.confidence < min_confidence:
+                # Nothing read, but the reader is not sure the place is blank (ink no word explains, a
+                # label not found): an empty field here could be a value lost.
+                flags.append(Flag(code=FlagCode.UNREADABLE, field=name,
+                                  detail=f"nothing read where something may be written "
+                                         f"(confidence {result.confidence:.2f})"))
             continue
         if result.problems:
             flags.append(Flag(code=FlagCode.RULE_VIOLATION, field=name, book_value=read,

@@ -16,12 +16,12 @@ from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, words_to_date
 from validation.digits import repair_digits
-from validation.normalize import REPAIRED_FACTOR, normalize_field
+from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import canonical, same_spelling
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import repair_syllables
-from validation.text import clean_reading, fold_key
+from validation.text import clean_reading, fold_key, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
@@ -32,7 +32,10 @@ DATE_WORDS = "date_words"  # the date in words snapped to a valid verbalization 
 VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nationality) snapped
 OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
 DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS})
+LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part not capitalized like the rest
+REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE})
+#: Fields of running text whose words get the letter-case repair.
+TEXT_CASE_FIELDS = (*PLACE_FIELDS, "notes", "date_of_birth_words")
 #: Digit fields in the order their repairs depend on each other (years and the ID follow the date of birth).
 DIGIT_FIELDS = ("date_of_birth", "registration_date", "mother_birth_year", "father_birth_year", "personal_id")
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
@@ -89,7 +92,55 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
                 repairs["date_of_birth_words"] = kind
             # The grammar decides for the date in words, whatever the syllables said.
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
+    _repair_letter_case(repaired, repairs)
     return repaired, repairs, unsure
+
+
+def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:
+    """Letter case OCR cannot see: c, o, s, v, x, z (and ô, ơ, ư…) have one shape in both cases, so an
+    engine guesses. A name is written with every part capitalized (or all in capitals); inside a word a
+    capital after small letters ("tẾ", "tỪ") is a misreading. Which case a word begins with is left alone
+    (a place may start "xã" or "Xã")."""
+    for name in (*sorted(NAME_FIELDS), *TEXT_CASE_FIELDS):
+        if not (name in readings and readings[name][0]):
+            continue
+        text, conf = readings[name]
+        fixed = _name_case(text) if name in NAME_FIELDS else _inner_case(text)
+        if fixed != text:
+            readings[name] = (fixed, conf)
+            repairs.setdefault(name, LETTER_CASE)
+
+
+def _name_case(text: str) -> str:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return text  # a name written in capitals throughout
+    return title_case_name(text)
+
+
+_WORD_PART_RE = re.compile(r"[^\W\d_]+")
+
+
+#: Letters whose capital is their small letter enlarged: case is a guess for an engine.
+SAME_SHAPE = frozenset("cosuvwxz")
+
+
+def _inner_case(text: str) -> str:
+    """Capitals inside a run of letters that holds small letters become small ("tẾ" → "tế", "ThÀnh" →
+    "Thành"); so do the capitals after the first of a run made only of same-shape letters in a text that is
+    not in capitals ("CỦ Chi" → "Củ Chi"). Other runs in capitals ("QĐ", "UBND") stay."""
+    mixed_text = any(ch.islower() for ch in text)
+
+    def fix(match: re.Match) -> str:
+        run = match[0]
+        tail = run[1:]
+        if any(ch.islower() for ch in run) and any(ch.isupper() for ch in tail):
+            return run[0] + tail.lower()
+        if mixed_text and len(run) > 1 and run.isupper() and set(strip_diacritics(run).lower()) <= SAME_SHAPE:
+            return run[0] + tail.lower()
+        return run
+
+    return _WORD_PART_RE.sub(fix, text)
 
 
 def _repair_digit_fields(readings: RawEntry, repairs: dict[str, str], unsure: set[str], book: BookKeys) -> None:
@@ -168,7 +219,10 @@ def _case_like(reading: str, text: str) -> str:
     read_parts, parts = re.split(r"([\s\-]+)", reading), re.split(r"([\s\-]+)", text)
     if len(read_parts) != len(parts):
         return text
-    return "".join(p[:1].upper() + p[1:] if r[:1].isupper() else p[:1].lower() + p[1:]
+    # A word's case is taken from the reading only where its first letter was read as that letter
+    # ("Đế" → "Đê"); a misread first letter ("tô" for "Lô") says nothing of case.
+    return "".join((p[:1].upper() + p[1:] if r[:1].isupper() else p[:1].lower() + p[1:])
+                   if r[:1].casefold() == p[:1].casefold() else p
                    for r, p in zip(read_parts, parts))
 
 

@@ -63,3 +63,46 @@ def test_the_entry_keeps_the_raw_reading_and_names_the_repair():
     assert entry.values["mother_birth_year"] == 1990
     assert entry.raw["mother_birth_year"] == "7990"
     assert entry.repairs["mother_birth_year"] == "confusable_digits"
+
+
+def test_letter_case_an_engine_cannot_see_is_repaired_from_how_words_are_written():
+    book = BookKeys(authority="UBND xã An Hòa, quận Ninh Kiều, thành phố Cần Thơ", year=2010, volume="01")
+    raw = {"mother_name": ("Lê Thùy loan", 0.9), "father_name": ("VÕ Văn Tâm", 0.9),
+           "place_of_birth": ("Trạm y tẾ phường An Hòa, huyện CỦ Chi", 0.9), "notes": ("theo QĐ số 5/QĐ-UBND", 0.9)}
+    entry = read_entry(book, raw, min_confidence=0.8)
+    assert entry.fields["mother_name"] == "Lê Thùy Loan" and entry.fields["father_name"] == "Võ Văn Tâm"
+    assert entry.fields["place_of_birth"] == "Trạm y tế phường An Hòa, huyện Củ Chi"
+    assert entry.fields["notes"] == "theo QĐ số 5/QĐ-UBND"
+    assert entry.repairs["mother_name"] == "letter_case" and entry.raw["mother_name"] == "Lê Thùy loan"
+    # A name written in capitals throughout stays so.
+    assert read_entry(book, {"full_name": ("NGUYỄN VĂN AN", 0.9)}, 0.8).fields["full_name"] == "NGUYỄN VĂN AN"
+
+
+def test_an_empty_reading_the_reader_is_unsure_of_is_flagged_and_a_page_with_an_unnamed_column_verifies_nothing():
+    from validation.entry_check import check_page
+    from validation.schema import FlagCode
+
+    class Field:
+        def __init__(self, text, confidence):
+            self.text, self.confidence = text, confidence
+
+    class Entry:
+        bbox = (0, 0, 10, 10)
+        fields = {"entry_no": Field("1", 0.99), "registration_date": Field("02/01/2010", 0.99),
+                  "full_name": Field("Lê Văn An", 0.99), "date_of_birth": Field("01/01/2010", 0.99),
+                  "sex": Field("Nam", 0.99), "father_name": Field("", 0.0)}
+
+    class Reading:
+        entries = [Entry()]
+        unnamed_columns = 0
+
+    book = BookKeys(authority="UBND xã An Hòa", year=2010, volume="01")
+    row = {"entry_no": 1, "registration_date": "2010-01-02", "full_name": "Lê Văn An", "date_of_birth": "2010-01-01",
+           "sex": "Nam", "father_name": "Lê Văn Ba", "registry_id": "r1"}
+    [entry] = check_page(book, Reading(), 1, "k", "f.pdf", [row], 0.8)
+    assert (FlagCode.UNREADABLE, "father_name") in {(f.code, f.field) for f in entry.flags}
+    Entry.fields["father_name"] = Field("Lê Văn Ba", 0.99)
+    assert check_page(book, Reading(), 1, "k", "f.pdf", [row], 0.8)[0].status.value == "verified"
+    Reading.unnamed_columns = 1
+    [entry] = check_page(book, Reading(), 1, "k", "f.pdf", [row], 0.8)
+    assert entry.status.value == "flagged" and any(f.code == FlagCode.UNREADABLE and f.field is None for f in entry.flags)

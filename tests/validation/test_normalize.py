@@ -132,7 +132,8 @@ def test_normalize_entry_gives_every_field_and_flags_what_needs_a_reviewer():
         "sex": ("Nam", 0.55),  # read, but not confidently
         "ethnicity": ("qwerty", 0.9),  # unreadable
         "date_of_birth": ("", 0.2),  # required and empty
-        "notes": ("", 0.1),  # optional and empty: fine
+        "notes": ("", 0.98),  # optional and surely blank: fine
+        "hometown": ("", 0.1),  # empty, but the reader is unsure the place is blank: a value may be lost
         "not_a_field": ("x", 0.9),
     }
     fields, confidence, flags = normalize_entry(raw, min_confidence=0.8)
@@ -142,7 +143,7 @@ def test_normalize_entry_gives_every_field_and_flags_what_needs_a_reviewer():
     assert "not_a_field" not in confidence and confidence["entry_no"] == pytest.approx(0.97)
     got = {(f.code, f.field) for f in flags}
     assert got == {(FlagCode.LOW_CONFIDENCE, "sex"), (FlagCode.UNREADABLE, "ethnicity"),
-                   (FlagCode.UNREADABLE, "date_of_birth")}
+                   (FlagCode.UNREADABLE, "date_of_birth"), (FlagCode.UNREADABLE, "hometown")}
     for flag in flags:
         assert "qwerty" not in flag.detail and "Nguyễn" not in flag.detail
 
