@@ -180,7 +180,6 @@ def value_spans(words: list[Word], right_edge: int, dpi: int, description: Layou
                 last.box = (x0, y, x + w - x0, bottom + pad - y)  # the value wraps onto this line
             continue
         for index, label in enumerate(labels):
-            all_labels.append(label)
             wording = label.wording
             if wording.heading:
                 if wording.person is not None:
@@ -193,8 +192,13 @@ def value_spans(words: list[Word], right_edge: int, dpi: int, description: Layou
                     person = wording.person  # a qualified label opens its person's section
                 name = description.field_for(label.attribute, person)
             end = labels[index + 1].left if index + 1 < len(labels) else right_edge
-            value_words = [w for w in line if w.bbox[0] >= label.right - 2 and w.center[0] < end
+            # Any other word after the label's last word is value, even where the engine's box of that
+            # word reaches over it ("Số:" boxed over the digit beside it): the label then ends where it starts.
+            value_words = [w for w in line if w.bbox[0] > label.words[-1].bbox[0] and w.center[0] < end
                            and w not in label.words]
+            if value_words and value_words[0].bbox[0] < label.right:
+                label = _ending_at(label, value_words[0].bbox[0] - 4)  # erase_labels goes 3 px past the end
+            all_labels.append(label)
             # The end of a label misread as a value ("¡ng chữ: Ngày ..."): drop up to its colon.
             for cut, word in enumerate(value_words[:3]):
                 if word.text.endswith(":"):
@@ -204,12 +208,21 @@ def value_spans(words: list[Word], right_edge: int, dpi: int, description: Layou
                     break
             if name is None or (wording.heading and not value_words):
                 continue
-            box = (label.right + pad, top - pad, max(1, end - label.right - 2 * pad), bottom - top + 2 * pad)
+            left = min([label.right + pad] + [w.bbox[0] - 2 for w in value_words[:1]])
+            box = (left, top - pad, max(1, end - left - pad), bottom - top + 2 * pad)
             if any(span.field == name for span in spans):
                 warnings.append(f"label for {name} found twice in one block")
                 continue
             spans.append(ValueSpan(name, label, value_words, box))
     return spans, warnings, all_labels, person
+
+
+def _ending_at(label: Label, right: int) -> Label:
+    """The label with its last word's box cut back to end at ``right``."""
+    last = label.words[-1]
+    x, y, _, h = last.bbox
+    return Label(label.wording, label.words[:-1] + [Word(last.text, last.conf, (x, y, max(1, right - x), h),
+                                                         last.line)], label.score)
 
 
 def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int,

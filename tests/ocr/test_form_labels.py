@@ -53,3 +53,18 @@ def test_a_colon_read_apart_stays_with_its_label_and_mothers_section_comes_from_
         _line(200, "Năm", "sinh:", "1990", "Dân", "tộc", ":", "Tày"),
     ])
     assert values == {"mother_name": "Lê Thị Hoa", "mother_birth_year": "1990", "mother_ethnicity": "Tày"}
+
+
+def test_a_value_the_engine_boxed_under_its_label_is_kept():
+    """Tesseract can box "Số:" over the single digit that follows it closely: the digit's own word then
+    starts inside the label's box, and is still the value, with the label ending where the digit starts."""
+    description = load_layout("birth", "form")
+    words = [Word("Số:", 0.95, (294, 618, 109, 34), (1, 1, 1)), Word("3", 0.95, (382, 614, 24, 48), (1, 1, 1)),
+             Word("Quyển", 0.95, (635, 617, 125, 43), (1, 1, 1)), Word("số:", 0.95, (778, 618, 53, 34), (1, 1, 1)),
+             Word("01", 0.95, (862, 619, 47, 33), (1, 1, 1))]
+    spans, _, labels, _ = value_spans(words, 2000, 300, description)
+    by_field = {span.field: span for span in spans}
+    assert [w.text for w in by_field["entry_no"].words] == ["3"]
+    assert by_field["entry_no"].box[0] <= 382, "the value's box must hold the digit"
+    number_label = next(label for label in labels if label.words[0].text == "Số:")
+    assert number_label.right < 382, "erasing the label must not erase the digit"
