@@ -102,11 +102,13 @@ def _leader(pen: Pen, x0: float, x1: float, y: float) -> None:
         x += step
 
 
-def _id_boxes(pen: Pen, x: float, y: float, digits: str, font) -> None:
-    """The personal ID written one digit per box of a row of 12 printed boxes."""
+def _id_boxes(pen: Pen, x: float, y: float, digits: str, font, pitch: float = 8.0) -> None:
+    """The personal ID written one digit per box of a row of 12 printed boxes, no taller than the line pitch
+    allows: a printed form never has its boxes run into the lines above and below."""
+    height = min(5.4, pitch - 0.8)
     for i in range(12):
         left = x + i * ID_BOX
-        pen.rect(left, y - 4.2, left + ID_BOX, y + 1.2, 0.25)
+        pen.rect(left, y - height * 0.78, left + ID_BOX, y + height * 0.22, 0.25)
         if i < len(digits):
             pen.value(left + ID_BOX / 2, y, digits[i], font, anchor="ms")
 
@@ -193,7 +195,7 @@ def _render_block(pen: Pen, entry: dict[str, Any], style: dict[str, Any], x0: fl
                 if style["leaders"]:
                     _leader(pen, x + pen.text_mm(text, label_font) + 0.8, slot_end, y)
             elif kind == "boxes":
-                _id_boxes(pen, x, y, text, value_font)
+                _id_boxes(pen, x, y, text, value_font, pitch)
             elif text:
                 pen.value(x, y, text, value_font)
 

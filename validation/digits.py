@@ -1,4 +1,4 @@
-"""Digits OCR confuses (1 and 7 above all, in handwriting and italic type), put right where only one fits.
+"""Digits OCR confuses (1 and 7, 0 and 9, in handwriting and italic type), put right where only one fits.
 
 A digit field has structure a reading can break: a date must be a calendar date no later than the book's
 year, a parent's birth year lies between 1850 and the book's year, and a personal ID starts with a province
@@ -17,10 +17,10 @@ from datetime import date
 from validation.normalize import MAX_YEAR, MIN_YEAR, normalize_field
 from validation.rules import check_personal_id
 
-#: Digit pairs engines mistake for each other, both ways.
-CONFUSABLE: dict[str, str] = {"1": "7", "7": "1"}
-#: At most this many digits are swapped in one reading: more is guessing.
-MAX_SWAPS = 2
+#: Digit pairs engines mistake for each other, both ways, each with the most digits one reading may have
+#: swapped: 1 and 7 are confused throughout a hand ("77" for 11), a 0 read as 9 is one slip. A later pair
+#: is tried only when no swap of an earlier one fits.
+CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1))
 #: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
 ID_CHECKABLE = 6
 
@@ -37,15 +37,18 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
     if valid is None or valid(text):
         return text, True
     limit = ID_CHECKABLE if name == "personal_id" else len(text)
-    positions = [i for i, ch in enumerate(text[:limit]) if ch in CONFUSABLE]
-    fits = set()
-    for count in range(1, MAX_SWAPS + 1):
-        for chosen in itertools.combinations(positions, count):
-            candidate = list(text)
-            for i in chosen:
-                candidate[i] = CONFUSABLE[candidate[i]]
-            if valid("".join(candidate)):
-                fits.add("".join(candidate))
+    fits: set[str] = set()
+    for swaps, max_swaps in CONFUSIONS:
+        positions = [i for i, ch in enumerate(text[:limit]) if ch in swaps]
+        for count in range(1, max_swaps + 1):
+            for chosen in itertools.combinations(positions, count):
+                candidate = list(text)
+                for i in chosen:
+                    candidate[i] = swaps[candidate[i]]
+                if valid("".join(candidate)):
+                    fits.add("".join(candidate))
+        if fits:
+            break
     if len(fits) == 1:
         return fits.pop(), True
     return text, False

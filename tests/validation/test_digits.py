@@ -32,6 +32,14 @@ def test_a_personal_id_is_repaired_only_in_its_checkable_digits():
     assert repair_digits("personal_id", "001222535377", 2022, born, "Nam") == ("001222535377", True)
 
 
+def test_a_province_code_read_with_a_nine_for_its_zero_is_repaired_once_no_1_7_swap_fits():
+    born = date(2020, 3, 2)
+    # No province code starts with 9: only 0 fits (a handwritten 0 with a tail).
+    assert repair_digits("personal_id", "901320854668", 2020, born, "Nữ") == ("001320854668", True)
+    # One 0/9 slip at most: two would be guessing.
+    assert repair_digits("mother_birth_year", "9099", 2020) == ("9099", False)
+
+
 def test_fields_without_checkable_structure_are_left_alone():
     assert repair_digits("entry_no", "7", 2022) == ("7", True)
 
