@@ -25,7 +25,8 @@ PLACE_FIELDS: tuple[str, ...] = ("place_of_birth", "hometown", "mother_residence
 
 UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "quận", "huyện", "tỉnh", "TP.")
 #: How far (edits on the comparison form) a province name may be misread and still be recognised: the
-#: 63 old and 34 new names lie far apart, commune names do not (xã Phù Linh, xã Phú Linh).
+#: 63 old and 34 new names lie far apart, commune names do not (xã Phù Linh, xã Phú Linh); those are
+#: snapped across one letter only to the few names the book's own authority spells.
 PROVINCE_EDITS = 1
 MIN_FUZZY_LENGTH = 6
 _UNIT_WORD_KEYS = {" ".join(strip_diacritics(w).casefold().split()): w for w in UNIT_WORDS if w != "TP."}
@@ -71,6 +72,8 @@ def snap_unit_names(text: str, known: set[str]) -> str:
         candidates = by_key.get(_key(name), {})
         if len(candidates) != 1 and match.end() == len(text.rstrip()):
             candidates = _near_province(name, provinces)  # the last unit of a place is its province
+        if not candidates:
+            candidates = _one_letter_from(name, known)
         if len(candidates) != 1:
             return match.group(0)
         spelling = next(iter(candidates.values()))
@@ -89,6 +92,17 @@ def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
         return {}
     return {form: spelling for form, spelling in provinces.items()
             if Levenshtein.distance(key, form, score_cutoff=PROVINCE_EDITS) <= PROVINCE_EDITS}
+
+
+def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
+    """The names the book's authority spells that a reading of the same length misses by one letter
+    ("Krông Đắc" for Krông Pắc, "Đức Hòg" for Đức Hòa). Only a substitution, and only in long names: a
+    letter more or less is another place (xã An Phú beside xã Tân Phú)."""
+    key = canonical(name)
+    if len(key) < MIN_FUZZY_LENGTH:
+        return {}
+    return {canonical(spelling): spelling for spelling in known
+            if len(canonical(spelling)) == len(key) and Levenshtein.distance(key, canonical(spelling)) == 1}
 
 
 def snap_unit_words(text: str) -> str:

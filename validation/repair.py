@@ -33,7 +33,8 @@ VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nat
 OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
 DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
 LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part not capitalized like the rest
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE})
+APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket
+REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE})
 #: Fields of running text whose words get the letter-case repair.
 TEXT_CASE_FIELDS = (*PLACE_FIELDS, "notes", "date_of_birth_words")
 #: Digit fields in the order their repairs depend on each other (years and the ID follow the date of birth).
@@ -105,10 +106,33 @@ def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:
         if not (name in readings and readings[name][0]):
             continue
         text, conf = readings[name]
+        if name in NAME_FIELDS and (prefixed := _h_prefix(text)) != text:
+            readings[name], repairs[name] = (prefixed, conf), APOSTROPHE
+            text = prefixed
         fixed = _name_case(text) if name in NAME_FIELDS else _inner_case(text)
         if fixed != text:
             readings[name] = (fixed, conf)
             repairs.setdefault(name, LETTER_CASE)
+
+
+#: "HNhi", "H.Nhi", "H]Juin": a name part of H, at most one mark of punctuation, then a capitalized part,
+#: is the Ê-đê and Gia-rai women's prefix H' whose apostrophe was misread. No Vietnamese name part has two
+#: capitals; "H Điêu", with a space, may be how the book wrote it and stays, as do names in capitals.
+_H_PREFIX_RE = re.compile(r"(?<![^\s-])H[.,`´\]\[|]?(?=[^\W\d_])(?=\w[^\W\d_]*)")
+
+
+def _h_prefix(text: str) -> str:
+    """``text`` with the H' prefix of a name part restored where OCR lost or misread its apostrophe."""
+    text = unicodedata.normalize("NFC", text)
+
+    def restore(match: re.Match) -> str:
+        rest = text[match.end():]
+        part = re.match(r"[^\W\d_]+", rest)
+        if part and part[0][0].isupper() and len(part[0]) > 1 and part[0][1:].islower():
+            return "H'"
+        return match[0]
+
+    return _H_PREFIX_RE.sub(restore, text)
 
 
 def _name_case(text: str) -> str:

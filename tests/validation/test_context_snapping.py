@@ -104,3 +104,27 @@ def test_corrections_follow_what_the_reviewer_confirmed():
     missing = entry.model_copy(update={"flags": [Flag(code=FlagCode.MISSING_IN_REGISTRY)]})
     [create] = propose_corrections(missing, {}, [])
     assert create["action"] == "create" and create["fields"]["full_name"] == "Nguyễn Văn Hàng"
+
+
+def test_a_long_unit_name_of_the_authority_misread_in_one_letter_is_snapped_but_other_places_are_not():
+    known = unit_names("UBND xã Ea Phê, huyện Krông Pắc, tỉnh Đắk Lắk")
+    assert snap_unit_names("Trạm y tế xã Ea Phê, huyện Krông Đắc, tỉnh Đắk Lắk", known) == \
+        "Trạm y tế xã Ea Phê, huyện Krông Pắc, tỉnh Đắk Lắk"
+    near = unit_names("UBND xã Tân Phú, huyện Đức Hòa, tỉnh Long An")
+    # A letter more or less is another commune.
+    assert snap_unit_names("xã An Phú, huyện Đức Hòa", near) == "xã An Phú, huyện Đức Hòa"
+    assert snap_unit_names("xã Tân Phủ, huyện Đức Hòa", near) == "xã Tân Phú, huyện Đức Hòa"  # marks only
+    assert snap_unit_names("xã Tân Phong, huyện Đức Hòa", near) == "xã Tân Phong, huyện Đức Hòa"
+
+
+def test_the_h_prefix_of_ede_names_gets_back_its_apostrophe_and_nothing_else_does():
+    from validation.repair import APOSTROPHE, repair_readings
+
+    book = BookKeys(authority="UBND xã Ea Phê, huyện Krông Pắc, tỉnh Đắk Lắk", year=2020, volume="01")
+    raw = {"mother_name": ("HNhi Adrơng", 0.9), "full_name": ("H.Luôn Êban", 0.9), "father_name": ("Y Thu Byă", 0.9),
+           "declarant_name": ("H Điêu Byă", 0.9)}
+    repaired, repairs, _ = repair_readings(raw, book)
+    assert repaired["mother_name"][0] == "H'Nhi Adrơng" and repairs["mother_name"] == APOSTROPHE
+    assert repaired["full_name"][0] == "H'Luôn Êban"
+    assert repaired["father_name"][0] == "Y Thu Byă" and "father_name" not in repairs
+    assert repaired["declarant_name"][0] == "H Điêu Byă", "with a space it may be the book's own writing"
