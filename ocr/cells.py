@@ -17,6 +17,7 @@ import numpy as np
 from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
+from ocr.marks import reseat
 from ocr.model import FieldReading
 from ocr.words import join_lines, strip_leaders, words_in_box
 
@@ -138,6 +139,15 @@ def combine(first: FieldReading, second: FieldReading) -> FieldReading:
     return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
 
 
+#: Confidence factor for a reading made after moving loose tone marks: which vowel a mark belonged to was
+#: inferred from where it landed.
+RESEATED_FACTOR = 0.9
+
+
+def reseated_reading(reading: FieldReading) -> FieldReading:
+    return FieldReading(reading.text, round(reading.confidence * RESEATED_FACTOR, 4), reading.bbox)
+
+
 def field_of(key: str) -> str:
     """Field name of a cell key: "<field>" or "<entry>/<field>"."""
     return key.rsplit("/", 1)[-1]
@@ -153,14 +163,17 @@ def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: 
         readings[key] = field_reading(clean, box, words_in_box(page_words, box), certainty.get(key, 1.0), fmt)
         if ink_fraction(clean, box) >= BLANK_CELL_INK:
             to_read.append(key)
-    for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of).items():
+    reseated: set[str] = set()
+    for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of,
+                                  reseated).items():
         second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
-        readings[key] = combine(readings[key], second)
+        # The page pass read the marks where they stood, so it cannot confirm or contradict the cell.
+        readings[key] = reseated_reading(second) if key in reseated else combine(readings[key], second)
     return readings
 
 
 def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: OcrEngine,
-                format_of: Callable[[str], Format | None]) -> dict[str, list[Word]]:
+                format_of: Callable[[str], Format | None], reseated: set[str] | None = None) -> dict[str, list[Word]]:
     """Read each box on its own (psm 6), in two batched engine runs: digit fields, then text fields.
     Keys are field names or "<entry>/<field>"; returns words in page coordinates.
 
@@ -175,9 +188,28 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
         crops = cell_crops(clean, [boxes[key] for key in keys], dpi)
         compact = [bool((fmt := format_of(field_of(key))) and fmt.compact) for key in keys]
         crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
-        for key, words, squeeze in zip(keys, engine.recognize_many(crops, crop_dpi, psm=6, digits=digits), compact):
+        read = engine.recognize_many(crops, crop_dpi, psm=6, digits=digits)
+        if not digits:
+            read = _with_marks_reseated(keys, crops, read, crop_dpi, engine, reseated)
+        for key, words, squeeze in zip(keys, read, compact):
             if squeeze:
                 result[key] = [Word(w.text, w.conf, boxes[key], w.line) for w in words]
             else:
                 result[key] = crop_words_to_page(words, boxes[key], dpi)
+    return result
+
+
+def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[list[Word]], dpi: int,
+                         engine: OcrEngine, reseated: set[str] | None) -> list[list[Word]]:
+    """The cell readings, with each cell whose tone marks stand apart from their letters (a typewriter's,
+    see ``ocr.marks``) read again with the marks put back; the keys read so go into ``reseated``."""
+    again = {index: image for index, image in enumerate(reseat(crops, read)) if image is not None}
+    if not again:
+        return read
+    result = list(read)
+    for index, words in zip(again, engine.recognize_many(list(again.values()), dpi, psm=6)):
+        if words:
+            result[index] = words
+            if reseated is not None:
+                reseated.add(keys[index])
     return result

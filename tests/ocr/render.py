@@ -205,3 +205,37 @@ def heavy_scan(image: Image.Image, degrees: float, seed: int = 0) -> Image.Image
     Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=30)
     buffer.seek(0)
     return Image.open(buffer).convert("L")
+
+
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def typewritten_cell(lines: list[str], mark_shift: float, size: int = 40, font_path: str = MONO) -> np.ndarray:
+    """A cell typed on a typewriter: each letter struck without its tone mark, the mark struck on its own
+    ``mark_shift`` advances to the right (black text on white, uint8). With a proportional ``font_path`` and
+    no shift it is plain type."""
+    import unicodedata
+
+    font = ImageFont.truetype(font_path, size)
+    advance = font.getlength("M")
+    width = int(advance * (max(len(line) for line in lines) + 3)) + 40
+    image = Image.new("L", (width, int(size * 1.9 * len(lines)) + 40), 255)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        x, baseline = 20.0, 20 + size * 1.5 + row * size * 1.9
+        for char in line:
+            decomposed = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+            tone = "".join(c for c in decomposed if c in _TONES)
+            draw.text((x, baseline), base, font=font, fill=0, anchor="ls")
+            if tone:
+                # The mark alone: the plain vowel with this tone, minus the plain vowel.
+                plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+                glyph = Image.new("L", image.size, 0)
+                ImageDraw.Draw(glyph).text((x + mark_shift * advance, baseline), unicodedata.normalize(
+                    "NFC", plain + tone), font=font, fill=255, anchor="ls")
+                ImageDraw.Draw(glyph).text((x + mark_shift * advance, baseline), plain, font=font, fill=0, anchor="ls")
+                image.paste(0, mask=glyph.point(lambda v: 255 if v > 128 else 0))
+            x += advance if font_path == MONO else font.getlength(base)
+    return np.asarray(image, dtype=np.uint8)

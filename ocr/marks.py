@@ -1,0 +1,184 @@
+"""Tone marks struck apart from their letter, as typewriters left them, put back over their vowel.
+
+On a typewriter the five tone marks (dấu thanh) were struck on their own, and they rarely land centred:
+anywhere from over their letter to one advance to its right. An engine then drops them ("Pham" for Phạm)
+or hangs them on the next letter ("Nguyêñ"). A typewriter is monospaced, so a word's letters stand in slots
+of one advance each; that is checked on the word's own ink before anything moves. A small piece of ink above
+the letters, or below the baseline, that stands over a consonant, a space, or a vowel's right-hand neighbour
+slot is a loose mark; its letter is the vowel at or just left of it. ``reseat`` moves each loose mark over its
+vowel so that the engine reads the word whole. Which vowel of a syllable carries the tone is Vietnamese
+spelling, not geometry; the validation step still checks and repairs that.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from statistics import median
+
+import cv2
+import numpy as np
+
+from ocr.engine import Word
+
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
+#: Letters whose own hat, breve or dot is a piece of ink apart from the letter's body.
+OWN_PIECE = frozenset("ăâêôijĂÂÊÔ")
+#: Letters with a hat or breve: a tone mark rides above it.
+HATTED = frozenset("ăâêôĂÂÊÔ")
+#: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà).
+MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’")
+#: How far (in advances) a letter's own hat or dot may lie from its slot's centre.
+SLOT_TOLERANCE = 0.3
+#: Monospaced: the spread of letter-to-letter distances is this many times smaller than that of the blanks,
+#: and under this share of an advance (typewriters keep to about 2%; proportional type and hands spread 6-10%).
+MONOSPACED_MARGIN = 1.5
+MAX_STEP_SPREAD = 0.045
+#: Neighbouring letters needed to tell monospaced type from proportional.
+MIN_PAIRS = 12
+
+
+def _letter(char: str) -> tuple[str, bool]:
+    """(the letter without its tone mark, whether it carries one)."""
+    decomposed = unicodedata.normalize("NFD", char)
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    return base, any(c in TONE_MARKS for c in decomposed)
+
+
+def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[np.ndarray | None]:
+    """For each crop (black text on white) of one page's cells, a copy with the loose tone marks of its words
+    moved over their vowels, or None when none is loose. Nothing moves unless the cells' text, taken
+    together, is monospaced. ``words`` are the engine's words of each crop, in its pixels."""
+    found = []
+    for crop, crop_words in zip(crops, words):
+        count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 128).astype(np.uint8), connectivity=8)
+        pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+        word_bodies = [(word, _bodies(word, pieces)) for word in crop_words]
+        found.append((labels, pieces, word_bodies, _neighbours([bodies for _, bodies in word_bodies])))
+    result: list[np.ndarray | None] = [None] * len(crops)
+    if not is_monospaced([pairs for *_, pairs in found]):
+        return result
+    for index, (crop, (labels, pieces, word_bodies, pairs)) in enumerate(zip(crops, found)):
+        for word, bodies in word_bodies:
+            pitch = median(step for step, _ in pairs) if len(pairs) >= 2 else word.bbox[2] / max(1, len(word.text))
+            for piece, shift in _loose_marks(word, pieces, bodies, pitch):
+                if result[index] is None:
+                    result[index] = crop.copy()
+                _move(result[index], labels, piece, shift)
+    return result
+
+
+def _bodies(word: Word, pieces: list[tuple[int, int, int, int, int]]) -> list[tuple[int, int, int, int, int]]:
+    """The letters' bodies of a word: pieces of ink at least half as tall as the word, centred inside it."""
+    wx, wy, ww, wh = word.bbox
+    return sorted((p for p in pieces if p[3] >= 0.45 * wh and wx <= p[0] + p[2] / 2 <= wx + ww
+                   and p[1] < wy + wh and p[1] + p[3] > wy), key=lambda p: p[0])
+
+
+def _neighbours(bodies_per_word: list[list[tuple]]) -> list[tuple[float, float]]:
+    """(centre-to-centre distance, blank between) of letters side by side inside the words of one cell."""
+    pairs = [(b[0] + b[2] / 2 - (a[0] + a[2] / 2), b[0] - (a[0] + a[2]))
+             for bodies in bodies_per_word for a, b in zip(bodies, bodies[1:])]
+    if not pairs:
+        return []
+    typical = median(step for step, _ in pairs)
+    return [(step, gap) for step, gap in pairs if 0.5 * typical < step < 1.5 * typical]
+
+
+def is_monospaced(pairs_per_cell: list[list[tuple[float, float]]]) -> bool:
+    """Whether the cells' type is monospaced, each cell in its own size.
+
+    In monospaced type the distance from centre to centre of neighbouring letters is the one advance and
+    the blank between them varies (an i stands in a slot as wide as an m's); in proportional type and
+    handwriting the blank between letters is the steady one. Both are measured in each cell's own advance."""
+    steps, gaps = [], []
+    for pairs in pairs_per_cell:
+        if len(pairs) < 2:
+            continue
+        pitch = median(step for step, _ in pairs)
+        steps += [step / pitch for step, _ in pairs]
+        gaps += [gap / pitch for _, gap in pairs]
+    if len(steps) < MIN_PAIRS:
+        return False
+    spread = _trimmed_std(steps)
+    return spread < MAX_STEP_SPREAD and spread * MONOSPACED_MARGIN < _trimmed_std(gaps)
+
+
+def _trimmed_std(values: list[float]) -> float:
+    ordered = np.sort(np.asarray(values, dtype=float))
+    cut = len(ordered) // 10
+    return float(ordered[cut:len(ordered) - cut].std())
+
+
+def _loose_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies: list[tuple], pitch: float
+                 ) -> list[tuple[tuple, tuple[int, int]]]:
+    """(piece, its shift (x, y) in pixels) for each loose mark of one word."""
+    letters = [_letter(ch) for ch in unicodedata.normalize("NFC", word.text)]
+    wx, wy, ww, wh = word.bbox
+    if len(letters) < 2 or len(bodies) < 2 or not any(base in VOWELS for base, _ in letters):
+        return []
+    origin = bodies[0][0] + bodies[0][2] / 2 - pitch / 2  # the left edge of the first letter's slot
+    near = [p for p in pieces if origin - pitch / 2 < p[0] + p[2] / 2 < origin + (len(letters) + 1) * pitch
+            and p[1] < wy + 1.5 * wh and p[1] + p[3] > wy - 0.5 * wh]
+    baseline = median(p[1] + p[3] for p in bodies)
+    x_line = sorted(p[1] for p in bodies)[len(bodies) * 3 // 4]  # most letters are x-height letters
+    body_area = median(p[2] * p[3] for p in bodies)
+    explained: set[int] = set()
+    loose = []
+    for piece in sorted(near, key=lambda p: p[0]):
+        x, y, w, h, _ = piece
+        if piece in bodies or w * h > 0.4 * body_area or h > 0.4 * wh:
+            continue
+        above, below = y + h <= x_line + 0.1 * wh, y >= baseline - 0.02 * wh
+        if not (above or below):
+            continue  # punctuation on the line
+        position = (x + w / 2 - origin) / pitch
+        slot = int(position)
+        offset = position - slot - 0.5  # from the slot's centre, in advances
+        letter, toned = letters[slot] if 0 <= slot < len(letters) else (" ", False)
+        if letter in MARK_LIKE or (below and letter in ".,"):
+            letter = " "  # the mark itself, read as punctuation
+        if not (letter.isalpha() or letter == " "):
+            continue  # a letter the engine could not read: its own dot or hat, for all we know
+        if above and letter in OWN_PIECE and slot not in explained and abs(offset) < SLOT_TOLERANCE:
+            explained.add(slot)  # the letter's own hat or dot
+            continue
+        if letter in VOWELS and (toned or abs(offset) < 0.2):
+            continue  # a mark the engine read, or one over a vowel it may belong to
+        host = slot if letter in VOWELS and offset > 0 else slot - 1
+        if not 0 <= host < len(letters) or letters[host][0] not in VOWELS or letters[host][1]:
+            continue
+        shift_y = 0
+        if above and letters[host][0] in HATTED:
+            hat = _hat_over(near, origin + host * pitch, pitch, x_line, wh, piece)
+            if hat is not None and y + h > hat[1] - 0.04 * wh:
+                shift_y = round(hat[1] - 0.06 * wh - (y + h))  # above the hat, not on it
+        loose.append((piece, (round(origin + (host + 0.5) * pitch - (x + w / 2)), shift_y)))
+    return loose
+
+
+def _hat_over(pieces: list[tuple], slot_left: float, pitch: float, x_line: float, height: int,
+              mark: tuple) -> tuple | None:
+    """The hat or breve of the letter in the slot starting at ``slot_left``: the small piece above the
+    letters, centred over that slot."""
+    for piece in pieces:
+        x, y, w, h, _ = piece
+        if piece is not mark and y + h <= x_line + 0.1 * height and h < 0.4 * height \
+                and abs(x + w / 2 - (slot_left + pitch / 2)) < SLOT_TOLERANCE * pitch:
+            return piece
+    return None
+
+
+def _move(image: np.ndarray, labels: np.ndarray, piece: tuple[int, int, int, int, int],
+          shift: tuple[int, int]) -> None:
+    """Move one piece of ink by ``shift`` (x, y) pixels: erased where it was, drawn where it belongs."""
+    x, y, w, h, label = piece
+    target_x, target_y = x + shift[0], y + shift[1]
+    if target_x < 0 or target_y < 0 or target_x + w > image.shape[1] or target_y + h > image.shape[0]:
+        return
+    mask = labels[y:y + h, x:x + w] == label
+    patch = image[y:y + h, x:x + w]
+    values = patch[mask].copy()
+    patch[mask] = 255
+    target = image[target_y:target_y + h, target_x:target_x + w]
+    target[mask] = np.minimum(target[mask], values)
