@@ -14,6 +14,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from validation.orthography import canonical
+from validation.text import strip_diacritics
 
 _DIGITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
 
@@ -258,3 +259,19 @@ def closest_verbalization(text: str, d: date, max_edits: int = 3) -> tuple[str |
         return None, edits, False
     unique = edits == 0 or len(scored) == 1 or scored[1][0] > edits
     return best, edits, unique
+
+
+def verbalization_by_letters(text: str, d: date, max_edits: int = 2) -> tuple[str | None, int]:
+    """(the valid verbalization of ``d`` whose letters, tone marks and hats aside, the reading spells, letter
+    edits between them), or (None, edits) when none is that close or another is nearly as close.
+
+    A typewriter's marks are often lost ("Ngày mông bôn, thang tư"); the grammar's variants differ in whole
+    words (mồng/mùng, bốn/tư, nghìn/ngàn), so the bare letters still tell them apart."""
+    key = strip_diacritics(_words_key(text))
+    scored = sorted((Levenshtein.distance(key, strip_diacritics(_words_key(v))), i, v)
+                    for i, v in enumerate(date_verbalizations(d)))
+    edits, _, best = scored[0]
+    margin = 1 if edits == 0 else 2  # another variant as close, or nearly, leaves it open
+    if edits > max_edits or (len(scored) > 1 and scored[1][0] < edits + margin):
+        return None, edits
+    return best, edits

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from validation.date_words import closest_verbalization, words_to_date
+from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
 from validation.digits import repair_digits
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import canonical, same_spelling
@@ -41,6 +41,8 @@ TEXT_CASE_FIELDS = (*PLACE_FIELDS, "notes", "date_of_birth_words")
 DIGIT_FIELDS = ("date_of_birth", "registration_date", "mother_birth_year", "father_birth_year", "personal_id")
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5
+#: Confidence of a date in words whose letters spell exactly one verbalization of the date in digits.
+GRAMMAR_CONFIDENCE = 0.9
 
 #: Fields whose value comes from a closed vocabulary.
 VOCABULARY_FIELDS = frozenset({"sex", "ethnicity", "mother_ethnicity", "father_ethnicity", "nationality",
@@ -197,6 +199,12 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
     if said is not None and said != born:
         return (text, conf), None, True
     chosen, edits, unique = closest_verbalization(text, born)
+    if chosen is None or not unique:
+        spelled, letter_edits = verbalization_by_letters(text, born)
+        if spelled is not None:
+            # The letters name one verbalization of the date the digits give: only marks were lost.
+            trust = GRAMMAR_CONFIDENCE if letter_edits == 0 else min(conf, UNSURE_CONFIDENCE)
+            return (_in_style_of(text, spelled), max(conf, trust)), DATE_WORDS, letter_edits == 0
     if chosen is None:
         return (text, min(conf, UNSURE_CONFIDENCE)), None, False
     if not unique:

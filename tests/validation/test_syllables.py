@@ -215,3 +215,39 @@ def test_a_label_read_with_the_date_in_words_is_not_part_of_it():
     assert entry.fields["date_of_birth_words"] == words
     entry = _check(date_of_birth="02/03/2018", date_of_birth_words=f"ghi bằng chữ {words.replace('mười', 'mươ1')}")
     assert entry.fields["date_of_birth_words"] == words
+
+
+@given(dates, st.data())
+def test_a_verbalization_that_lost_its_tone_marks_comes_back_only_when_its_letters_name_it_alone(day, data):
+    from validation.date_words import verbalization_by_letters
+    from validation.text import strip_diacritics
+
+    variants = date_verbalizations(day)
+    original = data.draw(st.sampled_from(variants))
+    # A typewriter's loose marks lost: the tone marks go, the hats and horns stay.
+    toneless = unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", original) if ch not in "\u0300\u0301\u0303\u0309\u0323"))
+    chosen, edits = verbalization_by_letters(toneless, day)
+    bare = strip_diacritics(_words_key(original))
+    alike = [v for v in variants if strip_diacritics(_words_key(v)) == bare]
+    if len(alike) == 1:
+        assert chosen == original and edits == 0
+    else:
+        assert chosen is None, "variants the letters cannot tell apart (mốt/một) are left for review"
+
+
+def test_date_words_whose_marks_were_lost_take_the_one_verbalization_their_letters_spell():
+    from validation.repair import DATE_WORDS, GRAMMAR_CONFIDENCE, repair_readings
+
+    book = BookKeys(authority="UBND xã Tả Van, huyện Sa Pa, tỉnh Lào Cai", year=2019, volume="01")
+    raw = {"date_of_birth": ("4/4/2019", 0.95),
+           "date_of_birth_words": ("Ngày mông bôn, thang tư, năm hai nghin không trăm muoi chin", 0.2)}
+    repaired, repairs, unsure = repair_readings(raw, book)
+    assert repaired["date_of_birth_words"] == ("Ngày mồng bốn, tháng tư, năm hai nghìn không trăm mười chín",
+                                               GRAMMAR_CONFIDENCE)
+    assert repairs["date_of_birth_words"] == DATE_WORDS and "date_of_birth_words" not in unsure
+    # Letters that could spell another variant as well stay unsure.
+    raw["date_of_birth_words"] = ("Ngày mung bon, thang tu, nam hai nghin khong tram muoi chin", 0.2)
+    _, _, unsure = repair_readings({**raw, "date_of_birth": ("21/4/2019", 0.95),
+                                    "date_of_birth_words": ("Ngày hai muoi mot, thang tu, nam hai nghin khong tram muoi chin", 0.2)}, book)
+    assert "date_of_birth_words" in unsure
