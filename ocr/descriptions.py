@@ -258,9 +258,17 @@ def wording_score(key: str, wording: "Wording") -> float:
         tail = " ".join(key.split()[-size:])
         if len(key.split()) <= size:
             return 0.0
-        if (tail != wording.qualifier) if len(wording.qualifier) <= 3 else fuzz.ratio(tail, wording.qualifier) < 80:
+        if not _says_qualifier(tail, wording.qualifier):
             return 0.0
     return fuzz.ratio(key, wording.folded)
+
+
+def _says_qualifier(tail: str, qualifier: str) -> bool:
+    """Whether a title's last words are the qualifier. A short one ("mẹ", "cha") must be there whole, with
+    at most two stray letters of a smudge around it ("zmeẹ"); a longer one may be misread a little."""
+    if len(qualifier) <= 3:
+        return qualifier in tail and len(tail) <= len(qualifier) + 2
+    return fuzz.ratio(tail, qualifier) >= 80
 
 
 @dataclass(frozen=True)

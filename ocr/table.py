@@ -47,6 +47,7 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
     qualified wording names a person."""
     keys = [(key, penalty) for key, penalty in title_keys(text) if key]
     found: Candidates = {}
+    qualified: Candidates = {}  # fields of wordings that name their person ("… mẹ")
     if not keys:
         return found
     for wording in description.wordings:
@@ -66,7 +67,10 @@ def title_candidates(text: str, description: LayoutDescription, context: str | N
             # smudged "Người được khai sinh" is 78 % of "Ngày, tháng, năm đăng ký" and is not that.
             continue
         found[name] = max(found.get(name, 0.0), score)
-    return found
+        if wording.person is not None:
+            qualified[name] = found[name]
+    # A title that names a person is that person's: "Họ và tên mẹ" is never the child's "Họ và tên".
+    return qualified or found
 
 
 def heading_person(text: str, description: LayoutDescription) -> tuple[str | None, bool]:

@@ -64,6 +64,16 @@ def test_a_column_is_named_by_its_whole_title_and_its_person(title, field):
     assert mapping.get(field) == 1
 
 
+def test_a_title_that_names_a_person_even_smudged_is_never_the_childs_field():
+    """A heavy scan read "Họ và tên mẹ" as "Họ và tên:zmeẹ": 78 % of the child's "Họ và tên", yet it names
+    the mother. With the child's own title unreadable, the child's name must stay unnamed, not taken."""
+    mapping, _, _ = map_columns(["Số", "tí šƒ 1 đip:và:tến", "Họ và tên:zmeẹ"])
+    assert mapping.get("mother_name") == 2
+    assert "full_name" not in mapping or mapping["full_name"] != 2
+    mapping, _, _ = map_columns(["Số", "Họ và tên mẹ"])
+    assert "full_name" not in mapping
+
+
 def test_under_a_spanning_title_the_sub_title_is_that_persons():
     titles = ["Họ tên", "Năm sinh", "Họ tên", "Năm sinh"]
     contexts = [("mother", False), ("mother", False), ("father", False), ("father", False)]
