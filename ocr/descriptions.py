@@ -238,12 +238,20 @@ _REMARK = re.compile(r"\([^)]*\)")
 REMARK_PENALTY = 8.0
 
 
+#: A title's first words alone (a remark after them whose parentheses were not read: "Nơi sinh ghi rõ địa
+#: chỉ)") score this much less again.
+PREFIX_PENALTY = 12.0
+
+
 def title_keys(text: str) -> list[tuple[str, float]]:
-    """The comparison forms of a title: as printed, and without its remarks in parentheses (penalized)."""
+    """The comparison forms of a title: as printed, without its remarks in parentheses (penalized), and its
+    first two or three words (penalized more)."""
     keys = [(title_key(text), 0.0)]
     bare = _REMARK.sub(" ", text)
     if bare != text and title_key(bare) and not _NUMBER_MARK.fullmatch(_REMARK.search(text).group(0)):
         keys.append((title_key(bare), REMARK_PENALTY))
+    words = keys[0][0].split()
+    keys += [(" ".join(words[:size]), PREFIX_PENALTY) for size in (2, 3) if len(words) > size]
     return keys
 
 

@@ -34,11 +34,9 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     if len(ending) < 6:
         return None
     top = float(min(b[1] for b in ending))
-    span = bottom - top
-    columns = [b for b in ending if b[3] > 0.75 * span]
-    if len(columns) < 6:
+    xs = _column_rules(rules.v_lines, top, bottom, height, width)
+    if len(xs) < 6:
         return None
-    xs = cluster([b[0] + b[2] / 2 for b in columns], tolerance=0.01 * width)
     left, right = xs[0], xs[-1]
     # Row rules: pieces on one line covering most of the grid's width (a faded rule breaks into pieces).
     pieces = sorted((b for b in rules.h_lines if top - 0.02 * height <= b[1] + b[3] / 2 <= bottom + 0.02 * height),
@@ -53,7 +51,43 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     ys = cluster([float(np.median([b[1] + b[3] / 2 for b in line])) for line in wide], tolerance=0.006 * height)
     if len(ys) < 3 or len(xs) < 6:
         return None
-    return _without_strikes(ys), xs
+    return _without_strikes(ys), _with_frame_edges(xs, wide, width)
+
+
+def _with_frame_edges(xs: list[float], lines: list[list[BBox]], width: int) -> list[float]:
+    """Column rules with the frame's outer edges where the rows' rules say the grid goes on past the outermost
+    column rule found: a scan's dark border, once whitened, can take the frame's side rule with it."""
+    if len(lines) < 3:
+        return xs
+    lefts = float(np.median([min(b[0] for b in line) for line in lines]))
+    rights = float(np.median([max(b[0] + b[2] for b in line) for line in lines]))
+    narrowest = min(b - a for a, b in zip(xs, xs[1:]))
+    edge = 0.005 * width
+    if xs[0] - lefts > max(edge, 0.5 * narrowest):
+        xs = [lefts, *xs]
+    if rights - xs[-1] > max(edge, 0.5 * narrowest):
+        xs = [*xs, rights]
+    return xs
+
+
+def _column_rules(pieces: list[BBox], top: float, bottom: float, height: int, width: int) -> list[float]:
+    """x of each column rule: the vertical pieces on one x that together cover most of the grid's height and
+    end on its bottom line (a faded rule breaks into pieces; a scanner's border runs past the grid)."""
+    slack = 0.02 * height
+    inside = [b for b in pieces if b[1] + b[3] > top and b[1] < bottom and b[1] + b[3] <= bottom + slack]
+    rules: list[list[BBox]] = []
+    for piece in sorted(inside, key=lambda b: b[0] + b[2] / 2):
+        if rules and piece[0] + piece[2] / 2 - (rules[-1][-1][0] + rules[-1][-1][2] / 2) <= 0.01 * width:
+            rules[-1].append(piece)
+        else:
+            rules.append([piece])
+    xs = []
+    for rule in rules:
+        ends_on_bottom = any(abs(b[1] + b[3] - bottom) < slack for b in rule)
+        as_rows = [(b[1], 0, b[3], 0) for b in rule]  # y ranges, for the coverage measure
+        if ends_on_bottom and _coverage(as_rows, top, bottom) > 0.75:
+            xs.append(float(np.median([b[0] + b[2] / 2 for b in rule])))
+    return xs
 
 
 def _coverage(pieces: list[BBox], left: float, right: float) -> float:
