@@ -210,8 +210,17 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
     if not unique:
         conf = min(conf, UNSURE_CONFIDENCE)
     if edits == 0:
-        return (text, conf), None, unique
+        cased = _in_style_of(text, chosen) if _stray_capitals(text) else text
+        return (cased, conf), (LETTER_CASE if cased != text else None), unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
+
+
+def _stray_capitals(text: str) -> bool:
+    """A date in words with capitals on some words after the first but not all ("năm hai nghìn Không
+    trăm"): a k, c or s that a hand writes alike in both cases, misread."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text)][1:]
+    capitals = sum(w[0].isupper() for w in words)
+    return not text.isupper() and 0 < capitals < len(words)
 
 
 def _in_style_of(reading: str, words: str) -> str:

@@ -251,3 +251,16 @@ def test_date_words_whose_marks_were_lost_take_the_one_verbalization_their_lette
     _, _, unsure = repair_readings({**raw, "date_of_birth": ("21/4/2019", 0.95),
                                     "date_of_birth_words": ("Ngày hai muoi mot, thang tu, nam hai nghin khong tram muoi chin", 0.2)}, book)
     assert "date_of_birth_words" in unsure
+
+
+def test_a_stray_capital_inside_the_date_in_words_is_a_misread_case():
+    from validation.repair import LETTER_CASE, repair_readings
+
+    book = BookKeys(authority="UBND xã Tân Phú, huyện Đức Hòa, tỉnh Long An", year=2019, volume="01")
+    words = "Ngày mười bốn, tháng chín, năm hai ngàn Không trăm mười chín"
+    repaired, repairs, _ = repair_readings({"date_of_birth": ("14/9/2019", 0.95), "date_of_birth_words": (words, 0.95)}, book)
+    assert repaired["date_of_birth_words"][0] == "Ngày mười bốn, tháng chín, năm hai ngàn không trăm mười chín"
+    assert repairs["date_of_birth_words"] == LETTER_CASE
+    capitals = words.upper()
+    repaired, repairs, _ = repair_readings({"date_of_birth": ("14/9/2019", 0.95), "date_of_birth_words": (capitals, 0.95)}, book)
+    assert repaired["date_of_birth_words"][0] == capitals and not repairs, "a book that writes in capitals keeps them"
