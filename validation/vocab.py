@@ -90,6 +90,12 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     candidates = bare.get(fold_key(strip_diacritics(name)), [])
     if len(candidates) == 1:
         return candidates[0].code, candidates[0].name, WITHOUT_DIACRITICS_SCORE
+    # An m read for "in", "ni", "rn" (letters run together in a hand) or for an n: one group alone fits.
+    spelled = {g.code: g for reading in _split_m(strip_diacritics(name))
+               for g in bare.get(fold_key(reading), [])}
+    if len(spelled) == 1:
+        group = next(iter(spelled.values()))
+        return group.code, group.name, WITHOUT_DIACRITICS_SCORE - 1
     best = process.extract(key, list(exact), scorer=fuzz.ratio, limit=None)
     by_group: dict[str, float] = {}
     for choice, score, _ in best:
@@ -103,6 +109,12 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     code, score = ranked[0]
     group = next(g for g in ethnic_groups() if g.code == code)
     return group.code, group.name, min(score, WITHOUT_DIACRITICS_SCORE - 1)
+
+
+def _split_m(text: str) -> set[str]:
+    """The readings with one "m" taken for the letters OCR confuses it with."""
+    return {text[:i] + pair + text[i + 1:] for i, ch in enumerate(text) if ch in "mM"
+            for pair in (("in", "ni", "rn", "n") if ch == "m" else ("In", "Ni", "Rn", "N"))}
 
 
 @lru_cache(maxsize=1)

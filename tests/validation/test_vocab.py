@@ -39,6 +39,13 @@ def test_variants_and_readings_without_diacritics(reading, code, name):
     assert found is not None and found[:2] == (code, name)
 
 
+def test_an_m_read_for_in_or_n_finds_the_one_group_its_letters_spell():
+    assert ethnic_group("Kmh")[:2] == ("01", "Kinh")
+    assert ethnic_group("Kímh")[:2] == ("01", "Kinh")
+    assert ethnic_group("Nùmg")[:2] == ("07", "Nùng")
+    assert ethnic_group("Mường")[:2] == ("06", "Mường"), "a real m stays an m"
+
+
 def test_a_reading_between_groups_or_far_from_all_is_not_guessed():
     assert ethnic_group("Xyzabc") is None
     assert ethnic_group("") is None
