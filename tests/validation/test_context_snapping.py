@@ -128,3 +128,18 @@ def test_the_h_prefix_of_ede_names_gets_back_its_apostrophe_and_nothing_else_doe
     assert repaired["full_name"][0] == "H'Luôn Êban"
     assert repaired["father_name"][0] == "Y Thu Byă" and "father_name" not in repairs
     assert repaired["declarant_name"][0] == "H Điêu Byă", "with a space it may be the book's own writing"
+
+
+def test_the_registry_confirms_a_hesitant_reading_only_in_the_same_case():
+    book = BookKeys(authority=AUTHORITY, year=2022, volume="01")
+    row = {"registry_id": "r1", "entry_no": 5, "full_name": "Lê Văn An", "date_of_birth": "2022-04-16",
+           "registration_date": "2022-04-20", "sex": "Nam", "place_of_birth": "Bệnh viện Đa khoa tỉnh Nghệ An"}
+    raw = _raw(entry_no=("5", 0.95), full_name=("Lê Văn An", 0.95), date_of_birth=("16/04/2022", 0.95),
+               registration_date=("20/04/2022", 0.95), sex=("Nam", 0.95),
+               place_of_birth=("Bệnh viện Đa Khoa tỉnh Nghệ An", 0.5))
+    entry = check_entry(book, raw, EntrySource(page=1, object_key="k"), [row], min_confidence=0.8)
+    assert entry.status.value != "verified"
+    assert FlagCode.LOW_CONFIDENCE in {f.code for f in entry.flags}
+    raw["place_of_birth"] = ("Bệnh viện Đa khoa tỉnh Nghệ An", 0.5)
+    entry = check_entry(book, raw, EntrySource(page=1, object_key="k"), [row], min_confidence=0.8)
+    assert entry.status.value == "verified", [f.code for f in entry.flags]

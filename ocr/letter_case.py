@@ -1,0 +1,77 @@
+"""The case of letters whose capital is their small letter enlarged (c, o, s, u, v, w, x, z), told by size.
+
+An engine guesses the case of "xã" or "Xã": the shapes are the same. The page itself tells: a capital stands
+as tall as the line's capitals, a small letter as tall as its x-height letters (a, e, m, n…). Where a word's
+letters can be matched one to one with its pieces of ink, its first letter's height is compared with the
+x-height of the other words of the same cell; where the two are not clearly apart, the engine's guess stays.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from statistics import median
+
+import cv2
+import numpy as np
+
+from ocr.engine import Word
+
+SAME_SHAPE = frozenset("cosvwxz")  # u and ư: the horn of ư changes the height, and "U" is rarely unclear
+X_HEIGHT_LETTERS = frozenset("acemnorsuvwxz")
+#: A first letter this many x-heights tall or more is a capital; this many or fewer a small letter.
+CAPITAL_RATIO = 1.22
+SMALL_RATIO = 1.10
+#: At least this many x-height letters measured in the cell.
+MIN_SAMPLES = 4
+
+
+def _bare(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+
+
+def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
+    """``words`` (page coordinates, ``clean`` = ink > 0) with the first letter of each same-shape word in the
+    case its size says."""
+    targets = [i for i, w in enumerate(words) if w.text and _bare(w.text[0]).lower() in SAME_SHAPE]
+    if not targets:
+        return words
+    x0 = min(w.bbox[0] for w in words)
+    y0 = min(w.bbox[1] for w in words)
+    x1 = max(w.bbox[0] + w.bbox[2] for w in words)
+    y1 = max(w.bbox[1] + w.bbox[3] for w in words)
+    ink = (clean[max(0, y0):y1, max(0, x0):x1] > 0).astype(np.uint8)
+    if ink.size == 0:
+        return words
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    pieces = [(int(s[0]) + max(0, x0), int(s[1]) + max(0, y0), int(s[2]), int(s[3])) for s in stats[1:count]]
+    letters_of = {i: _matched(word, pieces) for i, word in enumerate(words)}
+    heights = [piece[3] for i, matched in letters_of.items() if matched for k, (char, piece) in enumerate(matched)
+               if (k > 0 or i not in targets) and char in X_HEIGHT_LETTERS]
+    if len(heights) < MIN_SAMPLES:
+        return words
+    x_height = median(heights)
+    result = list(words)
+    for i in targets:
+        matched = letters_of[i]
+        if not matched:
+            continue
+        ratio = matched[0][1][3] / x_height
+        text = words[i].text
+        first = text[0].upper() if ratio >= CAPITAL_RATIO else text[0].lower() if ratio <= SMALL_RATIO else text[0]
+        if first != text[0]:
+            result[i] = Word(first + text[1:], words[i].conf, words[i].bbox, words[i].line)
+    return result
+
+
+def _matched(word: Word, pieces: list[tuple[int, int, int, int]]) -> list[tuple[str, tuple]] | None:
+    """(bare small letter, its piece of ink) for each letter of the word, when the word's letter bodies (its
+    pieces at least a third of its height, marks and dots aside) are exactly as many as its letters."""
+    letters = [_bare(ch).lower() for ch in unicodedata.normalize("NFC", word.text) if ch.isalpha()]
+    if len(letters) != len(unicodedata.normalize("NFC", word.text)):
+        return None  # punctuation in the word: no one-to-one match
+    wx, wy, ww, wh = word.bbox
+    bodies = sorted((p for p in pieces if wx <= p[0] + p[2] / 2 <= wx + ww and wy <= p[1] + p[3] / 2 <= wy + wh
+                     and p[3] >= wh / 3), key=lambda p: p[0])
+    if len(bodies) != len(letters):
+        return None
+    return list(zip(letters, bodies))

@@ -1,0 +1,39 @@
+"""The case of same-shape letters (x/X, c/C, s/S…) is told by their size on the page, not guessed."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.engine import Word
+from ocr.letter_case import sized_case
+from tests.ocr.render import FONT
+
+
+def _cell(text: str) -> np.ndarray:
+    """A line of type as the readers see it: ink > 0 on a black page."""
+    font = ImageFont.truetype(FONT, 44)
+    image = Image.new("L", (1400, 120), 0)
+    ImageDraw.Draw(image).text((20, 90), text, font=font, fill=255, anchor="ls")
+    return np.asarray(image)
+
+
+def _swap_first(words: list[Word]) -> list[Word]:
+    first = words[0]
+    return [Word(first.text[0].swapcase() + first.text[1:], first.conf, first.bbox, first.line), *words[1:]]
+
+
+def test_the_first_letter_takes_the_case_its_size_says(engine):
+    for text in ("xã Tân Phú, huyện Củ Chi", "Xã Tân Phú, huyện Củ Chi", "sông Cầu, xã Tân Phú"):
+        clean = _cell(text)
+        words = engine.recognize_words(255 - clean, 300, psm=6)
+        assert words and words[0].text[0].lower() == text[0].lower(), [w.text for w in words]
+        # Whatever the engine guessed, the size decides.
+        fixed = sized_case(clean, _swap_first(words))
+        assert fixed[0].text[0] == text[0], (text, [w.text for w in fixed])
+
+
+def test_letters_of_other_shapes_are_left_as_read():
+    clean = _cell("huyện Đa khoa")
+    words = [Word("Huyện", 0.9, (20, 50, 160, 60), (1, 1, 1))]
+    assert sized_case(clean, words) == words
