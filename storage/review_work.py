@@ -1,0 +1,301 @@
+"""The reviewers' work on the review queue: claims, double reading, arbitration (tables beside review_items).
+
+    review_claims         who holds an item now, until when (one holder per item: two people never work the
+                          same item unknowingly)
+    review_batch_options  per batch: whether every item is read by two reviewers independently
+
+An item is ``open`` until decided; with double reading, two readings that agree resolve it, two that
+disagree make it ``disputed`` until an arbiter settles it. Every reading and settlement is a row of
+review_decisions (append-only, see storage.state). Deciding takes the decider's claim away in the same
+transaction, so a double submit or two reviewers racing decide an item once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, delete, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.errors import StateError
+from storage.state import (BatchRow, EntryRow, ReviewDecision, ReviewDecisionRow, ReviewItem, ReviewItemRow,
+                           StateBase, StateStore, _review_item, _utc)
+from validation.schema import EntryStatus
+
+OPEN, DISPUTED, RESOLVED = "open", "disputed", "resolved"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class ClaimRow(StateBase):
+    __tablename__ = "review_claims"
+
+    review_item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BatchOptionsRow(StateBase):
+    __tablename__ = "review_batch_options"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.batch_id"), primary_key=True)
+    double_reading: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of the queue: ids and reasons only (no personal data)."""
+
+    id: int
+    batch_id: str
+    authority: str
+    year: int
+    volume: str
+    entry_key: str
+    reasons: list[str]
+    state: str
+    claimed_by: str | None
+
+
+class DecisionRefused(Exception):
+    """The decider does not hold the item (claim expired or taken), or it is not in a state they may decide."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: ReviewItem
+    state: str  # what the item is now: open (waits for a second reading), disputed or resolved
+
+
+class ReviewWork:
+    def __init__(self, state: StateStore) -> None:
+        self.state = state
+        self.engine = state.engine
+
+    def create_schema(self) -> None:
+        StateBase.metadata.create_all(self.engine, tables=[ClaimRow.__table__, BatchOptionsRow.__table__])
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # --- batch options -----------------------------------------------------------------------------
+
+    def set_double_reading(self, batch_id: str, on: bool) -> None:
+        with self._session() as session, session.begin():
+            if session.get(BatchRow, batch_id) is None:
+                raise StateError(f"no batch {batch_id}")
+            row = session.get(BatchOptionsRow, batch_id)
+            if row is None:
+                session.add(BatchOptionsRow(batch_id=batch_id, double_reading=on))
+            else:
+                row.double_reading = on
+
+    def double_reading(self, batch_id: str) -> bool:
+        with self._session() as session:
+            row = session.get(BatchOptionsRow, batch_id)
+            return bool(row and row.double_reading)
+
+    # --- the queue ---------------------------------------------------------------------------------
+
+    def _scoped(self, authorities: Sequence[str]):
+        return (select(ReviewItemRow, BatchRow, ClaimRow)
+                .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
+                .outerjoin(ClaimRow, ClaimRow.review_item_id == ReviewItemRow.id)
+                .where(BatchRow.authority.in_(list(authorities))))
+
+    def queue(self, authorities: Sequence[str], states: Sequence[str] = (OPEN,), batch_id: str | None = None,
+              reason: str | None = None, limit: int = 500) -> list[QueueItem]:
+        """Items of these authorities' books, oldest first (filters by batch and by reason code)."""
+        query = self._scoped(authorities).where(ReviewItemRow.state.in_(list(states))).order_by(ReviewItemRow.id)
+        if batch_id:
+            query = query.where(ReviewItemRow.batch_id == batch_id)
+        now = _now()
+        items = []
+        with self._session() as session:
+            for item, batch, claim in session.execute(query):
+                if reason and reason not in item.reasons:
+                    continue
+                holder = claim.holder if claim is not None and _utc(claim.expires_at) > now else None
+                items.append(QueueItem(item.id, item.batch_id, batch.authority, batch.year, batch.volume,
+                                       item.entry_key, list(item.reasons), item.state, holder))
+                if len(items) >= limit:
+                    break
+        return items
+
+    def counts(self, authorities: Sequence[str]) -> list[dict[str, Any]]:
+        """Per batch of these authorities: items by state and open items by reason."""
+        query = (select(ReviewItemRow.batch_id, ReviewItemRow.state, ReviewItemRow.reasons, BatchRow)
+                 .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
+                 .where(BatchRow.authority.in_(list(authorities))))
+        by_batch: dict[str, dict[str, Any]] = {}
+        with self._session() as session:
+            for batch_id, state, reasons, batch in session.execute(query):
+                line = by_batch.setdefault(batch_id, {
+                    "batch_id": batch_id, "authority": batch.authority, "book_type": batch.book_type,
+                    "year": batch.year, "volume": batch.volume, "created_at": _utc(batch.created_at),
+                    "states": {}, "reasons": {}, "double_reading": False})
+                line["states"][state] = line["states"].get(state, 0) + 1
+                if state == OPEN:
+                    for code in set(reasons):
+                        line["reasons"][code] = line["reasons"].get(code, 0) + 1
+            options = session.scalars(select(BatchOptionsRow).where(BatchOptionsRow.double_reading.is_(True)))
+            for row in options:
+                if row.batch_id in by_batch:
+                    by_batch[row.batch_id]["double_reading"] = True
+        return sorted(by_batch.values(), key=lambda line: line["created_at"])
+
+    def item_in_scope(self, item_id: int, authorities: Sequence[str]) -> ReviewItem | None:
+        """The item if it belongs to a book of these authorities; None otherwise (as if it did not exist)."""
+        with self._session() as session:
+            found = session.execute(self._scoped(authorities).where(ReviewItemRow.id == item_id)).first()
+            return _review_item(found[0]) if found is not None else None
+
+    # --- claims ------------------------------------------------------------------------------------
+
+    def claim(self, item_id: int, user: str, hold: dt.timedelta) -> bool:
+        """Hold the item for ``user`` (renewing their own hold). False if someone else holds it."""
+        now = _now()
+        with self._session() as session, session.begin():
+            taken = session.execute(
+                update(ClaimRow).where(ClaimRow.review_item_id == item_id,
+                                       or_(ClaimRow.holder == user, ClaimRow.expires_at < now))
+                .values(holder=user, expires_at=now + hold)).rowcount
+            if taken:
+                return True
+            if session.get(ClaimRow, item_id) is not None:
+                return False
+        try:
+            with self._session() as session, session.begin():
+                session.execute(insert(ClaimRow).values(review_item_id=item_id, holder=user, expires_at=now + hold))
+            return True
+        except IntegrityError:  # someone claimed it between our update and insert
+            return False
+
+    def release(self, item_id: int, user: str) -> None:
+        with self._session() as session, session.begin():
+            session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id, ClaimRow.holder == user))
+
+    def next_item(self, authorities: Sequence[str], user: str, hold: dt.timedelta, batch_id: str | None = None,
+                  reason: str | None = None, after: int | None = None) -> int | None:
+        """Claim and return the oldest open item ``user`` may read (not one they already read, not one held
+        by someone else), after item ``after`` if given; None when there is nothing left."""
+        now = _now()
+        mine = exists().where(ReviewDecisionRow.review_item_id == ReviewItemRow.id, ReviewDecisionRow.reviewer == user)
+        query = (select(ReviewItemRow.id, ReviewItemRow.reasons)
+                 .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
+                 .outerjoin(ClaimRow, ClaimRow.review_item_id == ReviewItemRow.id)
+                 .where(BatchRow.authority.in_(list(authorities)), ReviewItemRow.state == OPEN, ~mine,
+                        or_(ClaimRow.holder.is_(None), ClaimRow.holder == user, ClaimRow.expires_at < now))
+                 .order_by(ReviewItemRow.id))
+        if batch_id:
+            query = query.where(ReviewItemRow.batch_id == batch_id)
+        if after is not None:
+            query = query.where(ReviewItemRow.id > after)
+        with self._session() as session:
+            candidates = [(i, r) for i, r in session.execute(query.limit(200)) if not reason or reason in r]
+        for item_id, _ in candidates:
+            if self.claim(item_id, user, hold):
+                return item_id
+        return None
+
+    # --- deciding ----------------------------------------------------------------------------------
+
+    def readings(self, item_id: int) -> list[ReviewDecision]:
+        return self.state.review_history(item_id)
+
+    def decide(self, item_id: int, user: str, resolution: dict[str, Any],
+               agree: Callable[[dict[str, Any], dict[str, Any]], bool],
+               finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
+        """Record ``user``'s reading of an item they hold. Single reading: it resolves the item. Double
+        reading: the first waits for a second by someone else; the second resolves it if ``agree`` says the
+        two agree, else the item is disputed. ``finish(item, decisions)`` is called before a resolution is
+        committed (it stores the record; if it raises, nothing is recorded) and returns the item's final
+        resolution."""
+        now = _now()
+        with self._session() as session, session.begin():
+            # First statement a write: SQLite takes its write lock here, so the checks below see the latest.
+            held = session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id,
+                                                          ClaimRow.holder == user, ClaimRow.expires_at >= now)).rowcount
+            item = session.get(ReviewItemRow, item_id)
+            if not held or item is None or item.state != OPEN:
+                raise DecisionRefused("you do not hold this item (its claim ran out or it was decided)")
+            earlier = list(session.scalars(select(ReviewDecisionRow).where(ReviewDecisionRow.review_item_id == item_id)
+                                           .order_by(ReviewDecisionRow.id)))
+            if any(d.reviewer == user for d in earlier):
+                raise DecisionRefused("you have already read this item")
+            double = bool((opts := session.get(BatchOptionsRow, item.batch_id)) and opts.double_reading)
+            resolution = resolution | {"kind": "reading"}
+            session.add(ReviewDecisionRow(review_item_id=item_id, reviewer=user, resolution=resolution, decided_at=now))
+            readings = [d.resolution | {"reviewer": d.reviewer, "decided_at": _utc(d.decided_at).isoformat()}
+                        for d in earlier] + [resolution | {"reviewer": user, "decided_at": now.isoformat()}]
+            if double and len(readings) < 2:
+                return Outcome(_review_item(item), OPEN)
+            if double and not agree(readings[-2], readings[-1]):
+                item.state = DISPUTED
+                return Outcome(_review_item(item), DISPUTED)
+            return self._resolve(session, item, user, readings, finish, now)
+
+    def settle(self, item_id: int, arbiter: str, resolution: dict[str, Any],
+               finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
+        """An arbiter's decision on a disputed item: it resolves it (the two readings stay beside it)."""
+        now = _now()
+        with self._session() as session, session.begin():
+            moved = session.execute(update(ReviewItemRow).where(ReviewItemRow.id == item_id,
+                                                                ReviewItemRow.state == DISPUTED)
+                                    .values(state=RESOLVED)).rowcount
+            item = session.get(ReviewItemRow, item_id)
+            if not moved or item is None:
+                raise DecisionRefused("this item is not waiting for an arbiter")
+            earlier = list(session.scalars(select(ReviewDecisionRow).where(ReviewDecisionRow.review_item_id == item_id)
+                                           .order_by(ReviewDecisionRow.id)))
+            resolution = resolution | {"kind": "arbitration"}
+            session.add(ReviewDecisionRow(review_item_id=item_id, reviewer=arbiter, resolution=resolution,
+                                          decided_at=now))
+            chain = [d.resolution | {"reviewer": d.reviewer, "decided_at": _utc(d.decided_at).isoformat()}
+                     for d in earlier] + [resolution | {"reviewer": arbiter, "decided_at": now.isoformat()}]
+            return self._resolve(session, item, arbiter, chain, finish, now)
+
+    @staticmethod
+    def _resolve(session: Session, item: ReviewItemRow, user: str, chain: list[dict[str, Any]],
+                 finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]], now: dt.datetime) -> Outcome:
+        final = finish(_review_item(item), chain)
+        item.state, item.reviewer, item.resolution, item.resolved_at = RESOLVED, user, final, now
+        entry = session.scalar(select(EntryRow).where(EntryRow.batch_id == item.batch_id,
+                                                      EntryRow.entry_key == item.entry_key))
+        if entry is not None:
+            entry.status, entry.updated_at = EntryStatus.RESOLVED.value, now
+            if final.get("record_key"):
+                entry.record_key = final["record_key"]
+        session.flush()
+        return Outcome(_review_item(item), RESOLVED)
+
+    # --- figures -----------------------------------------------------------------------------------
+
+    def agreement(self, authorities: Sequence[str], agree: Callable[[dict[str, Any], dict[str, Any]], bool]
+                  ) -> dict[str, dict[str, int]]:
+        """Per reviewer: items read twice (with another reviewer) and how many of those the two agreed on."""
+        query = (select(ReviewDecisionRow).join(ReviewItemRow, ReviewItemRow.id == ReviewDecisionRow.review_item_id)
+                 .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
+                 .where(BatchRow.authority.in_(list(authorities))).order_by(ReviewDecisionRow.id))
+        by_item: dict[int, list[ReviewDecisionRow]] = {}
+        with self._session() as session:
+            for row in session.scalars(query):
+                if (row.resolution or {}).get("kind", "reading") == "reading":
+                    by_item.setdefault(row.review_item_id, []).append(row)
+        figures: dict[str, dict[str, int]] = {}
+        for rows in by_item.values():
+            if len(rows) < 2:
+                continue
+            same = agree(rows[0].resolution, rows[1].resolution)
+            for row in rows[:2]:
+                line = figures.setdefault(row.reviewer, {"double_read": 0, "agreed": 0})
+                line["double_read"] += 1
+                line["agreed"] += int(same)
+        return figures
+
