@@ -67,8 +67,14 @@ class ItemView:
     neighbour_pages: list[int] = field(default_factory=list)
 
 
+#: Reasons whose detail already says it all in a sentence of its own.
+_SELF_EXPLAINING = {FlagCode.FIELD_MISMATCH, FlagCode.REGISTRY_ONLY, FlagCode.MISSING_IN_REGISTRY}
+
+
 def reason_text(flag: Flag) -> str:
     words = REASONS.get(flag.code, flag.code.value)
+    if flag.detail and flag.code in _SELF_EXPLAINING:
+        return flag.detail[0].upper() + flag.detail[1:]
     return f"{words}: {flag.detail}" if flag.detail else words
 
 
