@@ -69,7 +69,10 @@
     Object.assign(box.style, { left: x * s - 3 + "px", top: y * s - 3 + "px", width: w * s + 6 + "px", height: h * s + 6 + "px" });
     box.hidden = false;
     const scroller = box.closest(".crop-scroll");
-    if (scroller) scroller.scrollLeft = Math.max(0, x * s - scroller.clientWidth / 3);
+    // Scroll only when the field is out of sight, so the entry's start stays in view when it can.
+    if (scroller && (x * s < scroller.scrollLeft || (x + w) * s > scroller.scrollLeft + scroller.clientWidth)) {
+      scroller.scrollLeft = Math.max(0, x * s - scroller.clientWidth / 3);
+    }
   }
 
   function move(step) {
