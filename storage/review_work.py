@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, delete, exists, insert, or_, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -182,9 +182,10 @@ class ReviewWork:
             session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id, ClaimRow.holder == user))
 
     def next_item(self, authorities: Sequence[str], user: str, hold: dt.timedelta, batch_id: str | None = None,
-                  reason: str | None = None, after: int | None = None) -> int | None:
+                  reason: str | None = None, after: int | None = None, claim: bool = True) -> int | None:
         """Claim and return the oldest open item ``user`` may read (not one they already read, not one held
-        by someone else), after item ``after`` if given; None when there is nothing left."""
+        by someone else), after item ``after`` if given; None when there is nothing left. ``claim=False``
+        only looks (to preload the next item's crop)."""
         now = _now()
         mine = exists().where(ReviewDecisionRow.review_item_id == ReviewItemRow.id, ReviewDecisionRow.reviewer == user)
         query = (select(ReviewItemRow.id, ReviewItemRow.reasons)
@@ -200,7 +201,7 @@ class ReviewWork:
         with self._session() as session:
             candidates = [(i, r) for i, r in session.execute(query.limit(200)) if not reason or reason in r]
         for item_id, _ in candidates:
-            if self.claim(item_id, user, hold):
+            if not claim or self.claim(item_id, user, hold):
                 return item_id
         return None
 
@@ -214,32 +215,50 @@ class ReviewWork:
                finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
         """Record ``user``'s reading of an item they hold. Single reading: it resolves the item. Double
         reading: the first waits for a second by someone else; the second resolves it if ``agree`` says the
-        two agree, else the item is disputed. ``finish(item, decisions)`` is called before a resolution is
-        committed (it stores the record; if it raises, nothing is recorded) and returns the item's final
-        resolution."""
+        two agree, else the item is disputed. ``finish(item, decisions)`` stores the record of a resolved
+        item and returns its final resolution; if it raises, nothing is recorded.
+
+        ``finish`` runs before the write transaction, not inside it (object storage is slow next to a
+        database lock): while ``user`` holds the claim nobody else can decide the item, and the transaction
+        then takes the claim away, so the item is decided once. Only a claim that runs out in between
+        (minutes, against the milliseconds of a put) leaves a stored record without its decision."""
         now = _now()
-        with self._session() as session, session.begin():
-            # First statement a write: SQLite takes its write lock here, so the checks below see the latest.
-            held = session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id,
-                                                          ClaimRow.holder == user, ClaimRow.expires_at >= now)).rowcount
-            item = session.get(ReviewItemRow, item_id)
-            if not held or item is None or item.state != OPEN:
+        with self._session() as session:
+            claim, item = session.get(ClaimRow, item_id), session.get(ReviewItemRow, item_id)
+            if (claim is None or claim.holder != user or _utc(claim.expires_at) < now + dt.timedelta(seconds=5)
+                    or item is None or item.state != OPEN):
                 raise DecisionRefused("you do not hold this item (its claim ran out or it was decided)")
             earlier = list(session.scalars(select(ReviewDecisionRow).where(ReviewDecisionRow.review_item_id == item_id)
                                            .order_by(ReviewDecisionRow.id)))
             if any(d.reviewer == user for d in earlier):
                 raise DecisionRefused("you have already read this item")
             double = bool((opts := session.get(BatchOptionsRow, item.batch_id)) and opts.double_reading)
-            resolution = resolution | {"kind": "reading"}
+            before = _review_item(item)
+        resolution = resolution | {"kind": "reading"}
+        readings = [d.resolution | {"reviewer": d.reviewer, "decided_at": _utc(d.decided_at).isoformat()}
+                    for d in earlier] + [resolution | {"reviewer": user, "decided_at": now.isoformat()}]
+        if double and len(readings) < 2:
+            after, final = OPEN, None
+        elif double and not agree(readings[-2], readings[-1]):
+            after, final = DISPUTED, None
+        else:
+            after, final = RESOLVED, finish(before, readings)
+        with self._session() as session, session.begin():
+            # First statement a write: SQLite takes its write lock here, so the checks below see the latest.
+            held = session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id,
+                                                          ClaimRow.holder == user, ClaimRow.expires_at >= now)).rowcount
+            item = session.get(ReviewItemRow, item_id)
+            count = session.scalar(select(func.count()).select_from(ReviewDecisionRow)
+                                   .where(ReviewDecisionRow.review_item_id == item_id))
+            if not held or item is None or item.state != OPEN or count != len(earlier):
+                raise DecisionRefused("you do not hold this item (its claim ran out or it was decided)")
             session.add(ReviewDecisionRow(review_item_id=item_id, reviewer=user, resolution=resolution, decided_at=now))
-            readings = [d.resolution | {"reviewer": d.reviewer, "decided_at": _utc(d.decided_at).isoformat()}
-                        for d in earlier] + [resolution | {"reviewer": user, "decided_at": now.isoformat()}]
-            if double and len(readings) < 2:
-                return Outcome(_review_item(item), OPEN)
-            if double and not agree(readings[-2], readings[-1]):
+            if after == DISPUTED:
                 item.state = DISPUTED
-                return Outcome(_review_item(item), DISPUTED)
-            return self._resolve(session, item, user, readings, finish, now)
+            elif after == RESOLVED:
+                return self._resolve(session, item, user, readings, lambda *_: final, now)
+            session.flush()
+            return Outcome(_review_item(item), after)
 
     def settle(self, item_id: int, arbiter: str, resolution: dict[str, Any],
                finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
