@@ -1,5 +1,6 @@
 """Load of the reviewers' web app: concurrent simulated reviewers open, decide and go to the next item on a
-seeded queue, against the app served by `sohoa review serve` on 127.0.0.1 (real SeaweedFS, SQLite state by
+seeded queue, each looking at the entry for about --think seconds before deciding (0 floods the app: a
+capacity figure, not a reviewer), against the app served by `sohoa review serve` on 127.0.0.1 (real SeaweedFS, SQLite state by
 default or --state-db for PostgreSQL). Prints p50/p95 latency per route and checks that no item was decided
 twice. Target: p95 < 300 ms with 20 reviewers on a 1,000-item queue.
 
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import random
 import re
 import statistics
 import subprocess
@@ -53,7 +56,8 @@ def decision_for(html: str) -> dict:
     return {"fields": {name: {"action": "accept"} for name in FLAGGED.findall(html)}}
 
 
-async def reviewer(name: str, base: str, batch: str, deadline: float, timings: dict, outcomes: Counter) -> None:
+async def reviewer(name: str, base: str, batch: str, deadline: float, timings: dict, outcomes: Counter,
+                   think: float, ready: asyncio.Barrier) -> None:
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as http:
         async def timed(route: str, method: str, url: str, **kw) -> httpx.Response:
             started = time.perf_counter()
@@ -66,12 +70,18 @@ async def reviewer(name: str, base: str, batch: str, deadline: float, timings: d
         signed = await timed("POST /login", "POST", "/login",
                              data={"name": name, "password": PASSWORD, "csrf_token": login_csrf})
         assert signed.status_code == 303, signed.status_code
+        await ready.wait()  # logins (argon2, slow on purpose) do not overlap the work measured below
+        await asyncio.sleep(random.uniform(0, 2 * think))  # people do not all start in the same millisecond
         queue = await timed("GET /queue", "GET", f"/queue?batch={batch}")
         csrf = re.search(r'data-csrf="([^"]+)"', queue.text).group(1)
         headers = {"X-CSRF-Token": csrf}
         first = await timed("POST /api/queue/next", "POST", f"/api/queue/next?batch={batch}", headers=headers)
         item = first.json()["item"]
+        done = 0
         while item is not None and time.monotonic() < deadline:
+            done += 1
+            if done % 10 == 0:  # now and then a look at the queue and its counts
+                await timed("GET /queue", "GET", f"/queue?batch={batch}")
             view = await timed("GET /items/{id}", "GET", f"/items/{item}?fragment=1&batch={batch}")
             if 'data-mode="review"' not in view.text:  # someone else holds it: ask for another
                 outcomes["not held"] += 1
@@ -82,6 +92,8 @@ async def reviewer(name: str, base: str, batch: str, deadline: float, timings: d
             if 'id="crop"' in view.text:
                 crop = await timed("GET /items/{id}/crop.png", "GET", f"/items/{item}/crop.png")
                 assert crop.status_code == 200
+            if think:  # the reviewer looks at the entry before deciding
+                await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
             decided = await timed("POST /api/items/{id}/decision", "POST", f"/api/items/{item}/decision?batch={batch}",
                                   json=decision_for(view.text), headers=headers)
             outcomes[decided.status_code] += 1
@@ -103,6 +115,8 @@ def main() -> int:
     parser.add_argument("--reviewers", type=int, default=20)
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--duration", type=float, default=180, help="stop after this many seconds")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="mean seconds a reviewer looks at an entry before deciding (0: as fast as the app answers)")
     parser.add_argument("--state-db", default=None, help="state database URL (default: SQLite in a temp dir)")
     args = parser.parse_args()
 
@@ -135,7 +149,9 @@ def main() -> int:
                 started = time.perf_counter()
 
                 async def everyone() -> None:
-                    await asyncio.gather(*(reviewer(f"reviewer{n:02d}", base, batch, deadline, timings, outcomes)
+                    ready = asyncio.Barrier(args.reviewers)
+                    await asyncio.gather(*(reviewer(f"reviewer{n:02d}", base, batch, deadline, timings, outcomes,
+                                                    args.think, ready)
                                            for n in range(args.reviewers)))
 
                 asyncio.run(everyone())
@@ -147,6 +163,8 @@ def main() -> int:
                       if "unexpected" in line or "Traceback" in line]
             report(settings, batch, timings, outcomes, elapsed, args)
             print(f"server errors logged: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
+            if os.environ.get("BENCH_KEEP_LOG"):
+                Path(os.environ["BENCH_KEEP_LOG"]).write_text((home / "review.log").read_text(errors="replace"))
     return 0
 
 
@@ -156,7 +174,8 @@ def report(settings: Settings, batch: str, timings: dict, outcomes: Counter, ela
 
     from storage.state import ReviewDecisionRow, StateStore
 
-    print(f"\n{args.reviewers} reviewers, {elapsed:.1f} s, decisions: "
+    print(f"\n{args.reviewers} reviewers, think time {args.think:.1f} s (mean), {elapsed:.1f} s, "
+          f"{outcomes[200] / elapsed:.1f} decisions/s; answers to decisions: "
           + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items(), key=str)))
     print(f"{'route':34} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     worst = 0.0

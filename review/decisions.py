@@ -116,9 +116,12 @@ def chain_for_record(chain: list[dict[str, Any]]) -> list[dict[str, Any]]:
              "note": d.get("note", "")} for d in chain]
 
 
-def finisher(state: StateStore, objects: ObjectStore, bucket: str, pipeline_version: str):
+def finisher(state: StateStore, objects: ObjectStore, bucket: str, pipeline_version: str,
+             entry: ExportedEntry | None = None):
     """``finish`` for ReviewWork.decide/settle: the final resolution (the last decision decides; with
-    double reading the two agreed or the arbiter settled) and the record it stores."""
+    double reading the two agreed or the arbiter settled) and the record it stores. ``entry`` is the item's
+    entry when the caller has it already (entries change only by review, and this item is held)."""
+    known = entry
 
     def finish(item: ReviewItem, chain: list[dict[str, Any]]) -> dict[str, Any]:
         last = chain[-1]
@@ -127,7 +130,7 @@ def finisher(state: StateStore, objects: ObjectStore, bucket: str, pipeline_vers
                  "entry": last.get("entry"), "add_to_registry": last.get("add_to_registry"),
                  "note": last.get("note", ""), "settled_by": settled_by, "decisions": len(chain),
                  "record_key": None}
-        entry = state.entry(item.batch_id, item.entry_key)
+        entry = known if known is not None else state.entry(item.batch_id, item.entry_key)
         if entry is None or last.get("entry") == "not_in_book" or entry.source.page is None:
             return final  # no entry in the book: nothing to keep as a record
         resolved = resolved_entry(entry, final)

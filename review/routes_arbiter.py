@@ -31,7 +31,7 @@ def settle(request: Request, decision: DecisionIn, item_id: int = ItemId, caller
         resolution = resolution_of(view, decision)
     except BadDecision as error:
         return JSONResponse({"error": str(error)}, status_code=422)
-    finish = finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version)
+    finish = finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version, view.entry)
     try:
         outcome = ctx.work.settle(item_id, caller.user.name, resolution, finish)
     except DecisionRefused as refused:

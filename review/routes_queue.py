@@ -21,7 +21,7 @@ def queue_page(request: Request, batch: str | None = BatchId, reason: str | None
                caller: Caller = Review) -> Response:
     ctx = context(request)
     reason = reason if reason in REASON_CODES else None
-    items = ctx.work.queue(caller.authorities, batch_id=batch, reason=reason, limit=300)
+    items = ctx.work.queue(caller.authorities, batch_id=batch, reason=reason, limit=100)
     batches = ctx.work.counts(caller.authorities)
     return render(request, "queue.html", {"items": items, "batches": batches, "batch": batch, "reason": reason,
                                           "reasons": REASON_CODES})

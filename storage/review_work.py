@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, cast, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -112,42 +112,43 @@ class ReviewWork:
     def queue(self, authorities: Sequence[str], states: Sequence[str] = (OPEN,), batch_id: str | None = None,
               reason: str | None = None, limit: int = 500) -> list[QueueItem]:
         """Items of these authorities' books, oldest first (filters by batch and by reason code)."""
-        query = self._scoped(authorities).where(ReviewItemRow.state.in_(list(states))).order_by(ReviewItemRow.id)
+        query = (select(ReviewItemRow.id, ReviewItemRow.batch_id, BatchRow.authority, BatchRow.year, BatchRow.volume,
+                        ReviewItemRow.entry_key, ReviewItemRow.reasons, ReviewItemRow.state, ClaimRow.holder,
+                        ClaimRow.expires_at)
+                 .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
+                 .outerjoin(ClaimRow, ClaimRow.review_item_id == ReviewItemRow.id)
+                 .where(BatchRow.authority.in_(list(authorities)), ReviewItemRow.state.in_(list(states)))
+                 .order_by(ReviewItemRow.id).limit(limit))
         if batch_id:
             query = query.where(ReviewItemRow.batch_id == batch_id)
+        if reason:
+            # Reason codes are words (checked by the caller); the JSON list as text holds them quoted.
+            query = query.where(cast(ReviewItemRow.reasons, String).like(f'%"{reason}"%'))
         now = _now()
-        items = []
         with self._session() as session:
-            for item, batch, claim in session.execute(query):
-                if reason and reason not in item.reasons:
-                    continue
-                holder = claim.holder if claim is not None and _utc(claim.expires_at) > now else None
-                items.append(QueueItem(item.id, item.batch_id, batch.authority, batch.year, batch.volume,
-                                       item.entry_key, list(item.reasons), item.state, holder))
-                if len(items) >= limit:
-                    break
-        return items
+            return [QueueItem(i, b, a, y, v, k, list(r), st, h if h is not None and _utc(e) > now else None)
+                    for i, b, a, y, v, k, r, st, h, e in session.execute(query)]
 
     def counts(self, authorities: Sequence[str]) -> list[dict[str, Any]]:
         """Per batch of these authorities: items by state and open items by reason."""
-        query = (select(ReviewItemRow.batch_id, ReviewItemRow.state, ReviewItemRow.reasons, BatchRow)
-                 .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
-                 .where(BatchRow.authority.in_(list(authorities))))
-        by_batch: dict[str, dict[str, Any]] = {}
         with self._session() as session:
-            for batch_id, state, reasons, batch in session.execute(query):
-                line = by_batch.setdefault(batch_id, {
-                    "batch_id": batch_id, "authority": batch.authority, "book_type": batch.book_type,
-                    "year": batch.year, "volume": batch.volume, "created_at": _utc(batch.created_at),
-                    "states": {}, "reasons": {}, "double_reading": False})
-                line["states"][state] = line["states"].get(state, 0) + 1
-                if state == OPEN:
-                    for code in set(reasons):
-                        line["reasons"][code] = line["reasons"].get(code, 0) + 1
-            options = session.scalars(select(BatchOptionsRow).where(BatchOptionsRow.double_reading.is_(True)))
-            for row in options:
-                if row.batch_id in by_batch:
-                    by_batch[row.batch_id]["double_reading"] = True
+            batches = {b.batch_id: b for b in session.scalars(
+                select(BatchRow).where(BatchRow.authority.in_(list(authorities))))}
+            rows = session.execute(select(ReviewItemRow.batch_id, ReviewItemRow.state, ReviewItemRow.reasons)
+                                   .where(ReviewItemRow.batch_id.in_(list(batches)))).all() if batches else []
+            doubles = set(session.scalars(select(BatchOptionsRow.batch_id).where(
+                BatchOptionsRow.double_reading.is_(True), BatchOptionsRow.batch_id.in_(list(batches))))) if batches else set()
+        by_batch: dict[str, dict[str, Any]] = {}
+        for batch_id, state, reasons in rows:
+            batch = batches[batch_id]
+            line = by_batch.setdefault(batch_id, {
+                "batch_id": batch_id, "authority": batch.authority, "book_type": batch.book_type,
+                "year": batch.year, "volume": batch.volume, "created_at": _utc(batch.created_at),
+                "states": {}, "reasons": {}, "double_reading": batch_id in doubles})
+            line["states"][state] = line["states"].get(state, 0) + 1
+            if state == OPEN:
+                for code in set(reasons):
+                    line["reasons"][code] = line["reasons"].get(code, 0) + 1
         return sorted(by_batch.values(), key=lambda line: line["created_at"])
 
     def item_in_scope(self, item_id: int, authorities: Sequence[str]) -> ReviewItem | None:
@@ -161,6 +162,12 @@ class ReviewWork:
     def claim(self, item_id: int, user: str, hold: dt.timedelta) -> bool:
         """Hold the item for ``user`` (renewing their own hold). False if someone else holds it."""
         now = _now()
+        with self._session() as session:
+            current = session.get(ClaimRow, item_id)
+            if current is not None and current.holder == user and _utc(current.expires_at) > now + hold / 2:
+                return True  # held, and for long enough: no write
+            if current is not None and current.holder != user and _utc(current.expires_at) > now:
+                return False  # someone else's: no write either
         with self._session() as session, session.begin():
             taken = session.execute(
                 update(ClaimRow).where(ClaimRow.review_item_id == item_id,
