@@ -125,7 +125,18 @@ def test_reviewer_resolves_a_field_mismatch_with_the_keyboard(digitized, live_ap
         # The diff marks the book/registry difference of the mismatched field.
         row = page.locator(f"tr[data-field='{sorted(mismatched)[0]}']")
         assert row.locator("td.registry mark").count() >= 1
+        # Arrows move between fields (the outline follows), and back.
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("() => document.activeElement.dataset.field") != focused
+        page.keyboard.press("ArrowUp")
+        assert page.evaluate("() => document.activeElement.dataset.field || document.activeElement.dataset.entry") == focused
         page.keyboard.press("+")  # zoom in, as for a faded entry
+        assert page.locator("#zoom-level").inner_text() == "125 %"
+        upcoming = page.get_attribute("#item", "data-upcoming")
+        if upcoming:  # the next item's crop is fetched ahead
+            loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+            assert any(name.endswith(f"/items/{upcoming}/crop.png") for name in loaded)
+        page.evaluate("() => { window.sameDocument = true; }")
         shot = tmp_path / "review-entry-view.png"
         page.screenshot(path=str(shot), full_page=True)
         NOTES_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +148,16 @@ def test_reviewer_resolves_a_field_mismatch_with_the_keyboard(digitized, live_ap
         assert page.evaluate("document.activeElement.id") == "submit"
         page.keyboard.press("Enter")
         page.wait_for_selector(f"#item:not([data-item='{target.id}'])")
+        # The next item came without a full reload.
+        assert page.evaluate("() => window.sameDocument === true")
+        if page.locator("tr.field-row[data-field]").count():
+            # A correction, keyboard only: c, type what the book says, Enter.
+            page.locator("tr.field-row[data-field]").first.focus()
+            page.keyboard.press("c")
+            page.keyboard.press("Control+A")
+            page.keyboard.type("Nguyễn Thị Hoà")
+            page.keyboard.press("Enter")
+            assert "✎ Nguyễn Thị Hoà" in page.locator("tr.field-row[data-field] td.decision").first.inner_text()
         assert errors == []
         browser.close()
 
