@@ -43,6 +43,8 @@ class FieldView:
     name: str
     label: str
     book: str  # the book's text as read (literal)
+    structured: bool  # a date, number or ID: compared as the registry keeps it (the diff is over that form)
+    compared: str  # what was compared with the registry: the literal text, or the normalized value
     raw: str
     confidence: float | None
     registry: str | None
@@ -129,7 +131,8 @@ def build(state: StateStore, reader: RegistryReader, item: ReviewItem, batch: Ba
         if box and crop:
             box = (box[0] - crop[0], box[1] - crop[1], box[2], box[3])
         views.append(FieldView(
-            name=name, label=LABELS.get(name, name), book=as_text(book), raw=as_text(entry.raw.get(name)),
+            name=name, label=LABELS.get(name, name), book=as_text(book), structured=name in STRUCTURED_FIELDS,
+            compared=as_text(compared), raw=as_text(entry.raw.get(name)),
             confidence=entry.confidence.get(name), registry=None if registry_value is None else as_text(registry_value),
             diff=difference(compared, registry_value) if registry_value is not None or name in by_field else None,
             reasons=[reason_text(f) for f in by_field.get(name, [])], flagged=name in by_field, box=box))
