@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from review.context import AppContext
 from storage.users import User
@@ -71,7 +72,8 @@ def require(capability: str) -> Callable[..., Caller]:
     """A dependency: the signed-in caller, who has ``capability``; POSTs must carry the CSRF token."""
 
     async def dependency(request: Request) -> Caller:
-        caller = current_caller(request)
+        # The session lookup is a database call: off the event loop, so a slow database stalls one request.
+        caller = await run_in_threadpool(current_caller, request)
         if caller is None:
             raise NotSignedIn()
         if not caller.can(capability):
@@ -86,7 +88,7 @@ def require(capability: str) -> Callable[..., Caller]:
 
 async def require_any(request: Request) -> Caller:
     """Any signed-in user (logging out, the start page)."""
-    caller = current_caller(request)
+    caller = await run_in_threadpool(current_caller, request)
     if caller is None:
         raise NotSignedIn()
     if request.method not in ("GET", "HEAD"):

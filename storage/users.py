@@ -16,6 +16,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pwdlib import PasswordHash
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, delete, select, update
@@ -26,8 +27,12 @@ from storage.state import JsonType, StateBase, StateStore
 
 ROLES = ("reviewer", "arbiter", "admin")
 _hasher = PasswordHash.recommended()
-#: Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name costs as long as a wrong password."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def _now() -> dt.datetime:
@@ -156,7 +161,7 @@ class UserStore:
         with self._session() as session, session.begin():
             row = session.get(UserRow, name)
             if row is None:
-                _hasher.verify(password, _DUMMY_HASH)
+                _hasher.verify(password, _dummy_hash())
                 raise LoginRefused()
             locked_until = _utc(row.locked_until)
             if locked_until is not None and locked_until > now:
