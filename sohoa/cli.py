@@ -255,6 +255,20 @@ def review_corrections(
     console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
 
 
+@review_app.command("double-reading")
+def review_double_reading(
+    batch: Annotated[str, typer.Option(help="Batch id")],
+    on: Annotated[bool, typer.Option("--on/--off", help="Two reviewers read every item of the batch independently")] = True,
+) -> None:
+    """Turn double reading on or off for a batch (disagreements go to an arbiter; also on the admin page)."""
+    from storage.review_work import ReviewWork
+
+    work = ReviewWork(_state_store())
+    work.create_schema()
+    work.set_double_reading(batch, on)
+    console.print(f"double reading {'on' if on else 'off'} for batch {batch}")
+
+
 @review_app.command("serve")
 def review_serve(
     host: Annotated[Optional[str], typer.Option(help="Address to listen on; default SOHOA_REVIEW_HOST (127.0.0.1)")] = None,

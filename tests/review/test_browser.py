@@ -86,6 +86,8 @@ def live_app(digitized):
 def test_reviewer_resolves_a_field_mismatch_with_the_keyboard(digitized, live_app, tmp_path):
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: Debian's chromium package (make test installs it)")
     settings, book, summary = digitized
     app, base = live_app
     ctx = app.state.context

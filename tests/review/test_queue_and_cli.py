@@ -82,6 +82,18 @@ def test_users_add_list_disable(tmp_path):
     assert stored.startswith("$argon2") and "a long enough password" not in stored
 
 
+def test_double_reading_is_turned_on_and_off_by_batch(seeded, tmp_path):
+    home = Path(seeded.settings.home)
+    batch = seeded.mine.batch_id
+    env = {"SOHOA_STATE_DB_URL": seeded.settings.resolved_state_db_url}
+    assert _sohoa(home, "review", "double-reading", "--batch", batch, "--on", **env).returncode == 0
+    assert seeded.ctx.work.double_reading(batch)
+    assert _sohoa(home, "review", "double-reading", "--batch", batch, "--off", **env).returncode == 0
+    assert not seeded.ctx.work.double_reading(batch)
+    unknown = _sohoa(home, "review", "double-reading", "--batch", "00000000-0000-0000-0000-000000000000", **env)
+    assert unknown.returncode == 9 and "no batch" in unknown.stderr
+
+
 def test_review_serve_on_a_port_in_use_is_one_line(tmp_path):
     import socket
 
