@@ -142,3 +142,21 @@ def test_error_pages_do_not_echo_the_request(seeded, client):
     assert response.status_code == 422 and "Nguyễn" not in response.text
     response = rita.post(f"/api/items/{item}/decision", json={"fields": {"Nguyễn Văn Hoà": {"action": "accept"}}})
     assert response.status_code == 422 and "Nguyễn" not in response.text
+
+
+def test_an_unexpected_error_is_logged_by_type_only_and_shown_without_data(seeded, client, caplog):
+    """A failure deep inside (here, a crop whose error message quotes a name) reaches neither the page nor
+    the log with its text."""
+    caplog.set_level(logging.INFO, logger="sohoa.review")
+    rita = client("rita")
+
+    def failing(*_args):
+        raise ValueError("could not crop the entry of Nguyễn Văn Hòa, ID 052200851279")
+
+    seeded.app.state.cropper.crop = failing
+    response = rita.get(f"/items/{seeded.mine.item_ids[0]}/crop.png")
+    assert response.status_code == 500
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "unexpected ValueError on GET /items/{item_id}/crop.png" in logged
+    for text in (response.text, logged):
+        assert "Nguyễn" not in text and "052200851279" not in text
