@@ -9,7 +9,7 @@ from review.app import render
 from review.auth import Arbitrate, Caller, Review, context
 from review.decisions import BadDecision, DecisionIn, agree, finisher, resolution_of
 from review.view import ItemView, build
-from storage.review_work import OPEN, DecisionRefused
+from storage.review_work import OPEN, DecisionRefused, NextItem
 from storage.state import ReviewItem
 
 router = APIRouter()
@@ -90,12 +90,13 @@ def decide(request: Request, decision: DecisionIn, item_id: int = ItemId,
     except BadDecision as error:
         return JSONResponse({"error": str(error)}, status_code=422)
     finish = finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version, view.entry)
+    then = NextItem(caller.authorities, ctx.claim_hold, batch_id=batch)
     try:
-        outcome = ctx.work.decide(item_id, caller.user.name, resolution, agree, finish)
+        outcome = ctx.work.decide(item_id, caller.user.name, resolution, agree, finish, then=then)
     except DecisionRefused as refused:
         return JSONResponse({"error": str(refused)}, status_code=409)
-    upcoming = ctx.work.next_item(caller.authorities, caller.user.name, ctx.claim_hold, batch_id=batch, after=item_id)
-    if upcoming is None:
+    upcoming = outcome.next_item
+    if upcoming is None:  # none after this one: wrap round to the oldest
         upcoming = ctx.work.next_item(caller.authorities, caller.user.name, ctx.claim_hold, batch_id=batch)
     return JSONResponse({"state": outcome.state, "record_key": (outcome.item.resolution or {}).get("record_key")
                          if outcome.state == "resolved" else None, "next": upcoming})

@@ -12,6 +12,7 @@ transaction, so a double submit or two reviewers racing decide an item once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,17 @@ class DecisionRefused(Exception):
 class Outcome:
     item: ReviewItem
     state: str  # what the item is now: open (waits for a second reading), disputed or resolved
+    next_item: int | None = None  # claimed in the same transaction, when asked for (NextItem)
+
+
+@dataclass(frozen=True)
+class NextItem:
+    """Which next item to claim along with a decision: the caller's books, filters and hold."""
+
+    authorities: tuple[str, ...]
+    hold: dt.timedelta
+    batch_id: str | None = None
+    reason: str | None = None
 
 
 class ReviewWork:
@@ -188,28 +200,59 @@ class ReviewWork:
         with self._session() as session, session.begin():
             session.execute(delete(ClaimRow).where(ClaimRow.review_item_id == item_id, ClaimRow.holder == user))
 
-    def next_item(self, authorities: Sequence[str], user: str, hold: dt.timedelta, batch_id: str | None = None,
-                  reason: str | None = None, after: int | None = None, claim: bool = True) -> int | None:
-        """Claim and return the oldest open item ``user`` may read (not one they already read, not one held
-        by someone else), after item ``after`` if given; None when there is nothing left. ``claim=False``
-        only looks (to preload the next item's crop)."""
-        now = _now()
+    def _next_query(self, authorities: Sequence[str], user: str, batch_id: str | None, reason: str | None,
+                    after: int | None, now: dt.datetime):
         mine = exists().where(ReviewDecisionRow.review_item_id == ReviewItemRow.id, ReviewDecisionRow.reviewer == user)
-        query = (select(ReviewItemRow.id, ReviewItemRow.reasons)
+        query = (select(ReviewItemRow.id, ClaimRow.holder)
                  .join(BatchRow, BatchRow.batch_id == ReviewItemRow.batch_id)
                  .outerjoin(ClaimRow, ClaimRow.review_item_id == ReviewItemRow.id)
                  .where(BatchRow.authority.in_(list(authorities)), ReviewItemRow.state == OPEN, ~mine,
                         or_(ClaimRow.holder.is_(None), ClaimRow.holder == user, ClaimRow.expires_at < now))
-                 .order_by(ReviewItemRow.id))
+                 .order_by(ReviewItemRow.id).limit(1))
         if batch_id:
             query = query.where(ReviewItemRow.batch_id == batch_id)
         if after is not None:
             query = query.where(ReviewItemRow.id > after)
-        with self._session() as session:
-            candidates = [(i, r) for i, r in session.execute(query.limit(200)) if not reason or reason in r]
-        for item_id, _ in candidates:
-            if not claim or self.claim(item_id, user, hold):
-                return item_id
+        if reason:
+            # Reason codes are words (checked by the caller); the JSON list as text holds them quoted.
+            query = query.where(cast(ReviewItemRow.reasons, String).like(f'%"{reason}"%'))
+        return query
+
+    @staticmethod
+    def _claim_first(session: Session, query, user: str, hold: dt.timedelta, now: dt.datetime) -> int | None:
+        """Within a write transaction: claim the first item ``query`` finds (run-out claims dropped first)."""
+        session.execute(delete(ClaimRow).where(ClaimRow.expires_at < now))
+        found = session.execute(query).first()
+        if found is None:
+            return None
+        item_id, holder = found
+        if holder == user:
+            session.execute(update(ClaimRow).where(ClaimRow.review_item_id == item_id).values(expires_at=now + hold))
+        else:
+            session.execute(insert(ClaimRow).values(review_item_id=item_id, holder=user, expires_at=now + hold))
+        return item_id
+
+    def next_item(self, authorities: Sequence[str], user: str, hold: dt.timedelta, batch_id: str | None = None,
+                  reason: str | None = None, after: int | None = None, claim: bool = True) -> int | None:
+        """Claim and return the oldest open item ``user`` may read (not one they already read, not one held
+        by someone else), after item ``after`` if given; None when there is nothing left. ``claim=False``
+        only looks (to preload the next item's crop).
+
+        Picking and claiming are one write transaction (that begins by dropping run-out claims, so SQLite
+        takes its write lock first): reviewers asking at once are served one after the other, each the
+        oldest item left, instead of all racing for the same one."""
+        now = _now()
+        query = self._next_query(authorities, user, batch_id, reason, after, now)
+        if not claim:
+            with self._session() as session:
+                found = session.execute(query).first()
+                return found[0] if found is not None else None
+        for _ in range(5):  # PostgreSQL: two transactions may pick the same item; the loser picks again
+            try:
+                with self._session() as session, session.begin():
+                    return self._claim_first(session, query, user, hold, now)
+            except IntegrityError:
+                continue
         return None
 
     # --- deciding ----------------------------------------------------------------------------------
@@ -219,7 +262,8 @@ class ReviewWork:
 
     def decide(self, item_id: int, user: str, resolution: dict[str, Any],
                agree: Callable[[dict[str, Any], dict[str, Any]], bool],
-               finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
+               finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]],
+               then: NextItem | None = None) -> Outcome:
         """Record ``user``'s reading of an item they hold. Single reading: it resolves the item. Double
         reading: the first waits for a second by someone else; the second resolves it if ``agree`` says the
         two agree, else the item is disputed. ``finish(item, decisions)`` stores the record of a resolved
@@ -262,10 +306,20 @@ class ReviewWork:
             session.add(ReviewDecisionRow(review_item_id=item_id, reviewer=user, resolution=resolution, decided_at=now))
             if after == DISPUTED:
                 item.state = DISPUTED
-            elif after == RESOLVED:
-                return self._resolve(session, item, user, readings, lambda *_: final, now)
-            session.flush()
-            return Outcome(_review_item(item), after)
+            if after == RESOLVED:
+                outcome = self._resolve(session, item, user, readings, lambda *_: final, now)
+            else:
+                session.flush()
+                outcome = Outcome(_review_item(item), after)
+            if then is not None:
+                query = self._next_query(then.authorities, user, then.batch_id, then.reason, item_id, now)
+                try:
+                    with session.begin_nested():  # a lost race for the next item must not undo the decision
+                        outcome = dataclasses.replace(outcome, next_item=self._claim_first(session, query, user,
+                                                                                          then.hold, now))
+                except IntegrityError:
+                    pass
+            return outcome
 
     def settle(self, item_id: int, arbiter: str, resolution: dict[str, Any],
                finish: Callable[[ReviewItem, list[dict[str, Any]]], dict[str, Any]]) -> Outcome:
