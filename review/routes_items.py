@@ -29,7 +29,7 @@ def item_view(request: Request, caller: Caller, item_id: int) -> ItemView:
     ctx = context(request)
     item = scoped_item(request, caller, item_id)
     batch = ctx.state.get_batch(item.batch_id)
-    view = build(ctx.state, ctx.registry, item, batch) if batch is not None else None
+    view = build(ctx.state, ctx.registry, item, batch, ctx.work.pages_near) if batch is not None else None
     if view is None:
         raise HTTPException(404, NOT_FOUND)
     return view
@@ -72,9 +72,7 @@ def item_page_image(request: Request, item_id: int = ItemId, index: int = Path(g
     view = item_view(request, caller, item_id)
     if index >= len(view.neighbour_pages):
         raise HTTPException(404, "no such page for this item")
-    page_no = view.neighbour_pages[index]
-    key = next((e.source.object_key for e in ctx.state.entries_for_batch(view.item.batch_id)
-                if e.source.page == page_no and e.source.object_key), None)
+    key = ctx.work.page_image_key(view.item.batch_id, view.neighbour_pages[index])
     if key is None:
         raise HTTPException(404, "no such page for this item")
     return image(request.app.state.cropper.page(key))

@@ -4,6 +4,7 @@ registry's value with the differences marked, and the flag reasons in words; plu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 from review.diff import Difference, as_text, difference
@@ -105,7 +106,10 @@ def registry_record_for(entry: ExportedEntry, rows: list[dict[str, Any]]) -> dic
     return same_no[0] if same_no else None
 
 
-def build(state: StateStore, reader: RegistryReader, item: ReviewItem, batch: Batch) -> ItemView | None:
+def build(state: StateStore, reader: RegistryReader, item: ReviewItem, batch: Batch,
+          pages_near: Callable[[str, int], list[int]] | None = None) -> ItemView | None:
+    """The view of one item; ``pages_near(batch_id, entry_no)`` finds where a registry-only record's number
+    would stand in the book."""
     entry = state.entry(item.batch_id, item.entry_key)
     if entry is None:
         return None
@@ -137,22 +141,7 @@ def build(state: StateStore, reader: RegistryReader, item: ReviewItem, batch: Ba
             diff=difference(compared, registry_value) if registry_value is not None or name in by_field else None,
             reasons=[reason_text(f) for f in by_field.get(name, [])], flagged=name in by_field, box=box))
     views.sort(key=lambda v: not v.flagged)  # flagged fields first, then book order
-    neighbours = neighbour_pages(state, item.batch_id, entry) if kind == "registry_only" else []
+    neighbours = (pages_near(item.batch_id, entry.entry_no)
+                  if kind == "registry_only" and pages_near is not None and entry.entry_no is not None else [])
     return ItemView(item, batch, entry, views, [reason_text(f) for f in entry.flags if not f.field], codes,
                     record, note, crop, kind, neighbours)
-
-
-def neighbour_pages(state: StateStore, batch_id: str, entry: ExportedEntry) -> list[int]:
-    """The pages of the book where a registry-only record's number would stand: those holding the nearest
-    entry numbers below and above it."""
-    if entry.entry_no is None:
-        return []
-    below, above = None, None
-    for other in state.entries_for_batch(batch_id):
-        if other.entry_no is None or other.source.page is None:
-            continue
-        if other.entry_no <= entry.entry_no and (below is None or other.entry_no > below[0]):
-            below = (other.entry_no, other.source.page)
-        if other.entry_no >= entry.entry_no and (above is None or other.entry_no < above[0]):
-            above = (other.entry_no, other.source.page)
-    return sorted({pair[1] for pair in (below, above) if pair is not None})

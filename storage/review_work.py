@@ -355,6 +355,31 @@ class ReviewWork:
         session.flush()
         return Outcome(_review_item(item), RESOLVED)
 
+    # --- pages ---------------------------------------------------------------------------------------
+
+    def pages_near(self, batch_id: str, entry_no: int) -> list[int]:
+        """The pages holding the nearest entry numbers at or below and at or above ``entry_no`` (where a
+        registry-only record's number would stand in the book)."""
+        found: set[int] = set()
+        with self._session() as session:
+            for condition, order in ((EntryRow.entry_no <= entry_no, EntryRow.entry_no.desc()),
+                                     (EntryRow.entry_no >= entry_no, EntryRow.entry_no.asc())):
+                page = session.scalar(select(EntryRow.page).where(EntryRow.batch_id == batch_id, condition,
+                                                                  EntryRow.page.is_not(None))
+                                      .order_by(order, EntryRow.id).limit(1))
+                if page is not None:
+                    found.add(page)
+        return sorted(found)
+
+    def page_image_key(self, batch_id: str, page: int) -> str | None:
+        """The stored page image of a page of the batch (the entries read on it name it)."""
+        with self._session() as session:
+            for source in session.scalars(select(EntryRow.source).where(EntryRow.batch_id == batch_id,
+                                                                        EntryRow.page == page).limit(5)):
+                if source and source.get("object_key"):
+                    return source["object_key"]
+        return None
+
     # --- figures -----------------------------------------------------------------------------------
 
     def agreement(self, authorities: Sequence[str], agree: Callable[[dict[str, Any], dict[str, Any]], bool]
