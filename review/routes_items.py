@@ -51,7 +51,9 @@ def item_page(request: Request, item_id: int = ItemId, fragment: bool = False,
     upcoming = ctx.work.next_item(caller.authorities, caller.user.name, ctx.claim_hold, batch_id=batch,
                                   after=item_id, claim=False)
     values = {"view": view, "held": held, "already_read": already_read, "batch_filter": batch,
-              "readings": readings if caller.can("arbitrate") else [], "upcoming": upcoming,
+              # Readings stay hidden while an item is open: a second reader decides independently.
+              "readings": readings if caller.can("arbitrate") and view.item.state != OPEN else [],
+              "upcoming": upcoming,
               "double": ctx.work.double_reading(view.item.batch_id)}
     return render(request, "item_main.html" if fragment else "item.html", values)
 

@@ -27,6 +27,8 @@ def test_two_readers_disagree_and_the_arbiter_settles(seeded, client):
     assert rita.post(f"/api/items/{item}/decision", json=ACCEPT).status_code == 409
 
     assert ravi.get(f"/items/{item}").status_code == 200
+    # An arbiter reading it as the second reader does not see the first reading either.
+    assert 'class="reading"' not in alma.get(f"/items/{item}").text
     second = ravi.post(f"/api/items/{item}/decision", json=CORRECT)
     assert second.json()["state"] == "disputed"
     assert seeded.ctx.objects.list_keys(seeded.settings.bucket_records) == []  # nothing stored yet
