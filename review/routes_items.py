@@ -50,6 +50,8 @@ def item_page(request: Request, item_id: int = ItemId, fragment: bool = False,
         held = ctx.work.claim(item_id, caller.user.name, ctx.claim_hold)
     upcoming = ctx.work.next_item(caller.authorities, caller.user.name, ctx.claim_hold, batch_id=batch,
                                   after=item_id, claim=False)
+    if upcoming is not None and not ctx.work.has_entry_box(upcoming):
+        upcoming = None  # nothing to preload: a registry-only item has no crop
     values = {"view": view, "held": held, "already_read": already_read, "batch_filter": batch,
               # Readings stay hidden while an item is open: a second reader decides independently.
               "readings": readings if caller.can("arbitrate") and view.item.state != OPEN else [],

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, cast, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Boolean, DateTime, ForeignKey, String, and_, cast, delete, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -370,6 +370,14 @@ class ReviewWork:
                 if page is not None:
                     found.add(page)
         return sorted(found)
+
+    def has_entry_box(self, item_id: int) -> bool:
+        """Whether the item's entry was read on a page (so it has a crop to show)."""
+        with self._session() as session:
+            source = session.scalar(select(EntryRow.source).join(ReviewItemRow, and_(
+                ReviewItemRow.batch_id == EntryRow.batch_id, ReviewItemRow.entry_key == EntryRow.entry_key))
+                .where(ReviewItemRow.id == item_id))
+        return bool(source and source.get("bbox") and source.get("object_key"))
 
     def page_image_key(self, batch_id: str, page: int) -> str | None:
         """The stored page image of a page of the batch (the entries read on it name it)."""

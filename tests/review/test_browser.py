@@ -105,6 +105,8 @@ def test_reviewer_resolves_a_field_mismatch_with_the_keyboard(digitized, live_ap
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # A Content-Security-Policy refusal (an inline script or style the app forgot) shows as a console error.
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(f"{base}/queue")
         assert page.url.endswith("/login")
         page.keyboard.type("rita")  # the name field has the focus
