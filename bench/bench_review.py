@@ -117,6 +117,7 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=180, help="stop after this many seconds")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean seconds a reviewer looks at an entry before deciding (0: as fast as the app answers)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes of the app")
     parser.add_argument("--state-db", default=None, help="state database URL (default: SQLite in a temp dir)")
     args = parser.parse_args()
 
@@ -131,7 +132,8 @@ def main() -> int:
             print(f"seeded {args.items} review items and {args.reviewers} reviewers in {time.perf_counter() - started:.1f} s")
             sohoa = str(Path(sys.executable).with_name("sohoa"))
             log = (home / "review.log").open("wb")  # a file, not a pipe: nobody reads a pipe while it fills
-            server = subprocess.Popen([sohoa, "review", "serve"], env=child_environment(settings),
+            server = subprocess.Popen([sohoa, "review", "serve", "--workers", str(args.workers)],
+                                      env=child_environment(settings),
                                       stdout=log, stderr=subprocess.STDOUT)
             base = f"http://127.0.0.1:{settings.review_port}"
             try:
@@ -174,7 +176,7 @@ def report(settings: Settings, batch: str, timings: dict, outcomes: Counter, ela
 
     from storage.state import ReviewDecisionRow, StateStore
 
-    print(f"\n{args.reviewers} reviewers, think time {args.think:.1f} s (mean), {elapsed:.1f} s, "
+    print(f"\n{args.reviewers} reviewers, {args.workers} worker process(es), think time {args.think:.1f} s (mean), {elapsed:.1f} s, "
           f"{outcomes[200] / elapsed:.1f} decisions/s; answers to decisions: "
           + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items(), key=str)))
     print(f"{'route':34} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

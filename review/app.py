@@ -114,11 +114,22 @@ def all_routes(app: FastAPI) -> list:
     return found
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+def app_from_environment() -> FastAPI:
+    """The app on the settings of the environment: what each worker process of ``serve`` builds."""
+    from sohoa.settings import get_settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return create_app(get_settings())
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None, workers: int | None = None) -> None:
+    """Serve until stopped. Several workers are several processes, each with its own caches; claims and
+    decisions are settled in the database, so any worker may answer any request."""
     import uvicorn
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(settings)
+    workers = workers or settings.review_workers
+    target = "review.app:app_from_environment" if workers > 1 else create_app(settings)
     # uvicorn's own access log prints query strings; ours prints the user, route and item id instead.
-    uvicorn.run(app, host=host or settings.review_host, port=port or settings.review_port, access_log=False,
-                log_level="warning")
+    uvicorn.run(target, factory=workers > 1, workers=workers, host=host or settings.review_host,
+                port=port or settings.review_port, access_log=False, log_level="warning")

@@ -273,14 +273,15 @@ def review_double_reading(
 def review_serve(
     host: Annotated[Optional[str], typer.Option(help="Address to listen on; default SOHOA_REVIEW_HOST (127.0.0.1)")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port; default SOHOA_REVIEW_PORT (8000)")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes; default SOHOA_REVIEW_WORKERS (1)")] = None,
 ) -> None:
-    """Run the reviewers' web app in this process until Ctrl-C."""
+    """Run the reviewers' web app until Ctrl-C."""
     from review.app import serve
 
     settings = get_settings()
     _state_store()  # a database that cannot be used is one line, before the server starts
     console.print(f"review app: [bold]http://{host or settings.review_host}:{port or settings.review_port}[/]")
-    serve(settings, host=host, port=port)
+    serve(settings, host=host, port=port, workers=workers)
 
 
 Role = Annotated[str, typer.Option(help="reviewer, arbiter or admin")]

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # --- the reviewers' web app (review/) ---
     review_host: str = "127.0.0.1"
     review_port: int = 8000
+    #: Processes serving the app (each answers any request: claims and decisions live in the database).
+    review_workers: int = Field(default=1, gt=0)
     #: A session unused this long is over; the reviewer logs in again.
     review_session_idle_minutes: int = Field(default=30, gt=0)
     #: Opening an item locks it to that reviewer this long, so no two people work it unknowingly.
