@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils qpdf \
-	fonts-dejavu-core fonts-dejavu-extra fonts-noto-core postgresql
+	fonts-dejavu-core fonts-dejavu-extra fonts-noto-core postgresql chromium
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export OMP_THREAD_LIMIT := 1

@@ -24,7 +24,7 @@ from storage.errors import ObjectConflictError
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
-from validation.places import PLACE_FIELDS, province_layers
+from validation.records import record_body
 from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCode
 
 PIPELINE_VERSION = f"sohoa/{__version__}"
@@ -110,7 +110,7 @@ class Services:
             record_key = None
             if entry.status == EntryStatus.VERIFIED:
                 record_key = keys.record_key(self.book_prefix(entry), entry.entry_no)
-                body = _record_body(entry, provenance | {"position_on_page": position})
+                body = record_body(entry, provenance | {"position_on_page": position})
                 try:
                     self.objects.put_json(self.settings.bucket_records, record_key, body)
                 except ObjectConflictError:
@@ -139,32 +139,6 @@ def _conflicted(entry: ExportedEntry, record_key: str) -> ExportedEntry:
     flag = Flag(code=FlagCode.RULE_VIOLATION, detail=f"a different record is already stored at {record_key}; "
                 "nothing was overwritten")
     return entry.model_copy(update={"status": EntryStatus.FLAGGED, "flags": [*entry.flags, flag]})
-
-
-def _record_body(entry: ExportedEntry, provenance: dict[str, Any]) -> dict[str, Any]:
-    """A verified record as stored: the book's text per field (``fields``, letter for letter), the normalized
-    values and the raw OCR readings beside it, the repairs made, confidences and where they came from. No
-    run-specific data (batch id, timestamps), so the same book gives byte-identical records on every run."""
-    return {
-        "book": {"authority": entry.authority, "book_type": entry.book_type, "year": entry.year, "volume": entry.volume},
-        "entry_no": entry.entry_no,
-        "fields": entry.fields,
-        "values": entry.values,
-        "raw": entry.raw,
-        "repairs": dict(sorted(entry.repairs.items())),
-        "confidence": {k: round(v, 3) for k, v in sorted(entry.confidence.items())},
-        "status": entry.status.value,
-        # Old books name old units: each place as written, with its province then and since 1 July 2025.
-        "places": {name: province_layers(entry.fields.get(name)) for name in PLACE_FIELDS if entry.fields.get(name)},
-        "provenance": provenance | {
-            "bbox": list(entry.source.bbox) if entry.source.bbox else None,
-            "decisions": [
-                "every field read at or above the confidence threshold",
-                "record rules hold",
-                "registry record matches field by field",
-            ],
-        },
-    }
 
 
 def _redact_url(url: str) -> str:

@@ -8,6 +8,8 @@
     sohoa export --batch ID --out FILE        every entry of a batch as JSON lines
     sohoa eval --truth … --pred …             accuracy, silent errors, flag recall and precision
     sohoa demo                                the whole path on a sample book of each layout
+    sohoa review serve                        the reviewers' web app (also started by `sohoa up`)
+    sohoa users add NAME --role … --authority …   an account of the web app (also disable, list)
 
 Every command ends with an exit code of sohoa.errors.ExitCode; a typed error is one line on stderr (main).
 """
@@ -32,8 +34,10 @@ if TYPE_CHECKING:
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Digitize Vietnamese civil-status register books.")
 registry_app = typer.Typer(no_args_is_help=True, help="The shared civil-status registry (read-only to the pipeline).")
 review_app = typer.Typer(no_args_is_help=True, help="The review queue.")
+users_app = typer.Typer(no_args_is_help=True, help="Accounts of the reviewers' web app.")
 app.add_typer(registry_app, name="registry")
 app.add_typer(review_app, name="review")
+app.add_typer(users_app, name="users")
 console = Console()
 err = Console(stderr=True)
 
@@ -236,27 +240,93 @@ def review_resolve(
 @review_app.command("corrections")
 def review_corrections(
     batch: Annotated[str, typer.Option(help="Batch id")],
-    out: Annotated[Path, typer.Option(help="Output .jsonl of proposed registry corrections")],
+    out: Annotated[Path, typer.Option(help="Output .jsonl (or .csv) of proposed registry corrections")],
     registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
 ) -> None:
     """Propose registry corrections for the batch's resolved entries: the registry is to follow the book.
     The file holds personal data; it goes to the registry's operators, never into logs."""
+    from review.exports import as_csv, as_jsonl, batch_corrections
     from storage.registry import RegistryReader
-    from validation.corrections import propose_corrections
 
     settings = get_settings()
-    state = _state_store()
     reader = RegistryReader(registry_db or settings.resolved_registry_db_url)
-    proposals = []
-    for item in state.list_review_items(state="resolved", batch_id=batch):
-        entry = state.entry(batch, item.entry_key)
-        if entry is None:
-            continue
-        rows = reader.rows_for_book(entry.authority, entry.book_type, entry.year, entry.volume)
-        for proposal in propose_corrections(entry, (item.resolution or {}).get("book_values", {}), rows):
-            proposals.append(proposal | {"review_item": item.id, "reviewer": item.reviewer})
-    out.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in proposals), encoding="utf-8")
+    proposals = batch_corrections(_state_store(), reader, batch)
+    out.write_text(as_csv(proposals) if out.suffix.lower() == ".csv" else as_jsonl(proposals), encoding="utf-8")
     console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
+
+
+@review_app.command("double-reading")
+def review_double_reading(
+    batch: Annotated[str, typer.Option(help="Batch id")],
+    on: Annotated[bool, typer.Option("--on/--off", help="Two reviewers read every item of the batch independently")] = True,
+) -> None:
+    """Turn double reading on or off for a batch (disagreements go to an arbiter; also on the admin page)."""
+    from storage.review_work import ReviewWork
+
+    work = ReviewWork(_state_store())
+    work.create_schema()
+    work.set_double_reading(batch, on)
+    console.print(f"double reading {'on' if on else 'off'} for batch {batch}")
+
+
+@review_app.command("serve")
+def review_serve(
+    host: Annotated[Optional[str], typer.Option(help="Address to listen on; default SOHOA_REVIEW_HOST (127.0.0.1)")] = None,
+    port: Annotated[Optional[int], typer.Option(help="Port; default SOHOA_REVIEW_PORT (8000)")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes; default SOHOA_REVIEW_WORKERS (1)")] = None,
+) -> None:
+    """Run the reviewers' web app until Ctrl-C."""
+    from review.app import serve
+
+    settings = get_settings()
+    _state_store()  # a database that cannot be used is one line, before the server starts
+    console.print(f"review app: [bold]http://{host or settings.review_host}:{port or settings.review_port}[/]")
+    serve(settings, host=host, port=port, workers=workers)
+
+
+Role = Annotated[str, typer.Option(help="reviewer, arbiter or admin")]
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name")],
+    role: Role,
+    authority: Annotated[list[str], typer.Option("--authority", help="An authority whose books they may see (repeatable)")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False,
+) -> None:
+    """Add an account. The password is asked for (twice), or read from standard input."""
+    import sys
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    user = _user_store().add(name, password, role, authority)
+    console.print(f"added {user.role} {user.name} ({len(user.authorities)} authorit{'y' if len(user.authorities) == 1 else 'ies'})")
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
+    """Disable an account; its sessions end now. Accounts are never deleted (decisions name them)."""
+    _user_store().disable(name)
+    console.print(f"disabled {name}")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Accounts with their role and authorities."""
+    table = Table("name", "role", "authorities", "state")
+    for user in _user_store().list():
+        table.add_row(user.name, user.role, "; ".join(user.authorities), "disabled" if user.disabled else "active")
+    console.print(table)
+
+
+def _user_store():
+    from storage.users import UserStore
+
+    users = UserStore(_state_store())
+    users.create_schema()
+    return users
 
 
 def _state_store() -> StateStore:

@@ -53,6 +53,21 @@ class Settings(BaseSettings):
     #: Below this confidence (0..1) a field reading goes to review.
     min_field_confidence: float = 0.80
 
+    # --- the reviewers' web app (review/) ---
+    review_host: str = "127.0.0.1"
+    review_port: int = 8000
+    #: Processes serving the app (each answers any request: claims and decisions live in the database).
+    review_workers: int = Field(default=1, gt=0)
+    #: A session unused this long is over; the reviewer logs in again.
+    review_session_idle_minutes: int = Field(default=30, gt=0)
+    #: Opening an item locks it to that reviewer this long, so no two people work it unknowingly.
+    review_claim_minutes: int = Field(default=15, gt=0)
+    #: This many failed logins in a row lock the account for review_lockout_minutes.
+    review_max_failed_logins: int = Field(default=5, gt=0)
+    review_lockout_minutes: int = Field(default=15, gt=0)
+    #: Send the session cookie over HTTPS only; turn on behind TLS (the default serves 127.0.0.1 over HTTP).
+    review_secure_cookies: bool = False
+
     # --- Prefect ---
     prefect_api_url: str = "http://127.0.0.1:4200/api"
     work_pool: str = "sohoa-process"

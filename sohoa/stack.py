@@ -1,4 +1,5 @@
-"""The local stack for queued batches: SeaweedFS, a Prefect server with its UI, a process work pool and a worker.
+"""The local stack: SeaweedFS, a Prefect server with its UI, a process work pool and a worker, and the
+reviewers' web app.
 
 `sohoa up` starts them as background processes (pid files and logs under <home>/run), deploys
 digitize-batch from prefect.yaml, and prints the URLs; `sohoa down` stops them.
@@ -123,8 +124,14 @@ def start_stack(console: Console, settings: Settings | None = None) -> dict[str,
     if not _alive(run / "prefect-worker.pid"):
         _spawn("prefect-worker", _prefect("worker", "start", "--pool", settings.work_pool), env, settings)
 
+    review = f"http://{settings.review_host}:{settings.review_port}"
+    if not _alive(run / "review.pid"):
+        sohoa = str(Path(sys.executable).with_name("sohoa"))
+        _spawn("review", [sohoa, "review", "serve"], child_environment(settings), settings)
+    _wait_http(f"{review}/login", 60, "the review app")
+
     ui = api.removesuffix("/api")
-    return {"Prefect UI": ui, "Prefect API": api, "S3 endpoint": f"http://{settings.s3_endpoint}",
+    return {"Prefect UI": ui, "Prefect API": api, "Review app": review, "S3 endpoint": f"http://{settings.s3_endpoint}",
             "logs": str(run)}
 
 
@@ -133,7 +140,7 @@ def stop_stack(console: Console, settings: Settings | None = None) -> None:
 
     settings = settings or get_settings()
     run = _run_dir(settings)
-    for name in ("prefect-worker", "prefect-server"):
+    for name in ("review", "prefect-worker", "prefect-server"):
         pid_file = run / f"{name}.pid"
         if _alive(pid_file):
             pid = int(pid_file.read_text())

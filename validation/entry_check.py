@@ -131,7 +131,9 @@ def check_page(
     checked = []
     for index, (entry, raw) in enumerate(zip(reading.entries, raws)):
         others = {n for i, n in enumerate(numbers_read) if i != index and n is not None}
-        source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox))
+        boxes = {name: tuple(f.bbox) for name, f in entry.fields.items() if getattr(f, "bbox", None)}
+        source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox),
+                             field_boxes=boxes)
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:

@@ -131,6 +131,8 @@ class EntrySource(BaseModel):
     source_file: str | None = None
     # Bounding box of the entry on the stored page image: x, y, width, height in pixels.
     bbox: tuple[int, int, int, int] | None = None
+    #: Where each field was read on the same image (same units), so a reviewer sees the field outlined.
+    field_boxes: dict[str, tuple[int, int, int, int]] = Field(default_factory=dict)
 
 
 class ExportedEntry(BaseModel):

@@ -34,6 +34,7 @@ def flow_settings(tmp_path, seaweedfs, monkeypatch) -> Settings:
         s3_access_key=seaweedfs.access_key,
         s3_secret_key=seaweedfs.secret_key,
         prefect_api_url=f"http://127.0.0.1:{free_port()}/api",
+        review_port=free_port(),  # `sohoa up` starts the review app too: never on a port someone else uses
     )
     settings.home.mkdir(parents=True)
     for name, value in settings.as_env().items():

@@ -47,6 +47,10 @@ def test_queued_batch_lands_records_pages_and_flags(flow_settings, small_table_b
     try:
         urls = start_stack(console, settings)
         assert urls["Prefect UI"].startswith("http://127.0.0.1:")
+        assert urls["Review app"] == f"http://127.0.0.1:{settings.review_port}"
+        import urllib.request
+        with urllib.request.urlopen(f"{urls['Review app']}/login", timeout=5) as page:
+            assert page.status == 200
         run = queue_batch(
             small_table_book.scans[0].parent, authority=keys["authority"], year=keys["year"],
             volume=keys["volume"], registry_db_url=registry_url, settings=settings,
