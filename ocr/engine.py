@@ -52,6 +52,11 @@ class OcrEngine(Protocol):
         """Words of one image (uint8, black text on white)."""
         ...
 
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Degrees to rotate the page (black text on white) clockwise to make it upright (0, 90, 180, 270);
+        0 when the engine is unsure."""
+        ...
+
     def recognize_many(self, images: list[np.ndarray], dpi: int, psm: int | None = None,
                        digits: bool = False) -> list[list[Word]]:
         """Words of several small images (e.g. cell crops) in one engine run, one list per image.
@@ -140,6 +145,18 @@ class TesseractEngine:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
             raise ExternalProgramError(f"tesseract failed (exit {done.returncode}): {tail}")
         return _parse_tsv(done.stdout.decode("utf-8", "replace"), len(images))
+
+
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Tesseract's orientation and script detection (``--psm 0``): its "Rotate:" answer."""
+        with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+            path = Path(tmp) / "page.png"
+            Image.fromarray(np.ascontiguousarray(image)).save(path, dpi=(dpi, dpi))
+            done = programs.run(["tesseract", str(path), "stdout", "--psm", "0", "--dpi", str(int(dpi))], timeout=120)
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
+            if line.startswith("Rotate:"):
+                return int(line.split(":")[1])
+        return 0
 
 
 def _parse_tsv(tsv: str, image_count: int) -> list[list[Word]]:
