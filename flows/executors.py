@@ -56,18 +56,6 @@ class LocalPages:
         return handle.result()
 
 
-class EngineWarmup:
-    """Dask worker plugin: the OCR engine made, and its model loaded, when a worker joins, once per worker."""
-
-    name = "sohoa-engine-warmup"
-
-    def __init__(self, spec: EngineSpec) -> None:
-        self.spec = spec
-
-    def setup(self, worker: Any) -> None:
-        init_worker(self.spec)
-
-
 class DaskPages:
     def __init__(self, address: str, spec: EngineSpec, task: Any) -> None:
         from prefect_dask import DaskTaskRunner
@@ -79,6 +67,8 @@ class DaskPages:
         self.slots = 1
 
     def __enter__(self) -> "DaskPages":
+        from flows.dask_plugin import EngineWarmup
+
         self.runner.__enter__()
         client = self.runner.client
         client.register_plugin(EngineWarmup(self.spec))

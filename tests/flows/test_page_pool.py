@@ -6,8 +6,6 @@ Real Tesseract (in process, in spawned workers), real SeaweedFS, ephemeral Prefe
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,9 +15,9 @@ from ocr.ingest import split_into_pages
 from ocr.read import page_reading_to_dict, read_page
 from ocr.tesserocr_engine import make_engine
 from sohoa.settings import get_settings
-from storage.objects import ObjectStore
 from storage.registry import load_snapshot
-from storage.state import StateStore
+
+from .scale_helpers import cached_readings, fresh_buckets, stored_records
 
 pytestmark = pytest.mark.integration
 
@@ -30,30 +28,6 @@ def three_page_book(tmp_path_factory):
 
     return generate_book(tmp_path_factory.mktemp("book-pool"), layout="table", pages=3, seed=21,
                          degradation="light", upside_down_pages=0)
-
-
-def stored_records(settings, batch_id: str) -> dict[int, dict]:
-    """Every verified record of a batch, as stored in the records bucket, by entry number."""
-    store = ObjectStore(settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value())
-    state = StateStore(settings.resolved_state_db_url)
-    records = {}
-    for entry in state.entries_for_batch(batch_id):
-        key = state.record_key_for(batch_id, entry.entry_no)
-        if key:
-            records[entry.entry_no] = store.get_json(settings.bucket_records, key)
-    return records
-
-
-def cached_readings(settings, store: ObjectStore) -> list[dict]:
-    return sorted((store.get_json(settings.bucket_ocr, key) for key in store.list_keys(settings.bucket_ocr)),
-                  key=lambda r: json.dumps(r, sort_keys=True))
-
-
-def fresh_buckets(monkeypatch, tag: str) -> None:
-    """Buckets of their own for one run: no OCR cache and no records from an earlier run."""
-    for name in ("ocr", "records", "pages"):
-        monkeypatch.setenv(f"SOHOA_BUCKET_{name.upper()}", f"{name}-{tag}-{uuid.uuid4().hex[:8]}")
-    get_settings.cache_clear()
 
 
 def test_pool_reads_as_this_process_does_within_the_window(tmp_path, flow_settings, three_page_book, run_batch,
