@@ -156,3 +156,22 @@ def test_a_worker_killed_mid_batch_loses_no_page(flow_settings, four_page_book, 
     per_page = Counter(e.source.page for e in entries if e.source.page is not None)
     assert sorted(per_page) == [1, 2, 3, 4], "a page was lost"
     assert sum(per_page.values()) == truth, "entries lost or stored twice"
+
+
+@pytest.mark.integration
+def test_an_unreachable_dask_scheduler_stops_digitize_before_the_batch(tmp_path, seaweedfs):
+    from sohoa.errors import ExitCode
+
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "page.png").write_bytes(b"not read: the scheduler is checked first")
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")} | {
+        "SOHOA_HOME": str(tmp_path / "home"), "SOHOA_S3_ENDPOINT": seaweedfs.endpoint,
+        "SOHOA_S3_ACCESS_KEY": seaweedfs.access_key, "SOHOA_S3_SECRET_KEY": seaweedfs.secret_key, "COLUMNS": "200"}
+    done = subprocess.run([str(Path(sys.executable).with_name("sohoa")), "digitize", str(scans), "--authority",
+                           "UBND xã A", "--year", "2001", "--volume", "01", "--dask-address", address],
+                          capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=120)
+    assert done.returncode == ExitCode.service_unavailable, (done.stdout, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and address in lines[0], done.stderr
