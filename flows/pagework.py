@@ -104,4 +104,25 @@ def process_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
     outcome.png = png.tobytes()
     del prepared, png
     lap("encode")
+    _give_back_memory()
     return outcome
+
+
+def _give_back_memory() -> None:
+    """Hand the page's freed arrays back to the system: glibc keeps freed blocks in its arenas, and a worker
+    that read one heavy page would otherwise hold that peak for the rest of the book."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+@lru_cache(maxsize=1)
+def _libc():
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc if hasattr(libc, "malloc_trim") else None
+    except OSError:
+        return None
