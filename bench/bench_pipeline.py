@@ -57,16 +57,45 @@ def tree_rss() -> int:
     return total
 
 
+def _role(proc: psutil.Process, me: psutil.Process) -> str:
+    if proc.pid == me.pid:
+        return "flow"
+    line = " ".join(proc.cmdline())
+    if "uvicorn" in line or "prefect.server" in line:
+        return "prefect-server"
+    if "tesseract" in proc.name():
+        return "tesseract"
+    return "page-workers"
+
+
 class RssSampler:
+    """Peak RSS of the tree, and CPU seconds by role (this process, the Prefect server, the page workers),
+    from the last sample of each process (a worker that ends between samples loses at most 0.25 s)."""
+
     def __init__(self) -> None:
         self.peak = 0
+        self._cpu: dict[int, tuple[str, float, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        me = psutil.Process()
         while not self._stop.is_set():
             self.peak = max(self.peak, tree_rss())
+            for proc in [me, *me.children(recursive=True)]:
+                try:
+                    times = proc.cpu_times()
+                    role, first, _ = self._cpu.get(proc.pid) or (_role(proc, me), times.user + times.system, 0.0)
+                    self._cpu[proc.pid] = (role, first, times.user + times.system)
+                except psutil.Error:
+                    pass
             self._stop.wait(0.25)
+
+    def cpu_by_role(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for role, first, last in self._cpu.values():
+            totals[role] = totals.get(role, 0.0) + last - first
+        return totals
 
     def __enter__(self) -> "RssSampler":
         self._thread.start()
@@ -139,7 +168,7 @@ def run_sohoa(book: dict, tag: str, home: Path, dask_address: str | None = None)
             seconds = time.perf_counter() - start
     finally:
         progress.set_listener(None)
-    return {"summary": summary, "seconds": seconds, "peak_rss": rss.peak, "rss_at": marks}
+    return {"summary": summary, "seconds": seconds, "peak_rss": rss.peak, "rss_at": marks, "cpu": rss.cpu_by_role()}
 
 
 @contextmanager
@@ -184,6 +213,8 @@ def print_book(name: str, pages: int, result: dict, bare_seconds: float) -> None
     stage = summary.get("stage_seconds", {})
     print("          s/page: " + "  ".join(f"{s}={stage.get(s, 0.0) / pages:.2f}" for s in STAGES)
           + f"  (wall {result['seconds'] / pages:.2f}, bare {bare_seconds / pages:.2f})")
+    print("          CPU s/page: " + "  ".join(f"{role}={seconds / pages:.2f}"
+                                             for role, seconds in sorted(result["cpu"].items())))
     marks = result["rss_at"]
     if pages >= 30 and 30 in marks:
         last = max(marks)
