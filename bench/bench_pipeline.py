@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -107,17 +108,22 @@ class RssSampler:
         self.peak = max(self.peak, tree_rss())
 
 
-def bare_tesseract(images: list[Path], processes: int = 2) -> float:
-    """Seconds for bare full-page tesseract over the images, ``processes`` at a time, one thread each."""
+def bare_tesseract(images: list[Path], processes: int = 2) -> tuple[float, float]:
+    """Wall and CPU seconds for bare full-page tesseract over the images, ``processes`` at a time, one
+    thread each. On a shared machine CPU seconds are the steadier measure: wall time is whatever the
+    neighbours leave."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
 
     def one(image: Path) -> None:
         subprocess.run(["tesseract", str(image), "-", "-l", "vie"], check=True, capture_output=True, env=env)
 
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with ThreadPoolExecutor(processes) as pool:
         list(pool.map(one, images))
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return time.perf_counter() - start, cpu
 
 
 def generate(out: Path, name: str, pages: int, seed: int) -> dict:
@@ -196,14 +202,18 @@ def dask_cluster(workers: int, home: Path):
         for proc in procs:
             os.killpg(proc.pid, signal.SIGTERM)
         for proc in procs:
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a worker without a nanny may linger on SIGTERM
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
 
 
 def mb(value: int) -> str:
     return f"{value / 1e6:,.0f} MB"
 
 
-def print_book(name: str, pages: int, result: dict, bare_seconds: float) -> None:
+def print_book(name: str, pages: int, result: dict, bare_seconds: float, bare_cpu: float) -> None:
     ours = 60 * pages / result["seconds"]
     bare = 60 * pages / bare_seconds
     summary = result["summary"]
@@ -213,8 +223,11 @@ def print_book(name: str, pages: int, result: dict, bare_seconds: float) -> None
     stage = summary.get("stage_seconds", {})
     print("          s/page: " + "  ".join(f"{s}={stage.get(s, 0.0) / pages:.2f}" for s in STAGES)
           + f"  (wall {result['seconds'] / pages:.2f}, bare {bare_seconds / pages:.2f})")
+    cpu = sum(result["cpu"].values())
     print("          CPU s/page: " + "  ".join(f"{role}={seconds / pages:.2f}"
-                                             for role, seconds in sorted(result["cpu"].items())))
+                                             for role, seconds in sorted(result["cpu"].items()))
+          + f"  total={cpu / pages:.2f}  bare tesseract={bare_cpu / pages:.2f}  "
+            f"CPU ratio (bare/sohoa)={bare_cpu / cpu if cpu else float('nan'):.2f}")
     marks = result["rss_at"]
     if pages >= 30 and 30 in marks:
         last = max(marks)
@@ -259,9 +272,9 @@ def main() -> None:
             for name, book in books.items():
                 with tempfile.TemporaryDirectory() as tmp:
                     images = [p.path for scan in book["scans"] for p in split_into_pages(Path(scan), Path(tmp))]
-                    bare = float("nan") if args.no_bare else bare_tesseract(images)
+                    bare, bare_cpu = (float("nan"), float("nan")) if args.no_bare else bare_tesseract(images)
                 result = run_sohoa(book, name, home)
-                print_book(name, len(images), result, bare)
+                print_book(name, len(images), result, bare, bare_cpu)
                 sys.stdout.flush()
                 first = first or (name, book, len(images))
             if args.dask and first:
@@ -272,7 +285,9 @@ def main() -> None:
                         result = run_sohoa(book, f"dask{workers}", home, dask_address=address)
                     rates[workers] = 60 * pages / result["seconds"]
                     print(f"dask      {name} pages={pages} workers={workers} {rates[workers]:6.2f} pages/min  "
-                          f"peak RSS={mb(result['peak_rss'])}", flush=True)
+                          f"peak RSS={mb(result['peak_rss'])}  verified={result['summary']['verified']}  "
+                          f"s/page: " + "  ".join(f"{k}={v / pages:.2f}" for k, v in
+                                                  sorted(result["summary"]["stage_seconds"].items())), flush=True)
                 print(f"dask      2 workers / 1 worker = {rates[2] / rates[1]:.2f}")
     finally:
         server.stop()
