@@ -4,7 +4,8 @@ Both take a ``PageJob`` and give back a future of its ``PageOutcome``; the flow 
 them in flight and never cares which one it has.
 
 - ``LocalPages``: ``ocr_workers`` processes (spawned: the flow process has threads, and a fork would copy
-  their locks), each making its OCR engine once in the pool's initializer.
+  their locks), each making its OCR engine once in the pool's initializer; a pool broken by a worker's
+  death is replaced, and the flow resubmits the pages it had.
 - ``DaskPages``: the page task submitted through prefect-dask's ``DaskTaskRunner`` to the scheduler at
   ``dask_address``; each Dask worker makes its engine once (a worker plugin), and a worker that dies
   mid-page has its pages rescheduled by Dask on the others.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from flows.pagework import EngineSpec, PageJob, PageOutcome, init_worker, process_page
@@ -39,9 +41,12 @@ class LocalPages:
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "LocalPages":
+        self._start()
+        return self
+
+    def _start(self) -> None:
         self._pool = ProcessPoolExecutor(max_workers=self.slots, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=init_worker, initargs=(self.spec,))
-        return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
@@ -50,7 +55,14 @@ class LocalPages:
 
     def submit(self, job: PageJob) -> Future:
         assert self._pool is not None, "submit inside the with block"
-        return self._pool.submit(process_page, job, self.spec)
+        try:
+            return self._pool.submit(process_page, job, self.spec)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): the pool is unusable and its pages in flight failed. A
+            # new pool takes this page; the flow resubmits the failed ones once each.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._start()
+            return self._pool.submit(process_page, job, self.spec)
 
     def result(self, handle: Future) -> PageOutcome:
         return handle.result()

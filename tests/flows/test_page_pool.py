@@ -6,6 +6,7 @@ Real Tesseract (in process, in spawned workers), real SeaweedFS, ephemeral Prefe
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,38 @@ def test_pool_reads_as_this_process_does_within_the_window(tmp_path, flow_settin
                   key=lambda r: json.dumps(r, sort_keys=True))
     assert json.loads(json.dumps(here)) == one[1]
     assert set(runs[2][2]["stage_seconds"]) >= {"ingest", "preprocess", "layout", "ocr", "storage", "check_route"}
+
+
+def test_a_pool_worker_killed_mid_batch_loses_no_page(flow_settings, three_page_book, run_batch, monkeypatch):
+    import signal
+
+    import psutil
+
+    from storage.state import StateStore
+
+    load_snapshot(three_page_book.registry, flow_settings.resolved_registry_db_url)
+    monkeypatch.setenv("SOHOA_OCR_WORKERS", "2")
+    fresh_buckets(monkeypatch, "poolkill")
+    settings = get_settings()
+    killed: list[int] = []
+
+    def kill_a_worker(event: str, data: dict) -> None:
+        # After the first page, both workers hold a page (window of 4): one dies, and its pool with it.
+        if event == "page_done" and not killed:
+            workers = [p for p in psutil.Process().children() if "multiprocessing" in " ".join(p.cmdline())
+                       and "resource_tracker" not in " ".join(p.cmdline())]
+            assert workers, "no pool worker to kill"
+            killed.append(workers[-1].pid)
+            os.kill(workers[-1].pid, signal.SIGKILL)
+
+    progress.set_listener(kill_a_worker)
+    try:
+        summary = run_batch(three_page_book.scans[0].parent, three_page_book.book)
+    finally:
+        progress.set_listener(None)
+    assert killed
+    assert summary["pages_read"] == 3 and summary["input_errors"] == []
+    entries = StateStore(settings.resolved_state_db_url).entries_for_batch(summary["batch_id"])
+    placed = [(e.source.page, tuple(e.source.bbox)) for e in entries if e.source.page is not None]
+    assert sorted({page for page, _ in placed}) == [1, 2, 3], "a page was lost"
+    assert len(placed) == len(set(placed)), "an entry was stored twice"
