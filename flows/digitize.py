@@ -193,6 +193,7 @@ def digitize_batch(
                     input_errors.append(_input_error(page.source_file, page.page_in_file, PageFailedError(
                         page.source_file, "its cached reading went away; digitize the batch again",
                         page=page.page_in_file)))
+                    progress.report("page_done", page=page_no)
                     continue
                 key = store_page(services, book, page, page_sha, outcome.png, outcome.reading)
                 stages["storage"] += time.perf_counter() - clock
@@ -208,7 +209,9 @@ def digitize_batch(
                 del outcome, reading  # no page image stays in memory once its page is stored
                 progress.report("page_done", page=page_no, entries=len(entries))
     finally:
-        remove_work_files(work_dir)
+        # Even when the run fails or is stopped: extracted pages are personal data (no task here, so a run
+        # being cancelled still cleans up).
+        remove_work_files.fn(work_dir)
 
     orphans = report_registry_only(services, batch_id, book, all_entries, registry_rows)
     counts["flagged"] += len(orphans)
