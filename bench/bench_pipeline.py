@@ -76,6 +76,7 @@ class RssSampler:
 
     def __init__(self) -> None:
         self.peak = 0
+        self.peak_roles: dict[str, int] = {}
         self._cpu: dict[int, tuple[str, float, float]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -83,7 +84,9 @@ class RssSampler:
     def _run(self) -> None:
         me = psutil.Process()
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss())
+            now = tree_rss()
+            if now > self.peak:
+                self.peak, self.peak_roles = now, self._roles(me)
             for proc in [me, *me.children(recursive=True)]:
                 try:
                     times = proc.cpu_times()
@@ -92,6 +95,18 @@ class RssSampler:
                 except psutil.Error:
                     pass
             self._stop.wait(0.25)
+
+    def _roles(self, me: psutil.Process) -> dict[str, int]:
+        """RSS by role at this moment (the peak's breakdown)."""
+        roles: dict[str, int] = {}
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                if not proc.name().startswith("weed"):
+                    role = _role(proc, me)
+                    roles[role] = roles.get(role, 0) + proc.memory_info().rss
+            except psutil.Error:
+                pass
+        return roles
 
     def cpu_by_role(self) -> dict[str, float]:
         totals: dict[str, float] = {}
@@ -106,7 +121,6 @@ class RssSampler:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, tree_rss())
 
 
 def bare_tesseract(images: list[Path], processes: int = 2) -> tuple[float, float]:
@@ -208,7 +222,8 @@ def run_sohoa(book: dict, tag: str, home: Path, dask_address: str | None = None)
             seconds = time.perf_counter() - start
     finally:
         progress.set_listener(None)
-    return {"summary": summary, "seconds": seconds, "peak_rss": rss.peak, "rss_at": marks, "cpu": rss.cpu_by_role()}
+    return {"summary": summary, "seconds": seconds, "peak_rss": rss.peak, "rss_at": marks, "cpu": rss.cpu_by_role(),
+            "peak_roles": rss.peak_roles}
 
 
 @contextmanager
@@ -262,6 +277,7 @@ def print_book(name: str, pages: int, result: dict, bare_seconds: float, bare_cp
                                              for role, seconds in sorted(result["cpu"].items()))
           + f"  total={cpu / pages:.2f}  bare tesseract={bare_cpu / pages:.2f}  "
             f"CPU ratio (bare/sohoa)={bare_cpu / cpu if cpu else float('nan'):.2f}")
+    print("          at peak RSS: " + "  ".join(f"{role}={mb(value)}" for role, value in sorted(result["peak_roles"].items())))
     marks = result["rss_at"]
     if pages >= 30 and 30 in marks:
         last = max(marks)
@@ -324,7 +340,9 @@ def main() -> None:
                         result = run_sohoa(book, f"dask{workers}", home, dask_address=address)
                     rates[workers] = 60 * pages / result["seconds"]
                     print(f"dask      {name} pages={pages} workers={workers} {rates[workers]:6.2f} pages/min  "
-                          f"peak RSS={mb(result['peak_rss'])}  verified={result['summary']['verified']}  "
+                          f"peak RSS={mb(result['peak_rss'])} ("
+                          + " ".join(f"{r}={mb(v)}" for r, v in sorted(result["peak_roles"].items()))
+                          + f")  verified={result['summary']['verified']}  "
                           f"s/page: " + "  ".join(f"{k}={v / pages:.2f}" for k, v in
                                                   sorted(result["summary"]["stage_seconds"].items())), flush=True)
                 print(f"dask      2 workers / 1 worker = {rates[2] / rates[1]:.2f}")
