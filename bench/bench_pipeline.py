@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -349,6 +350,7 @@ def main() -> None:
     finally:
         server.stop()
         seaweed.stop()
+        shutil.rmtree(home, ignore_errors=True)  # the state, the object store's data and the work files
 
 
 if __name__ == "__main__":
