@@ -2,31 +2,34 @@
 
     ingest → preprocess → locate entries → OCR → normalize → cross-check → route → report
 
-Each stage is a small task; the logic lives in ocr/, validation/ and storage/.
+Each stage is a small task; the logic lives in ocr/, validation/ and storage/. A page's CPU work (preprocess,
+locate, OCR) runs in worker processes, a local pool or a Dask cluster (flows/executors.py), a bounded window
+of pages at a time, while this process stores, checks and routes the pages already read. Pages are extracted
+from the scans only as the window has room, and each page's file goes as soon as its bytes are sent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+import time
 from collections import Counter, deque
-from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.executors import DaskPages, LocalPages, PageExecutor
+from flows.pagework import EngineSpec, PageJob, PageOutcome, process_page
 from flows.services import PIPELINE_VERSION, Services, connect
 from ocr.errors import SohoaInputError
-from ocr.ingest import PageImage, split_into_pages
-from ocr.layout import PageLayout, detect_layout
-from ocr.preprocess import PreparedPage, prepare_page
-from ocr.read import PageReading, recognize_page
-from sohoa.settings import get_settings
+from ocr.ingest import PageImage, PageStream
+from ocr.read import PageReading
+from sohoa.settings import Settings, get_settings
 from validation.schema import BookKeys, ExportedEntry, Flag, FlagCode
 from validation import entry_check as checks
 
@@ -52,32 +55,22 @@ def store_original(services: Services, source: Path) -> dict[str, str]:
     return services.store_original(source)
 
 
-@task(cache_policy=NO_CACHE)
-def split_pages(source: Path, work_dir: Path) -> list[PageImage]:
-    return split_into_pages(source, work_dir)
-
-
 # --- per page ---------------------------------------------------------------------------------------
 
-@task(cache_policy=NO_CACHE)
-def preprocess(page: PageImage) -> PreparedPage:
-    return prepare_page(page)
-
-
-@task(cache_policy=NO_CACHE)
-def locate_entries(services: Services, prepared: PreparedPage) -> PageLayout:
-    """Find the table grid or the form blocks, and which field each cell holds, in the image itself."""
-    return detect_layout(prepared, services.engine)
-
-
-@task(cache_policy=NO_CACHE, retries=1, retry_condition_fn=_not_bad_input)
-def read_fields(services: Services, page: PageImage, prepared: PreparedPage, layout: PageLayout) -> PageReading:
-    return services.cached_reading(page, lambda: recognize_page(prepared, layout, services.engine))
+@task(cache_policy=NO_CACHE, name="read-page")
+def read_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
+    """Preprocess, locate entries and OCR one page; the task a Dask worker runs (the local pool calls the
+    same function without a task around it: spawned workers need not load Prefect)."""
+    return process_page(job, spec)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store_page_image(services: Services, book: BookKeys, page: PageImage, prepared: PreparedPage) -> str:
-    return services.store_page_image(book, page, prepared)
+def store_page(services: Services, book: BookKeys, page: PageImage, page_sha: str, png: bytes,
+               reading: PageReading | None) -> str:
+    """The upright page's PNG into the pages bucket, and a new reading into the OCR cache."""
+    if reading is not None:
+        services.cache_reading(page_sha, reading)
+    return services.store_page_png(book, page, png, page_sha)
 
 
 # --- per book ---------------------------------------------------------------------------------------
@@ -123,7 +116,8 @@ def remove_work_files(work_dir: Path) -> None:
 @task(cache_policy=NO_CACHE)
 def publish_summary(services: Services, batch_id: str, summary: dict[str, Any]) -> None:
     """A table artifact for operators (counts only: never names or ID numbers), and the batch ledger."""
-    rows = [{"measure": k, "value": str(v)} for k, v in summary.items() if k not in {"input_errors", "flagged_by_reason"}]
+    rows = [{"measure": k, "value": str(v)} for k, v in summary.items()
+            if k not in {"input_errors", "flagged_by_reason", "stage_seconds"}]
     rows += [{"measure": f"flagged: {code}", "value": str(n)} for code, n in sorted(summary["flagged_by_reason"].items())]
     rows += [{"measure": "input error", "value": f"{e['file']}: {e['message']}"} for e in summary["input_errors"]]
     create_table_artifact(key=f"batch-{batch_id[:8]}", table=rows, description=f"sohoa batch {batch_id}")
@@ -147,9 +141,11 @@ def digitize_batch(
     book_type: str = "birth",
     registry_db_url: str | None = None,
     batch_id: str | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Digitize one book's scans (a file or a folder of PDFs/images) and return the batch summary.
-    The volume is text as the book prints it ('01')."""
+    The volume is text as the book prints it ('01'). ``dask_address`` (or the setting): read pages on that
+    Dask cluster instead of the local process pool."""
     logger = get_run_logger()
     settings = get_settings()
     services = connect(settings, registry_db_url=registry_db_url)
@@ -159,39 +155,63 @@ def digitize_batch(
                                            pipeline_version=PIPELINE_VERSION)
     logger.info("batch %s: %d file(s) for %s/%s/%s", batch_id, len(files), book_type, year, volume)
     input_errors: list[dict[str, Any]] = []
-
-    # 1. Ingest: keep every original first, then split it into pages.
     work_dir = settings.work_dir / batch_id
-    pages: list[PageImage] = []
-    for file in files:
-        store_original(services, file)
-        try:
-            pages.extend(split_pages(file, work_dir))
-        except Exception as error:  # noqa: BLE001 - one bad file never stops the batch
-            problem = error if isinstance(error, SohoaInputError) else PageFailedError(file, type(error).__name__)
-            input_errors.append(_input_error(file, None, problem))
-            logger.warning("%s", problem)
-    progress.report("pages", total=len(pages))
+    stages: Counter = Counter()
+    try:
+        # 1. Ingest: keep every original first; its pages are extracted later, a window at a time.
+        streams: list[PageStream] = []
+        clock = time.perf_counter()
+        for file in files:
+            store_original(services, file)
+            try:
+                streams.append(PageStream(file, work_dir))
+            except Exception as error:  # noqa: BLE001 - one bad file never stops the batch
+                input_errors.append(_input_error(file, None, _as_input_error(error, file)))
+                logger.warning("%s", input_errors[-1]["message"])
+        stages["ingest"] += time.perf_counter() - clock
+        total_pages = sum(stream.count for stream in streams)
+        progress.report("pages", total=total_pages)
 
-    registry_rows = fetch_registry_rows(services, book)
-    counts: Counter = Counter()
-    all_entries: list[ExportedEntry] = []
-    # 2-4. Preprocess, locate, OCR: a few pages ahead run in parallel while earlier ones are checked.
-    for page_no, (page, outcome) in enumerate(read_pages(services, book, pages), start=1):
-        if isinstance(outcome, SohoaInputError):
-            input_errors.append(_input_error(page.source_file, page.page_in_file, outcome))
-            logger.warning("%s", outcome)
-            progress.report("page_done", page=page_no)
-            continue
-        reading_value, key = outcome
-        # 5-6. Normalize and cross-check.  7. Route.
-        entries = normalize_and_check(book, reading_value, page_no, key, page.source_file.name, registry_rows,
-                                      settings.min_field_confidence)
-        provenance = services.page_provenance(page, key, reading_value)
-        entries = route_entries(services, batch_id, entries, provenance)
-        counts.update(e.status.value for e in entries)
-        all_entries.extend(entries)
-        progress.report("page_done", page=page_no, entries=len(entries))
+        registry_rows = fetch_registry_rows(services, book)
+        counts: Counter = Counter()
+        all_entries: list[ExportedEntry] = []
+        pages_seen = 0
+        # 2-4. Preprocess, locate, OCR in the workers; 5-7 here, for the pages already read.
+        with page_executor(settings, services, dask_address) as executor:
+            window = settings.page_window or 2 * executor.slots
+            pages = read_pages(services, executor, streams, window, stages, input_errors, logger)
+            for page_no, (page, page_sha, outcome) in enumerate(pages, start=1):
+                pages_seen = page_no
+                if isinstance(outcome, SohoaInputError):
+                    input_errors.append(_input_error(page.source_file, page.page_in_file, outcome))
+                    logger.warning("%s", outcome)
+                    progress.report("page_done", page=page_no)
+                    continue
+                clock = time.perf_counter()
+                reading = outcome.reading or services.cached(page_sha)
+                if reading is None:  # the cache entry went between the check and now
+                    input_errors.append(_input_error(page.source_file, page.page_in_file, PageFailedError(
+                        page.source_file, "its cached reading went away; digitize the batch again",
+                        page=page.page_in_file)))
+                    progress.report("page_done", page=page_no)
+                    continue
+                key = store_page(services, book, page, page_sha, outcome.png, outcome.reading)
+                stages["storage"] += time.perf_counter() - clock
+                clock = time.perf_counter()
+                # 5-6. Normalize and cross-check.  7. Route.
+                entries = normalize_and_check(book, reading, page_no, key, page.source_file.name, registry_rows,
+                                              settings.min_field_confidence)
+                provenance = services.page_provenance(page, key, reading, page_sha)
+                entries = route_entries(services, batch_id, entries, provenance)
+                stages["check_route"] += time.perf_counter() - clock
+                counts.update(e.status.value for e in entries)
+                all_entries.extend(entries)
+                del outcome, reading  # no page image stays in memory once its page is stored
+                progress.report("page_done", page=page_no, entries=len(entries))
+    finally:
+        # Even when the run fails or is stopped: extracted pages are personal data (no task here, so a run
+        # being cancelled still cleans up).
+        remove_work_files.fn(work_dir)
 
     orphans = report_registry_only(services, batch_id, book, all_entries, registry_rows)
     counts["flagged"] += len(orphans)
@@ -200,8 +220,8 @@ def digitize_batch(
     flagged_by_reason = Counter(flag.code.value for e in all_entries + orphans for flag in _distinct_codes(e.flags))
     summary = {
         "batch_id": batch_id,
-        "pages": len(pages),
-        "pages_read": len(pages) - sum(1 for e in input_errors if e.get("page") is not None),
+        "pages": max(total_pages, pages_seen),
+        "pages_read": pages_seen - sum(1 for e in input_errors if e.get("page") is not None),
         "entries": len(all_entries),
         "verified": counts["verified"],
         "flagged": counts["flagged"],
@@ -210,29 +230,86 @@ def digitize_batch(
         "input_errors": input_errors,
         "records": services.records_location(book),
         "review_queue": services.review_queue_location(),
+        # Seconds per stage: ingest, storage and check_route on this process's clock; preprocess, layout,
+        # ocr and encode summed over the workers; wait is this process idle for a worker.
+        "stage_seconds": {k: round(v, 2) for k, v in sorted(stages.items())},
     }
-    remove_work_files(work_dir)
     publish_summary(services, batch_id, summary)
     return summary
 
 
-def read_pages(services: Services, book: BookKeys, pages: list[PageImage], lookahead: int = 4):
-    """Yield (page, (reading, stored page key)) in page order, or (page, error) for a page that failed.
-    Only ``lookahead`` pages are in flight at once, so memory stays flat however thick the book."""
-    def submit(page: PageImage):
-        prepared = preprocess.submit(page)
-        layout = locate_entries.submit(services, prepared)
-        reading = read_fields.submit(services, page, prepared, layout)
-        page_key = store_page_image.submit(services, book, page, prepared)
-        return page, (prepared, reading, page_key)
+def _engine_spec(services: Services) -> EngineSpec:
+    settings = services.settings
+    # The engine the flow resolved (tesserocr, or the command it fell back to) is the one workers make.
+    return EngineSpec(services.engine.name, settings.tesseract_lang, settings.tessdata_dir)
 
-    queue = iter(pages)
-    window = deque(submit(page) for page in islice(queue, lookahead))
-    while window:
-        page, futures = window.popleft()
-        if (following := next(queue, None)) is not None:
-            window.append(submit(following))
-        yield page, _settle(page, *futures)
+
+def page_executor(settings: Settings, services: Services, dask_address: str | None = None) -> PageExecutor:
+    """The Dask cluster at ``dask_address`` (or the setting), else ``ocr_workers`` local processes."""
+    address = dask_address or settings.dask_address
+    if address:
+        return DaskPages(address, _engine_spec(services), read_page)
+    return LocalPages(settings.ocr_workers, _engine_spec(services))
+
+
+def read_pages(
+    services: Services, executor: PageExecutor, streams: list[PageStream], window: int, stages: Counter,
+    input_errors: list[dict[str, Any]], logger: Any,
+) -> Iterator[tuple[PageImage, str, PageOutcome | SohoaInputError]]:
+    """Yield (page, page checksum, outcome or the error that stopped the page) in page order.
+
+    At most ``window`` pages are in flight; pages are extracted only when at least half the window is free
+    (fewer poppler runs), and a page's extracted file is deleted once its bytes are read into its job, so the
+    work folder never holds more than the window."""
+    queue = deque(streams)
+    in_flight: deque = deque()
+    chunk = max(1, window // 2)
+
+    def refill() -> None:
+        free = window - len(in_flight)
+        if free <= 0 or (in_flight and free < chunk):
+            return
+        clock = time.perf_counter()
+        while free > 0 and queue:
+            stream = queue[0]
+            try:
+                pages = stream.take(free)
+            except Exception as error:  # noqa: BLE001 - the rest of this file is lost, not the batch
+                input_errors.append(_input_error(stream.source, None, _as_input_error(error, stream.source)))
+                logger.warning("%s", input_errors[-1]["message"])
+                pages = []
+                queue.popleft()
+            else:
+                if stream.remaining == 0:
+                    queue.popleft()
+            progress.report("extracted", work_dir=str(stream.out_dir), pages=len(pages))
+            for page in pages:
+                data = page.path.read_bytes()
+                if page.path != page.source_file:
+                    page.path.unlink(missing_ok=True)  # the job holds the bytes now
+                page_sha = hashlib.sha256(data).hexdigest()
+                job = PageJob(page.source_file, page.page_in_file, page.dpi, data,
+                              read=not services.has_cached(page_sha))
+                in_flight.append((page, page_sha, job, executor.submit(job)))
+                free -= 1
+        stages["ingest"] += time.perf_counter() - clock
+
+    refill()
+    while in_flight:
+        page, page_sha, job, handle = in_flight.popleft()
+        clock = time.perf_counter()
+        outcome = _settle(executor, page, job, handle)
+        stages["wait"] += time.perf_counter() - clock
+        del job, handle
+        refill()  # the next pages start before this one is stored and routed
+        if isinstance(outcome, PageOutcome):
+            for stage, seconds in outcome.seconds.items():
+                stages[stage] += seconds
+            error = outcome.input_error()
+            yield page, page_sha, (error if error is not None else outcome)
+        else:
+            yield page, page_sha, outcome
+        del outcome
 
 
 def _distinct_codes(flags: list[Flag]) -> list[Flag]:
@@ -248,19 +325,27 @@ class PageFailedError(SohoaInputError):
     reason = "could not be processed"
 
 
-def _settle(page: PageImage, *futures: PrefectFuture):
-    """Wait for a page's futures: its reading and stored image key, or the error that stopped the page.
-    One page's failure never stops the batch; it is reported in the summary instead."""
-    values = []
-    for future in futures:
-        future.wait()
+def _settle(executor: PageExecutor, page: PageImage, job: PageJob, handle: Any) -> PageOutcome | SohoaInputError:
+    """A page's outcome, or the error that stopped it. A worker's failure other than bad input is retried
+    once (as the reading task was before); one page's failure never stops the batch, it is reported in the
+    summary instead."""
+    for attempt in (1, 2):
         try:
-            values.append(future.result())
+            return executor.result(handle)
         except SohoaInputError as error:
             return error
         except Exception as error:  # noqa: BLE001 - reported per page, by type only (no contents)
-            return PageFailedError(page.source_file, f"failed with {type(error).__name__}", page=page.page_in_file)
-    return values[1], values[2]
+            if attempt == 2:
+                return PageFailedError(page.source_file, f"failed with {type(error).__name__}", page=page.page_in_file)
+            try:
+                handle = executor.submit(job)
+            except Exception as again:  # noqa: BLE001 - e.g. a broken pool
+                return PageFailedError(page.source_file, f"failed with {type(again).__name__}", page=page.page_in_file)
+    raise AssertionError("unreachable")
+
+
+def _as_input_error(error: Exception, file: Path) -> SohoaInputError:
+    return error if isinstance(error, SohoaInputError) else PageFailedError(file, type(error).__name__)
 
 
 def _input_error(file: Path, page: int | None, error: SohoaInputError) -> dict[str, Any]:

@@ -65,10 +65,13 @@ class Services:
         ok, png = cv2.imencode(".png", prepared.gray)
         if not ok:
             raise RuntimeError(f"could not encode page {page.page_in_file} of {page.source_file}")
-        page_sha = checksum(page.path)
+        return self.store_page_png(book, page, png.tobytes(), checksum(page.path))
+
+    def store_page_png(self, book: BookKeys, page: PageImage, png: bytes, page_sha: str) -> str:
+        """The upright page's PNG (encoded by the worker that prepared it) under the page file's checksum."""
         key = keys.page_key(self.book_prefix(book), page_sha, "prepared.png")
         self.objects.put_bytes(
-            self.settings.bucket_pages, key, png.tobytes(), content_type="image/png",
+            self.settings.bucket_pages, key, png, content_type="image/png",
             metadata={"source-file": keys.ascii_safe(page.source_file.name), "page": str(page.page_in_file),
                       "source-page-sha256": page_sha, "pipeline-version": PIPELINE_VERSION},
         )
@@ -78,14 +81,31 @@ class Services:
         """OCR output is kept in the OCR bucket, keyed by page checksum, engine, reading code and pipeline
         version: a re-run of the same page reads it back instead of running the engine again, and a change
         to any of them reads the page anew."""
-        key = keys.ocr_key(checksum(page.path), self.engine.version(), OCR_CODE_VERSION, PIPELINE_VERSION)
-        if self.objects.stat(self.settings.bucket_ocr, key) is not None:
-            return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
+        page_sha = checksum(page.path)
+        found = self.cached(page_sha)
+        if found is not None:
+            return found
         reading = read()
-        self.objects.put_json(self.settings.bucket_ocr, key, page_reading_to_dict(reading))
+        self.cache_reading(page_sha, reading)
         return reading
 
-    def page_provenance(self, page: PageImage, page_key: str, reading: PageReading) -> dict[str, Any]:
+    def _ocr_key(self, page_sha: str) -> str:
+        return keys.ocr_key(page_sha, self.engine.version(), OCR_CODE_VERSION, PIPELINE_VERSION)
+
+    def has_cached(self, page_sha: str) -> bool:
+        return self.objects.stat(self.settings.bucket_ocr, self._ocr_key(page_sha)) is not None
+
+    def cached(self, page_sha: str) -> PageReading | None:
+        key = self._ocr_key(page_sha)
+        if self.objects.stat(self.settings.bucket_ocr, key) is None:
+            return None
+        return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
+
+    def cache_reading(self, page_sha: str, reading: PageReading) -> None:
+        self.objects.put_json(self.settings.bucket_ocr, self._ocr_key(page_sha), page_reading_to_dict(reading))
+
+    def page_provenance(self, page: PageImage, page_key: str, reading: PageReading,
+                        page_sha: str | None = None) -> dict[str, Any]:
         # The source is named by its content (the original's key; its file name is kept in that object's
         # metadata), so the same scan under another name gives the same record, byte for byte.
         source_sha = checksum(page.source_file)
@@ -94,7 +114,7 @@ class Services:
             "source_sha256": source_sha,
             "page_in_file": page.page_in_file,
             "page_object_key": page_key,
-            "page_sha256": checksum(page.path),
+            "page_sha256": page_sha or checksum(page.path),
             "layout": reading.layout,
             "ocr_engine": reading.engine,
             "skew_degrees": round(reading.skew_degrees, 2),
@@ -167,5 +187,6 @@ def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
         objects=objects,
         registry=RegistryReader(registry_db_url or settings.resolved_registry_db_url),
         state=state,
-        engine=make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir),
+        # The flow only names the engine (cache keys); its workers load the model and read.
+        engine=make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir, load=False),
     )

@@ -12,6 +12,7 @@ import io
 import tempfile
 import unicodedata
 from dataclasses import dataclass
+from enum import IntEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -23,6 +24,17 @@ from ocr import programs
 from ocr.errors import ExternalProgramError, MissingDependencyError
 
 BBox = tuple[int, int, int, int]  # x, y, width, height in pixels
+
+
+class Mode(IntEnum):
+    """What the reader asks an engine to read, by name: a second engine maps these to its own modes. The values
+    are Tesseract's page-segmentation modes, so a caller still passing psm numbers (6, 11) means the same;
+    "digits only" is the ``digits`` flag of ``recognize_many``."""
+
+    SPARSE_TEXT = 11  # words scattered over a page or region, in no reading order
+    BLOCK = 6  # one block of text: a cell or a box, one or more lines
+    SINGLE_LINE = 7
+    SINGLE_WORD = 8
 
 
 @dataclass(frozen=True)
@@ -48,11 +60,16 @@ class OcrEngine(Protocol):
         """Identifies the engine and its model: part of every OCR cache key."""
         ...
 
-    def recognize_words(self, image: np.ndarray, dpi: int, psm: int | None = None) -> list[Word]:
-        """Words of one image (uint8, black text on white)."""
+    def recognize_words(self, image: np.ndarray, dpi: int, psm: Mode | int | None = None) -> list[Word]:
+        """Words of one image (uint8, black text on white), read in mode ``psm`` (a ``Mode``)."""
         ...
 
-    def recognize_many(self, images: list[np.ndarray], dpi: int, psm: int | None = None,
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Degrees to rotate the page (black text on white) clockwise to make it upright (0, 90, 180, 270);
+        0 when the engine is unsure."""
+        ...
+
+    def recognize_many(self, images: list[np.ndarray], dpi: int, psm: Mode | int | None = None,
                        digits: bool = False) -> list[list[Word]]:
         """Words of several small images (e.g. cell crops) in one engine run, one list per image.
         ``digits``: the images hold only digits and "/", ".", "-" (numbers, dates, ID numbers)."""
@@ -107,9 +124,9 @@ class TesseractEngine:
     def _base_args(self, dpi: int, psm: int | None, digits: bool = False) -> list[str]:
         if digits:
             # Debian's own models, whatever tessdata_dir holds.
-            return ["-l", self.digits_lang, "--psm", str(psm or self.psm), "--dpi", str(int(dpi)),
+            return ["-l", self.digits_lang, "--psm", str(int(psm or self.psm)), "--dpi", str(int(dpi)),
                     "-c", f"tessedit_char_whitelist={self.digits_whitelist}"]
-        args = ["-l", self.lang, "--psm", str(psm or self.psm), "--dpi", str(int(dpi))]
+        args = ["-l", self.lang, "--psm", str(int(psm or self.psm)), "--dpi", str(int(dpi))]
         if self.tessdata_dir is not None:
             args = ["--tessdata-dir", str(self.tessdata_dir)] + args
         return args
@@ -140,6 +157,18 @@ class TesseractEngine:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
             raise ExternalProgramError(f"tesseract failed (exit {done.returncode}): {tail}")
         return _parse_tsv(done.stdout.decode("utf-8", "replace"), len(images))
+
+
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Tesseract's orientation and script detection (``--psm 0``): its "Rotate:" answer."""
+        with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+            path = Path(tmp) / "page.png"
+            Image.fromarray(np.ascontiguousarray(image)).save(path, dpi=(dpi, dpi))
+            done = programs.run(["tesseract", str(path), "stdout", "--psm", "0", "--dpi", str(int(dpi))], timeout=120)
+        for line in done.stdout.decode("utf-8", "replace").splitlines():
+            if line.startswith("Rotate:"):
+                return int(line.split(":")[1])
+        return 0
 
 
 def _parse_tsv(tsv: str, image_count: int) -> list[list[Word]]:

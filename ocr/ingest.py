@@ -63,12 +63,49 @@ def sniff_format(source: Path) -> str:
 
 def split_into_pages(source: Path, work_dir: Path) -> list[PageImage]:
     """Every page of ``source`` as an image file (under ``work_dir`` when the page had to be extracted)."""
-    source = Path(source)
-    kind = sniff_format(source)
-    out_dir = Path(work_dir) / f"{_safe_stem(source)}-{sha256_file(source)[:12]}"
-    if kind == "pdf":
-        return _split_pdf(source, out_dir)
-    return _split_image(source, out_dir)
+    stream = PageStream(source, work_dir)
+    return stream.take(stream.count)
+
+
+class PageStream:
+    """The pages of one scan file, extracted a few at a time, in order: ``take(n)`` extracts the next ``n``.
+
+    A 300-page book would otherwise put every page on disk (513 MB of unencrypted scans) before the first is
+    read. The caller deletes a page's file once the page is stored, so the work folder holds only the pages in
+    flight. A single-image file is its own page and needs no work file."""
+
+    def __init__(self, source: Path, work_dir: Path) -> None:
+        self.source = Path(source)
+        self.kind = sniff_format(self.source)
+        self.out_dir = Path(work_dir) / f"{_safe_stem(self.source)}-{sha256_file(self.source)[:12]}"
+        self._next = 1
+        if self.kind == "pdf":
+            self._pdf_pages = _pdf_pages(self.source)
+            self._scans = _one_scan_per_page(self.source, self._pdf_pages)
+            self.count = len(self._pdf_pages)
+        else:
+            self.count = _frame_count(self.source)
+
+    @property
+    def remaining(self) -> int:
+        return self.count - self._next + 1
+
+    def take(self, n: int) -> list[PageImage]:
+        first, last = self._next, min(self.count, self._next + max(0, n) - 1)
+        if last < first:
+            return []
+        self._next = last + 1
+        if self.kind != "pdf":
+            return _split_image(self.source, self.out_dir, first, last)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        pages = self._pdf_pages[first - 1:last]
+        if self._scans:
+            extracted = _extract_images(self.source, self.out_dir, pages)
+            if extracted is not None:
+                return extracted
+            # Formats pdfimages cannot write natively: this file is rasterized from here on.
+            self._scans = False
+        return _rasterize(self.source, self.out_dir, first, last)
 
 
 def _safe_stem(path: Path) -> str:
@@ -84,7 +121,19 @@ def _image_dpi(image: Image.Image) -> int:
     return DEFAULT_DPI
 
 
-def _split_image(source: Path, out_dir: Path) -> list[PageImage]:
+def _frame_count(source: Path) -> int:
+    try:
+        with Image.open(source) as image:
+            return getattr(image, "n_frames", 1)
+    except UnidentifiedImageError as error:
+        raise CorruptFileError(source, "the image header is not valid") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise CorruptFileError(source) from error
+
+
+def _split_image(source: Path, out_dir: Path, first: int = 1, last: int | None = None) -> list[PageImage]:
+    """Pages ``first``..``last`` of an image file: the file itself when it has one frame, else each frame
+    written out as PNG."""
     try:
         with Image.open(source) as image:
             frames = getattr(image, "n_frames", 1)
@@ -93,7 +142,9 @@ def _split_image(source: Path, out_dir: Path) -> list[PageImage]:
                 return [PageImage(source, 1, source, _image_dpi(image))]
             out_dir.mkdir(parents=True, exist_ok=True)
             pages = []
-            for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            for number in range(first, min(frames, last or frames) + 1):
+                image.seek(number - 1)
+                frame = image
                 dpi = _image_dpi(frame)
                 path = out_dir / f"page-{number:04d}.png"
                 frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB").save(path, dpi=(dpi, dpi))
@@ -101,7 +152,7 @@ def _split_image(source: Path, out_dir: Path) -> list[PageImage]:
             return pages
     except UnidentifiedImageError as error:
         raise CorruptFileError(source, "the image header is not valid") from error
-    except (OSError, SyntaxError, ValueError) as error:
+    except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise CorruptFileError(source) from error
 
 
@@ -134,8 +185,8 @@ def _pdf_pages(source: Path) -> list[_PdfPage]:
     return pages
 
 
-def _split_pdf(source: Path, out_dir: Path) -> list[PageImage]:
-    pages = _pdf_pages(source)
+def _one_scan_per_page(source: Path, pages: list[_PdfPage]) -> bool:
+    """Whether every page is one embedded scan, upright, with square pixels: then its image is the page."""
     listing = programs.pdfimages_list(source)
     if listing.returncode != 0:
         raise CorruptFileError(source, "pdfimages cannot list its images")
@@ -146,25 +197,25 @@ def _split_pdf(source: Path, out_dir: Path) -> list[PageImage]:
         page = pages[int(cols[0]) - 1]
         page.images += 1
         page.x_ppi, page.y_ppi = float(cols[12]), float(cols[13])
-    one_scan_per_page = all(
+    return all(
         p.images == 1 and p.rotation == 0 and p.x_ppi >= 50 and abs(p.x_ppi - p.y_ppi) <= 0.02 * p.x_ppi
         for p in pages
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if one_scan_per_page:
-        extracted = _extract_images(source, out_dir, pages)
-        if extracted is not None:
-            return extracted
-    return _rasterize(source, out_dir, len(pages))
 
 
 def _extract_images(source: Path, out_dir: Path, pages: list[_PdfPage]) -> list[PageImage] | None:
-    done = programs.pdfimages_extract(source, out_dir / "img")
+    """The embedded images of ``pages`` (consecutive), as they are stored (``pdfimages -all -p -f -l``)."""
+    first, last = pages[0].number, pages[-1].number
+    programs.poppler_version()
+    done = programs.run(["pdfimages", "-all", "-p", "-f", str(first), "-l", str(last), str(source),
+                         str(out_dir / "img")], timeout=600)
     if done.returncode != 0:
         raise CorruptFileError(source, "pdfimages cannot extract its images")
     files = {int(m.group(1)): path for path in out_dir.glob("img-*-*.*")
-             if (m := re.match(r"img-(\d+)-\d+\.", path.name))}
+             if (m := re.match(r"img-(\d+)-\d+\.", path.name)) and first <= int(m.group(1)) <= last}
     if sorted(files) != [p.number for p in pages]:
+        for path in files.values():
+            path.unlink(missing_ok=True)
         return None  # e.g. formats pdfimages cannot write natively: rasterize instead
     result = []
     for page in pages:
@@ -178,18 +229,21 @@ def _extract_images(source: Path, out_dir: Path, pages: list[_PdfPage]) -> list[
     return result
 
 
-def _rasterize(source: Path, out_dir: Path, page_count: int) -> list[PageImage]:
-    """pdftoppm via pdf2image, written straight to disk (paths_only) so pages are never all held in memory."""
+def _rasterize(source: Path, out_dir: Path, first: int, last: int) -> list[PageImage]:
+    """pdftoppm via pdf2image, pages ``first``..``last``, written straight to disk (paths_only) so pages are
+    never all held in memory."""
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
+    prefix = f"page-{first:05d}"
     try:
         paths = convert_from_path(
             source, dpi=DEFAULT_DPI, output_folder=out_dir, paths_only=True, grayscale=True,
-            output_file="page", thread_count=1,
+            output_file=prefix, thread_count=1, first_page=first, last_page=last,
         )
     except (PDFPageCountError, PDFSyntaxError) as error:
         raise CorruptFileError(source, "pdftoppm cannot render it") from error
-    if len(paths) != page_count:
-        raise CorruptFileError(source, f"rendered {len(paths)} of {page_count} pages")
-    return [PageImage(source, number, Path(path), DEFAULT_DPI) for number, path in enumerate(sorted(paths), start=1)]
+    if len(paths) != last - first + 1:
+        raise CorruptFileError(source, f"rendered {len(paths)} of pages {first}-{last}")
+    return [PageImage(source, number, Path(path), DEFAULT_DPI)
+            for number, path in enumerate(sorted(paths), start=first)]

@@ -9,14 +9,16 @@ adaptive threshold; minAreaRect on the frame finds the skew in ~0.1 s where Houg
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
 from PIL import Image
 
-from ocr import programs
+from ocr.engine import TesseractEngine
 from ocr.errors import BlankPageError, CorruptFileError
 from ocr.image import erase_leaders
 from ocr.ingest import PageImage
@@ -25,6 +27,12 @@ from ocr.ingest import PageImage
 BLANK_INK_RATIO = 0.0015
 #: Skews beyond this are not scanner skew: the frame found is probably not the page's frame.
 MAX_SKEW_DEGREES = 15.0
+
+
+class Orientation(Protocol):
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Degrees to rotate ``image`` (black text on white) to make it upright; 0 when unsure."""
+        ...
 
 
 @dataclass
@@ -41,15 +49,22 @@ class PreparedPage:
     page_in_file: int | None = None
 
 
-def prepare_page(page: PageImage) -> PreparedPage:
-    gray = whiten_scanner_border(load_gray(page))
+def prepare_page(page: PageImage, engine: Orientation | None = None) -> PreparedPage:
+    """``engine``: what answers the orientation question when the page's marks do not (``orientation``
+    of an OCR engine); the tesseract command when none is given."""
+    return prepare_gray(load_gray(page), page, engine)
+
+
+def prepare_gray(gray: np.ndarray, page: PageImage, engine: Orientation | None = None) -> PreparedPage:
+    """As ``prepare_page``, from the page's decoded grayscale (a worker given the image's bytes, not a file)."""
+    gray = whiten_scanner_border(gray)
     flat = flatten(gray, page.dpi)
     if ink_ratio(flat) < BLANK_INK_RATIO:
         raise BlankPageError(page.source_file, page=page.page_in_file)
     skew = estimate_skew(otsu(flat), page.dpi)
     upright = rotate(flat, -skew) if abs(skew) >= 0.05 else flat
     binary = otsu(upright)
-    turned = is_upside_down(binary, page.dpi)
+    turned = is_upside_down(binary, page.dpi, engine)
     if turned:
         upright = cv2.rotate(upright, cv2.ROTATE_180)
         binary = cv2.rotate(binary, cv2.ROTATE_180)
@@ -64,9 +79,10 @@ def write_prepared_image(prepared: PreparedPage, path: Path) -> Path:
 
 # --- steps ------------------------------------------------------------------------------------------
 
-def load_gray(page: PageImage) -> np.ndarray:
+def load_gray(page: PageImage, data: bytes | None = None) -> np.ndarray:
+    """The page image as uint8 grayscale, from its file or from ``data``, the file's bytes."""
     try:
-        with Image.open(page.path) as image:
+        with Image.open(io.BytesIO(data) if data is not None else page.path) as image:
             if image.mode in ("I;16", "I;16B", "I"):
                 array = np.asarray(image, dtype=np.float32)
                 return cv2.normalize(array, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
@@ -223,7 +239,7 @@ def marks_above_and_below(binary: np.ndarray, dpi: int) -> tuple[int, int]:
     return above, below
 
 
-def is_upside_down(binary: np.ndarray, dpi: int) -> bool:
+def is_upside_down(binary: np.ndarray, dpi: int, engine: Orientation | None = None) -> bool:
     """The structural test above when it is clear-cut; tesseract's orientation detection when it is not."""
     # Dotted leaders run under the values written on them, and a heavy scan's specks sit anywhere: neither
     # are marks above or below letters.
@@ -231,19 +247,11 @@ def is_upside_down(binary: np.ndarray, dpi: int) -> bool:
     above, below = marks_above_and_below(marks, dpi)
     if above + below >= 40 and (above >= 2 * below or below >= 2 * above):
         return below > above
-    return osd_rotation(binary, dpi) == 180
+    # The engine's OSD takes black text on white, like every engine input.
+    return (engine or TesseractEngine()).orientation(255 - binary, dpi) == 180
 
 
 def osd_rotation(binary: np.ndarray, dpi: int) -> int:
-    """Tesseract's OSD (--psm 0) answer: degrees to rotate, 0 when unsure."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
-        path = Path(tmp) / "page.png"
-        Image.fromarray(255 - binary).save(path, dpi=(dpi, dpi))
-        done = programs.run(["tesseract", str(path), "stdout", "--psm", "0", "--dpi", str(dpi)], timeout=120)
-    text = done.stdout.decode("utf-8", "replace")
-    for line in text.splitlines():
-        if line.startswith("Rotate:"):
-            return int(line.split(":")[1])
-    return 0
+    """The tesseract command's OSD (--psm 0) answer for a binary page (255 = ink): degrees to rotate, 0 when
+    unsure."""
+    return TesseractEngine().orientation(255 - binary, dpi)

@@ -37,7 +37,7 @@ OCR_CODE_VERSION = "ocr-read/8"
 def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
     """Every entry of one page, read. Raises SohoaInputError subclasses for blank or unrecognizable pages."""
     engine = engine or TesseractEngine()
-    prepared = prepare_page(page)
+    prepared = prepare_page(page, engine)  # orientation detection through the engine too
     layout = detect_layout(prepared, engine)
     return recognize_page(prepared, layout, engine)
 

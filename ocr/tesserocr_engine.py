@@ -304,14 +304,16 @@ class TesserocrEngine:
 
 
 def make_engine(kind: Literal["tesserocr", "tesseract"], lang: str = "vie",
-                tessdata_dir: Path | None = None) -> OcrEngine:
+                tessdata_dir: Path | None = None, load: bool = True) -> OcrEngine:
     """The engine the settings ask for. tesserocr that cannot load (not installed, too old, model missing)
-    falls back to the subprocess engine, which reads the same models, with one warning line."""
+    falls back to the subprocess engine, which reads the same models, with one warning line. ``load=False``
+    checks library and model files without loading the model: a process that only needs the engine's name
+    and version (the flow, whose workers do the reading) does not hold a model it never uses."""
     if kind == "tesseract":
         return TesseractEngine(lang=lang, tessdata_dir=tessdata_dir)
     engine = TesserocrEngine(lang=lang, tessdata_dir=tessdata_dir)
     try:
-        engine.check()
+        engine.check() if load else engine.version()
     except MissingDependencyError as error:
         logger.warning("in-process OCR engine unavailable, using the tesseract command instead: %s", error)
         return TesseractEngine(lang=lang, tessdata_dir=tessdata_dir)

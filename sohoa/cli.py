@@ -58,6 +58,9 @@ Authority = Annotated[str, typer.Option(help="Registering authority (cơ quan đ
 Year = Annotated[int, typer.Option(help="Year of the book")]
 Volume = Annotated[str, typer.Option(help="Volume (quyển) as the book prints it, e.g. '01'", callback=_volume)]
 BookType = Annotated[str, typer.Option("--book-type", help="Book type; only 'birth' for now")]
+DaskAddress = Annotated[Optional[str], typer.Option(
+    "--dask-address", help="Read pages on this Dask scheduler, e.g. tcp://HOST:8786 (or SOHOA_DASK_ADDRESS); "
+                           "default: SOHOA_OCR_WORKERS local processes")]
 
 
 @app.command()
@@ -116,12 +119,13 @@ def digitize(
     volume: Volume,
     book_type: BookType = "birth",
     registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
+    dask_address: DaskAddress = None,
 ) -> None:
     """Run the digitize-batch flow in this process (ephemeral Prefect) and print the summary."""
     from sohoa.runner import run_in_process
 
     summary = run_in_process(path, authority=authority, year=year, volume=volume, book_type=book_type,
-                             registry_db_url=registry_db, console=console)
+                             registry_db_url=registry_db, console=console, dask_address=dask_address)
     print_summary(summary)
     raise typer.Exit(0)
 
@@ -134,12 +138,13 @@ def queue(
     volume: Volume,
     book_type: BookType = "birth",
     registry_db: Annotated[Optional[str], typer.Option("--registry-db")] = None,
+    dask_address: DaskAddress = None,
 ) -> None:
     """Create a flow run of the digitize-batch deployment; the worker started by `sohoa up` picks it up."""
     from sohoa.stack import queue_batch
 
     run = queue_batch(path.resolve(), authority=authority, year=year, volume=volume, book_type=book_type,
-                      registry_db_url=registry_db)
+                      registry_db_url=registry_db, dask_address=dask_address)
     console.print(f"queued flow run [bold]{run['name']}[/] ({run['id']}); batch id {run['batch_id']}")
     console.print(f"follow it at {run['url']}")
 

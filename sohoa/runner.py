@@ -30,9 +30,10 @@ def local_object_storage(settings: Settings, console: Console) -> Iterator[None]
         yield
 
 
-def check_services(settings: Settings, registry_db_url: str | None = None) -> None:
-    """Before a batch starts: object storage answers, the state database opens, the registry can be read.
-    Each failure is one error naming that service, not a failed flow run halfway through a book."""
+def check_services(settings: Settings, registry_db_url: str | None = None, dask_address: str | None = None) -> None:
+    """Before a batch starts: object storage answers, the state database opens, the registry can be read,
+    the Dask scheduler (if any) answers. Each failure is one error naming that service, not a failed flow run
+    halfway through a book."""
     from sqlalchemy.exc import OperationalError
 
     from storage.db import reason, redacted
@@ -41,6 +42,9 @@ def check_services(settings: Settings, registry_db_url: str | None = None) -> No
     scheme = "https" if settings.s3_secure else "http"
     if not endpoint_answers(f"{scheme}://{settings.s3_endpoint}"):
         raise ServiceUnavailableError(f"object storage does not answer at {scheme}://{settings.s3_endpoint}")
+    address = dask_address or settings.dask_address
+    if address and not dask_scheduler_answers(address):
+        raise ServiceUnavailableError(f"the Dask scheduler does not answer at {address}")
     for name, url, check in (
         ("state database", settings.resolved_state_db_url, _can_open_state),
         ("registry", registry_db_url or settings.resolved_registry_db_url, _can_read_registry),
@@ -49,6 +53,19 @@ def check_services(settings: Settings, registry_db_url: str | None = None) -> No
             check(url)
         except OperationalError as error:
             raise ServiceUnavailableError(f"the {name} at {redacted(url)} cannot be used: {reason(error)}") from None
+
+
+def dask_scheduler_answers(address: str, timeout: float = 5.0) -> bool:
+    """Whether something listens at a scheduler address such as tcp://HOST:8786."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _can_open_state(url: str) -> None:
@@ -74,15 +91,17 @@ def _can_read_registry(url: str) -> None:
 
 def run_in_process(
     path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
-    registry_db_url: str | None = None, console: Console,
+    registry_db_url: str | None = None, console: Console, dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Run digitize-batch in this process, once object storage and both databases answer."""
+    """Run digitize-batch in this process, once object storage, both databases and the Dask scheduler (when
+    pages are to be read on one) answer."""
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     with local_object_storage(settings, console):
-        check_services(settings, registry_db_url)
+        check_services(settings, registry_db_url, dask_address)
         return _run_with_progress(path, console, source=str(path.resolve()), authority=authority, year=year,
-                                  volume=str(volume), book_type=book_type, registry_db_url=registry_db_url)
+                                  volume=str(volume), book_type=book_type, registry_db_url=registry_db_url,
+                                  dask_address=dask_address)
 
 
 def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[str, Any]:

@@ -49,7 +49,13 @@ class Settings(BaseSettings):
     ocr_engine: Literal["tesserocr", "tesseract"] = "tesserocr"
     tesseract_lang: str = "vie"
     tessdata_dir: Path | None = None
-    ocr_workers: int = 2
+    #: Processes that read pages at once on this machine (each loads the OCR model once).
+    ocr_workers: int = Field(default=2, ge=1)
+    #: Pages in flight (extracted, being read, or waiting to be stored); default twice the readers, so no
+    #: reader waits while this process stores and routes. The work folder never holds more pages than this.
+    page_window: int | None = Field(default=None, ge=1)
+    #: A Dask scheduler (tcp://HOST:8786) to read pages on instead of the local processes.
+    dask_address: str | None = None
     #: Below this confidence (0..1) a field reading goes to review.
     min_field_confidence: float = 0.80
 

@@ -159,9 +159,11 @@ def stop_stack(console: Console, settings: Settings | None = None) -> None:
 
 def queue_batch(
     path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
-    registry_db_url: str | None = None, settings: Settings | None = None,
+    registry_db_url: str | None = None, settings: Settings | None = None, dask_address: str | None = None,
 ) -> dict[str, Any]:
-    """Create a flow run of the digitize-batch deployment on the server; returns its id, name and UI url."""
+    """Create a flow run of the digitize-batch deployment on the server; returns its id, name and UI url.
+    ``dask_address``: the run reads its pages on that Dask scheduler (else the worker's setting, else local
+    processes)."""
     from prefect.deployments import run_deployment
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -171,12 +173,17 @@ def queue_batch(
         _wait_http(f"{api}/health", 5, "the Prefect server")
     except ServiceUnavailableError as error:
         raise ServiceUnavailableError(f"{error}; start it with `sohoa up`") from None
+    from sohoa.runner import dask_scheduler_answers
+
+    if dask_address and not dask_scheduler_answers(dask_address):
+        raise ServiceUnavailableError(f"the Dask scheduler does not answer at {dask_address}")
     batch_id = str(uuid.uuid4())
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         flow_run = run_deployment(
             name=settings.deployment,
             parameters={"source": str(path), "authority": authority, "year": year, "volume": str(volume),
-                        "book_type": book_type, "registry_db_url": registry_db_url, "batch_id": batch_id},
+                        "book_type": book_type, "registry_db_url": registry_db_url, "batch_id": batch_id,
+                        "dask_address": dask_address},
             timeout=0,
         )
     ui = settings.prefect_api_url.rstrip("/").removesuffix("/api")
