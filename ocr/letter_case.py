@@ -22,7 +22,7 @@ X_HEIGHT_LETTERS = frozenset("acemnorsuvwxz")
 CAPITAL_RATIO = 1.22
 SMALL_RATIO = 1.10
 #: At least this many x-height letters measured in the cell.
-MIN_SAMPLES = 4
+MIN_SAMPLES = 2
 
 
 def _bare(char: str) -> str:

@@ -73,6 +73,7 @@ def check_entry(
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
+    flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
     return ExportedEntry(
         **book.model_dump(),
         entry_no=values.get("entry_no"),
@@ -113,6 +114,32 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
         return any(comparable(value) == comparable(row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]
+
+
+#: Fields every birth entry has: an entry read without one of them is never verified.
+ESSENTIAL_FIELDS = ("entry_no", "full_name", "date_of_birth")
+
+
+def _blank_against_registry(raw: RawEntry, values: dict[str, Any], registry_rows: list[dict[str, Any]],
+                            flags: list[Flag]) -> list[Flag]:
+    """A field the page has (its column or label was found) that reads blank, where the registry record of
+    the entry holds a value: the book may lack it, or the reader missed it; either way a reviewer looks.
+    (A field the layout lacks is no difference.)"""
+    flagged = {f.field for f in flags if f.code == FlagCode.FIELD_MISMATCH}
+    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
+    if len(rows) != 1:
+        return []
+    return [Flag(code=FlagCode.FIELD_MISMATCH, field=name, book_value=None, registry_value=str(rows[0][name]),
+                 detail="the book's field reads blank and the registry record has a value")
+            for name, (text, _) in raw.items()
+            if name in BIRTH_FIELDS and name not in flagged and not (text or "").strip()
+            and rows[0].get(name) not in (None, "")]
+
+
+def _without_essentials(values: dict[str, Any], flags: list[Flag]) -> list[Flag]:
+    flagged = {f.field for f in flags}
+    return [Flag(code=FlagCode.UNREADABLE, field=name, detail="the entry was read without this field")
+            for name in ESSENTIAL_FIELDS if values.get(name) is None and name not in flagged]
 
 
 def check_page(

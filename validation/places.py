@@ -12,6 +12,7 @@ the registry to be verified.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
@@ -125,14 +126,17 @@ def snap_unit_words(text: str) -> str:
 
 
 def _in_placement_of(read: str, name: str) -> str:
-    """``name`` with each word's tone mark placed as the reading's word of the same letters placed it."""
+    """``name`` with each word's tone mark placed as the reading's word of the same letters placed it: of the
+    two placements, the one closer to what was read ("Họà", a stray dot and a grave on the a, is Hoà)."""
     read_words, words = read.split(), name.split()
     if len(read_words) != len(words):
         return name
     out = []
     for seen, word in zip(read_words, words):
-        new_style = with_tone_placement(seen, "new") == seen != with_tone_placement(seen, "old")
-        out.append(with_tone_placement(word, "new") if new_style else word)
+        seen = unicodedata.normalize("NFC", seen)
+        old, new = with_tone_placement(word, "old"), with_tone_placement(word, "new")
+        to_old, to_new = Levenshtein.distance(seen, old), Levenshtein.distance(seen, new)
+        out.append(new if to_new < to_old else old if to_old < to_new else word)
     return " ".join(out)
 
 

@@ -250,7 +250,21 @@ def book_text(name: str, reading: str | None, value: Any) -> tuple[str | None, s
     if name in VOCABULARY_FIELDS and isinstance(value, str) and not _spells(text, value, name):
         spelled = _closest_spelling(text, value) if name.endswith("ethnicity") else value
         return _case_like(text, spelled), VOCABULARY
+    if name in VOCABULARY_FIELDS and isinstance(value, str) and (cased := _vocabulary_case(text, value)) != text:
+        return cased, LETTER_CASE
     return text, None
+
+
+def _vocabulary_case(text: str, value: str) -> str:
+    """A vocabulary word read with a same-shape first letter in the other case than the vocabulary writes it
+    ("việt Nam" for Việt Nam: v and V differ in size only) takes the vocabulary's case; any other letter's
+    case stays as read."""
+    read_parts, parts = text.split(" "), value.split(" ")
+    if len(read_parts) != len(parts) or text.isupper():
+        return text
+    fixed = [p[:1] + r[1:] if r[:1] != p[:1] and r[:1].casefold() == p[:1].casefold()
+             and strip_diacritics(r[:1]).lower() in SAME_SHAPE else r for r, p in zip(read_parts, parts)]
+    return " ".join(fixed)
 
 
 def _case_like(reading: str, text: str) -> str:

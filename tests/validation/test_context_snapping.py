@@ -143,3 +143,27 @@ def test_the_registry_confirms_a_hesitant_reading_only_in_the_same_case():
     raw["place_of_birth"] = ("Bệnh viện Đa khoa tỉnh Nghệ An", 0.5)
     entry = check_entry(book, raw, EntrySource(page=1, object_key="k"), [row], min_confidence=0.8)
     assert entry.status.value == "verified", [f.code for f in entry.flags]
+
+
+def test_a_snapped_unit_name_keeps_the_placement_closest_to_what_was_read():
+    known = unit_names("UBND thị trấn Hậu Nghĩa, huyện Đức Hòa, tỉnh Long An")
+    # A stray dot and the grave on the a: the book placed the mark the new way.
+    assert snap_unit_names("huyện Đức Họà, tỉnh Long An", known) == "huyện Đức Hoà, tỉnh Long An"
+    assert snap_unit_names("huyện Đức Hỏa, tỉnh Long An", known) == "huyện Đức Hòa, tỉnh Long An"
+
+
+def test_a_blank_the_registry_fills_and_an_entry_without_a_name_are_never_verified():
+    book = BookKeys(authority=AUTHORITY, year=2022, volume="01")
+    row = {"registry_id": "r1", "entry_no": 5, "full_name": "Lê Văn An", "date_of_birth": "2022-04-16",
+           "registration_date": "2022-04-20", "sex": "Nam", "father_name": "Lê Văn Bình"}
+    raw = _raw(entry_no=("5", 0.95), full_name=("Lê Văn An", 0.95), date_of_birth=("16/04/2022", 0.95),
+               registration_date=("20/04/2022", 0.95), sex=("Nam", 0.95), father_name=("", 0.98))
+    source = EntrySource(page=1, object_key="k")
+    entry = check_entry(book, raw, source, [row], min_confidence=0.8)
+    assert (FlagCode.FIELD_MISMATCH, "father_name") in {(f.code, f.field) for f in entry.flags}
+    # A field the page has no column for is no difference.
+    del raw["father_name"]
+    assert check_entry(book, raw, source, [row], min_confidence=0.8).status.value == "verified"
+    del raw["full_name"]
+    entry = check_entry(book, raw, source, [row], min_confidence=0.8)
+    assert entry.status.value != "verified" and (FlagCode.UNREADABLE, "full_name") in {(f.code, f.field) for f in entry.flags}
