@@ -152,6 +152,9 @@ class SeaweedServer:
             f"-ip={self.ip}", f"-ip.bind={self.ip}",
             "-master.telemetry=false",  # SeaweedFS 4.x reports cluster statistics unless told not to
             f"-master.port={p['master']}",
+            # Every bucket takes a volume of its own, and weed allows free disk / volume size of them: at
+            # mini's automatic 1 GB a machine with 70 GB free took 70 buckets, then answered 500.
+            "-master.volumeSizeLimitMB=64",
             f"-volume.port={p['volume']}",
             f"-filer.port={p['filer']}",
             f"-s3.port={p['s3']}",

@@ -34,6 +34,10 @@ class CachedEngine:
     def version(self) -> str:
         return self.engine.version()
 
+    def orientation(self, image: np.ndarray, dpi: int) -> int:
+        """Not cached: the page-level question is asked only when a page's marks leave it open."""
+        return self.engine.orientation(image, dpi)
+
     def recognize_words(self, image: np.ndarray, dpi: int, psm: int | None = None) -> list[Word]:
         return self.recognize_many([image], dpi, psm)[0]
 
