@@ -109,11 +109,13 @@ def test_reviewer_resolves_a_field_mismatch_with_the_keyboard(digitized, live_ap
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(f"{base}/queue")
         assert page.url.endswith("/login")
-        page.keyboard.type("rita")  # the name field has the focus
+        # The name field takes the focus itself (autofocus); on a loaded machine only once the page is shown.
+        page.wait_for_function("document.activeElement && document.activeElement.name === 'name'")
+        page.keyboard.type("rita")
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(f"{base}/queue")
+        page.wait_for_url(f"{base}/queue", timeout=90_000)  # argon2 is slow on purpose, slower under load
         page.goto(f"{base}/queue?batch={batch_id}&reason=field_mismatch")
         assert page.locator(f"a[href^='/items/{target.id}']").count() == 1
         page.goto(f"{base}/items/{target.id}?batch={batch_id}")
