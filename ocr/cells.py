@@ -18,7 +18,7 @@ from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
 from ocr.letter_case import sized_case
-from ocr.marks import reseat
+from ocr.marks import reseat, retone
 from ocr.model import FieldReading
 from ocr.words import join_lines, strip_leaders, words_in_box
 
@@ -205,14 +205,21 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
 def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[list[Word]], dpi: int,
                          engine: OcrEngine, reseated: set[str] | None) -> list[list[Word]]:
     """The cell readings, with each cell whose tone marks stand apart from their letters (a typewriter's,
-    see ``ocr.marks``) read again with the marks put back; the keys read so go into ``reseated``."""
-    again = {index: image for index, image in enumerate(reseat(crops, read)) if image is not None}
-    if not again:
-        return read
+    see ``ocr.marks``) read again with the loose marks put back, and its vowels given the tones their marks'
+    shapes say; the keys so changed go into ``reseated``."""
+    found = reseat(crops, read)
+    moved = {index: cell.image for index, cell in enumerate(found) if cell is not None and cell.image is not None}
     result = list(read)
-    for index, words in zip(again, engine.recognize_many(list(again.values()), dpi, psm=6)):
+    changed: set[int] = set()
+    for index, words in zip(moved, engine.recognize_many(list(moved.values()), dpi, psm=6) if moved else []):
         if words:
             result[index] = words
-            if reseated is not None:
-                reseated.add(keys[index])
+            changed.add(index)
+    for index, cell in enumerate(found):
+        if cell is not None and cell.words:
+            result[index], retoned = retone(result[index], cell.words)
+            if retoned:
+                changed.add(index)
+    if reseated is not None:
+        reseated.update(keys[index] for index in changed)
     return result
