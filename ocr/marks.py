@@ -111,6 +111,24 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
     return result
 
 
+def looks_typewritten(clean: np.ndarray, words_per_cell: list[list[Word]]) -> bool:
+    """Whether the page's cell text is monospaced, measured on the page pass's words (``clean``: ink > 0,
+    page coordinates), so that a typewritten page is known before any cell is read on its own."""
+    pairs_per_cell = []
+    for words in words_per_cell:
+        bodies_per_word = []
+        for word in words:
+            x, y, w, h = word.bbox
+            crop = (clean[max(0, y):y + h, max(0, x):x + w] > 0).astype(np.uint8)
+            if crop.size == 0:
+                continue
+            count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+            pieces = [(int(st[0]) + x, int(st[1]) + y, int(st[2]), int(st[3]), i) for i, st in enumerate(stats[1:count])]
+            bodies_per_word.append(_bodies(word, pieces))
+        pairs_per_cell.append(_neighbours(bodies_per_word))
+    return is_monospaced(pairs_per_cell)
+
+
 def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]:
     """``words`` (the cell's final reading) with each vowel's tone set to the one its mark's shape says,
     where the word still lines up letter for letter with the one the marks were found on; and whether any
