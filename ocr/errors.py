@@ -54,6 +54,27 @@ class LayoutNotFoundError(SohoaInputError):
     reason = "no register table or form block found on the page"
 
 
+class ImageTooLargeError(SohoaInputError):
+    """Refused from the file's header, before anything is decoded: a decompression bomb, or a scan no page
+    of a register needs (a 40000×40000 image would take 1.6 GB to decode)."""
+
+    exit_code = 12
+    reason = "the image is too large to decode safely"
+
+
+class LowResolutionError(SohoaInputError):
+    exit_code = 13
+    reason = "scanned at too low a resolution to read reliably; scan it again at 300 dpi"
+
+
+class SourceChangedError(SohoaInputError):
+    """The file is not the bytes stored as its original any more (or is gone): nothing may be read from it
+    under that original's checksum."""
+
+    exit_code = 14
+    reason = "the file changed or went away while the batch ran; queue it again"
+
+
 class MissingDependencyError(RuntimeError):
     """An external program (tesseract, poppler) is missing or too old. Not the input's fault: exit code 10."""
 
