@@ -159,21 +159,22 @@ class PageStream:
         if self.kind != "pdf":
             if self.count == 1:
                 # A single image is its own page: the copy is handed over (and verified to decode here).
-                _decode(self.copy, self.source)
-                return [PageImage(self.source, 1, self.copy, self._frame_dpis[0])]
-            return _split_frames(self.copy, self.source, self.out_dir, first, last, self._frame_dpis)
+                with _decoding(self.copy), Image.open(self.copy) as image:
+                    image.load()
+                return [PageImage(self.copy, 1, self.copy, self._frame_dpis[0])]
+            return _split_frames(self.copy, self.out_dir, first, last, self._frame_dpis)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         result: list[PageImage] = []
         # Consecutive scans come out of one pdfimages run, consecutive other pages out of one pdftoppm run.
         for is_scan, group in itertools.groupby(self._pdf_pages[first - 1:last], key=lambda p: p.scan):
             run = list(group)
             if is_scan and self._extractable:
-                extracted = _extract_images(self.copy, self.source, self.out_dir, run)
+                extracted = _extract_images(self.copy, self.out_dir, run)
                 if extracted is not None:
                     result += extracted
                     continue
                 self._extractable = False  # formats pdfimages cannot write natively: rasterize from here on
-            result += _rasterize(self.copy, self.source, self.out_dir, run[0].number, run[-1].number)
+            result += _rasterize(self.copy, self.out_dir, run[0].number, run[-1].number)
         return result
 
 
@@ -216,7 +217,8 @@ def _private_copy(source: Path, work_dir: Path) -> tuple[Path, str]:
 
 @contextmanager
 def _naming(source: Path) -> Iterator[None]:
-    """Errors about the private copy are the user's file's errors: re-raise them under its name."""
+    """Errors about the private copy are the user's file's errors: re-raised under its name (the helpers
+    below only know the copy)."""
     try:
         yield
     except SohoaInputError as error:
@@ -245,51 +247,41 @@ def _page_dpi(image: Image.Image) -> int:
 def _image_frames(source: Path, kind: str, limits: _Limits) -> list[int]:
     """Each frame's dpi, read from the header alone after checking its size and resolution. The format's
     own reader is used, not ``Image.open``, whose bomb guard would refuse a huge frame without its size."""
-    try:
-        with open(source, "rb") as handle:
-            image = HEADER_READERS[kind](handle)
-            frames = getattr(image, "n_frames", 1)
-            dpis = []
-            for number in range(1, frames + 1):
-                image.seek(number - 1)
-                page = number if frames > 1 else None
-                limits.check_size(source, *image.size, page)
-                dpis.append(_page_dpi(image))
-                limits.check_dpi(source, dpis[-1], page)
-            return dpis
-    except (SyntaxError, struct.error, TypeError, IndexError, KeyError) as error:
-        raise CorruptFileError(source, "the image header is not valid") from error
-    except (OSError, ValueError, EOFError) as error:
-        raise CorruptFileError(source) from error
+    with _decoding(source, "the image header is not valid"), open(source, "rb") as handle:
+        image = HEADER_READERS[kind](handle)
+        frames = getattr(image, "n_frames", 1)
+        dpis = []
+        for number in range(1, frames + 1):
+            image.seek(number - 1)
+            page = number if frames > 1 else None
+            limits.check_size(source, *image.size, page)
+            dpis.append(_page_dpi(image))
+            limits.check_dpi(source, dpis[-1], page)
+        return dpis
 
 
-def _decode(path: Path, source: Path) -> None:
-    """Decode the whole image once: a truncated file fails here, named, and not in a worker."""
+@contextmanager
+def _decoding(path: Path, detail: str = "") -> Iterator[None]:
+    """Pillow's many ways of saying an image is damaged or truncated, as one CorruptFileError."""
     try:
-        with Image.open(path) as image:
-            image.load()
+        yield
     except UnidentifiedImageError as error:
-        raise CorruptFileError(source, "the image header is not valid") from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise CorruptFileError(source) from error
+        raise CorruptFileError(path, "the image header is not valid") from error
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, TypeError, IndexError, KeyError) as error:
+        raise CorruptFileError(path, detail) from error
 
 
-def _split_frames(path: Path, source: Path, out_dir: Path, first: int, last: int, dpis: list[int]) -> list[PageImage]:
+def _split_frames(path: Path, out_dir: Path, first: int, last: int, dpis: list[int]) -> list[PageImage]:
     """Frames ``first``..``last`` of a multi-frame image (a multi-page TIFF), each written out as PNG."""
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = []
-    try:
-        with Image.open(path) as image:
-            for number in range(first, last + 1):
+    with _decoding(path), Image.open(path) as image:
+        for number in range(first, last + 1):
+            with _decoding(path, f"page {number} cannot be decoded"):
                 image.seek(number - 1)
-                dpi = dpis[number - 1]
                 out = out_dir / f"page-{number:04d}.png"
-                _savable(image).save(out, dpi=(dpi, dpi))
-                pages.append(PageImage(source, number, out, dpi))
-    except UnidentifiedImageError as error:
-        raise CorruptFileError(source, "the image header is not valid") from error
-    except (OSError, SyntaxError, ValueError, EOFError) as error:
-        raise CorruptFileError(source, f"page {len(pages) + first} cannot be decoded") from error
+                _savable(image).save(out, dpi=(dpis[number - 1],) * 2)
+            pages.append(PageImage(path, number, out, dpis[number - 1]))
     return pages
 
 
@@ -376,14 +368,14 @@ def _check_pdf_pages(source: Path, pages: list[_PdfPage], limits: _Limits) -> No
             limits.check_size(source, width, height, page.number, f"at {DEFAULT_DPI} dpi the page is ")
 
 
-def _extract_images(path: Path, source: Path, out_dir: Path, pages: list[_PdfPage]) -> list[PageImage] | None:
+def _extract_images(path: Path, out_dir: Path, pages: list[_PdfPage]) -> list[PageImage] | None:
     """The embedded images of ``pages`` (consecutive), as they are stored (``pdfimages -all -p -f -l``)."""
     first, last = pages[0].number, pages[-1].number
     programs.poppler_version()
     done = programs.run(["pdfimages", "-all", "-p", "-f", str(first), "-l", str(last), str(path),
                          str(out_dir / "img")], timeout=600)
     if done.returncode != 0:
-        raise CorruptFileError(source, "pdfimages cannot extract its images")
+        raise CorruptFileError(path, "pdfimages cannot extract its images")
     files = {int(m.group(1)): file for file in out_dir.glob("img-*-*.*")
              if (m := re.match(r"img-(\d+)-\d+\.", file.name)) and first <= int(m.group(1)) <= last}
     if sorted(files) != [p.number for p in pages]:
@@ -392,16 +384,14 @@ def _extract_images(path: Path, source: Path, out_dir: Path, pages: list[_PdfPag
         return None  # e.g. formats pdfimages cannot write natively: rasterize instead
     result = []
     for page in pages:
-        try:
-            with Image.open(files[page.number]) as image:
-                image.load()
-        except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as error:
-            raise CorruptFileError(source, f"the image of page {page.number} cannot be decoded") from error
-        result.append(PageImage(source, page.number, files[page.number], int(round(page.x_ppi))))
+        with _decoding(path, f"the image of page {page.number} cannot be decoded"), \
+                Image.open(files[page.number]) as image:
+            image.load()
+        result.append(PageImage(path, page.number, files[page.number], int(round(page.x_ppi))))
     return result
 
 
-def _rasterize(path: Path, source: Path, out_dir: Path, first: int, last: int) -> list[PageImage]:
+def _rasterize(path: Path, out_dir: Path, first: int, last: int) -> list[PageImage]:
     """pdftoppm via pdf2image, pages ``first``..``last`` at 300 dpi, written straight to disk (paths_only)
     so pages are never all held in memory."""
     from pdf2image import convert_from_path
@@ -414,8 +404,8 @@ def _rasterize(path: Path, source: Path, out_dir: Path, first: int, last: int) -
             output_file=prefix, thread_count=1, first_page=first, last_page=last,
         )
     except (PDFPageCountError, PDFSyntaxError) as error:
-        raise CorruptFileError(source, "pdftoppm cannot render it") from error
+        raise CorruptFileError(path, "pdftoppm cannot render it") from error
     if len(paths) != last - first + 1:
-        raise CorruptFileError(source, f"rendered {len(paths)} of pages {first}-{last}")
-    return [PageImage(source, number, Path(file), DEFAULT_DPI)
+        raise CorruptFileError(path, f"rendered {len(paths)} of pages {first}-{last}")
+    return [PageImage(path, number, Path(file), DEFAULT_DPI)
             for number, file in enumerate(sorted(paths), start=first)]
