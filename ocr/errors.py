@@ -61,10 +61,23 @@ class ImageTooLargeError(SohoaInputError):
     exit_code = 12
     reason = "the image is too large to decode safely"
 
+    @classmethod
+    def check(cls, path: Path, width: int, height: int, max_pixels: int, page: int | None = None,
+              what: str = "") -> None:
+        """Raise unless ``width``×``height`` is within ``max_pixels``; the message gives both figures."""
+        if width * height > max_pixels:
+            raise cls(path, f"{what}{width}×{height} pixels ({width * height / 1e6:.0f} MP), over the "
+                            f"{max_pixels / 1e6:.0f}-megapixel limit", page=page)
+
 
 class LowResolutionError(SohoaInputError):
     exit_code = 13
     reason = "scanned at too low a resolution to read reliably; scan it again at 300 dpi"
+
+    @classmethod
+    def check(cls, path: Path, dpi: float, min_dpi: int, page: int | None = None) -> None:
+        if dpi < min_dpi:
+            raise cls(path, f"{dpi:.0f} dpi, under the {min_dpi}-dpi minimum", page=page)
 
 
 class SourceChangedError(SohoaInputError):

@@ -6,9 +6,9 @@ stored) even if the file changes or goes away while the batch runs. Before any p
 size and resolution are read from the header (Pillow's lazy open; ``pdfimages -list`` and ``pdfinfo`` for
 PDFs): a decompression bomb or a page scanned at too low a resolution is refused with its figures.
 
-A PDF page that is one embedded, upright scan is split out with ``pdfimages`` (its JPEG bytes kept as they
-are: fast and lossless); any other page (vector text, a rotated or composite page) is rasterized at 300 dpi
-with pdftoppm. Bad input raises a typed ``SohoaInputError`` naming the file.
+Images are split here (a multi-page TIFF into one PNG per page); PDFs page by page in ``ocr.pdf_pages``
+(a scan page's own image, any other page rasterized at 300 dpi). Bad input raises a typed
+``SohoaInputError`` naming the file.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from PIL.JpegImagePlugin import JpegImageFile
 from PIL.PngImagePlugin import PngImageFile
 from PIL.TiffImagePlugin import TiffImageFile
 
-from ocr import programs
+from ocr import pdf_pages
 from ocr.errors import (
-    CorruptFileError, EmptyFileError, EncryptedPdfError, ImageTooLargeError, LowResolutionError, NotAnImageError,
-    SohoaInputError, SourceChangedError,
+    CorruptFileError, EmptyFileError, ImageTooLargeError, LowResolutionError, NotAnImageError, SohoaInputError,
+    SourceChangedError,
 )
 
 #: Resolution used when a file does not say its own, and for rasterizing PDF pages that are not plain scans.
-DEFAULT_DPI = 300
+DEFAULT_DPI = pdf_pages.RASTER_DPI
 #: A page over this is refused from its header (an A3 page at 600 dpi is 70 MP). Kept under Pillow's own
 #: guard (179 MP), which refuses without saying why, so that this check is the one that speaks.
 MAX_MEGAPIXELS = 150
@@ -116,15 +116,13 @@ class PageStream:
                     raise SourceChangedError(self.source, f"its SHA-256 is now {self.sha256[:12]}…, not the "
                                                           f"{expected_sha256[:12]}… stored as its original")
                 self.kind = sniff_format(self.copy)
-                limits = _Limits(int(max_megapixels * 1_000_000), min_dpi)
+                max_pixels = int(max_megapixels * 1_000_000)
                 if self.kind == "pdf":
-                    self._pdf_pages = _pdf_pages(self.copy)
-                    _list_images(self.copy, self._pdf_pages)
-                    _check_pdf_pages(self.copy, self._pdf_pages, limits)
+                    self._pdf_pages = pdf_pages.pdf_pages(self.copy, max_pixels, min_dpi)
                     self._extractable = True
                     self.count = len(self._pdf_pages)
                 else:
-                    self._frame_dpis = _image_frames(self.copy, self.kind, limits)
+                    self._frame_dpis = _image_frames(self.copy, self.kind, max_pixels, min_dpi)
                     self.count = len(self._frame_dpis)
         except BaseException:
             self.close()
@@ -164,33 +162,18 @@ class PageStream:
                 return [PageImage(self.copy, 1, self.copy, self._frame_dpis[0])]
             return _split_frames(self.copy, self.out_dir, first, last, self._frame_dpis)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        result: list[PageImage] = []
+        result: list[tuple[int, Path, int]] = []
         # Consecutive scans come out of one pdfimages run, consecutive other pages out of one pdftoppm run.
         for is_scan, group in itertools.groupby(self._pdf_pages[first - 1:last], key=lambda p: p.scan):
             run = list(group)
             if is_scan and self._extractable:
-                extracted = _extract_images(self.copy, self.out_dir, run)
+                extracted = pdf_pages.extract_images(self.copy, self.out_dir, run)
                 if extracted is not None:
                     result += extracted
                     continue
                 self._extractable = False  # formats pdfimages cannot write natively: rasterize from here on
-            result += _rasterize(self.copy, self.out_dir, run[0].number, run[-1].number)
-        return result
-
-
-@dataclass(frozen=True)
-class _Limits:
-    max_pixels: int
-    min_dpi: int
-
-    def check_size(self, source: Path, width: int, height: int, page: int | None, what: str = "") -> None:
-        if width * height > self.max_pixels:
-            raise ImageTooLargeError(source, f"{what}{width}×{height} pixels ({width * height / 1e6:.0f} MP), over "
-                                             f"the {self.max_pixels / 1e6:.0f}-megapixel limit", page=page)
-
-    def check_dpi(self, source: Path, dpi: float, page: int | None) -> None:
-        if dpi < self.min_dpi:
-            raise LowResolutionError(source, f"{dpi:.0f} dpi, under the {self.min_dpi}-dpi minimum", page=page)
+            result += pdf_pages.rasterize(self.copy, self.out_dir, run[0].number, run[-1].number)
+        return [PageImage(self.copy, number, path, dpi) for number, path, dpi in result]
 
 
 def _private_copy(source: Path, work_dir: Path) -> tuple[Path, str]:
@@ -244,7 +227,7 @@ def _page_dpi(image: Image.Image) -> int:
     return value
 
 
-def _image_frames(source: Path, kind: str, limits: _Limits) -> list[int]:
+def _image_frames(source: Path, kind: str, max_pixels: int, min_dpi: int) -> list[int]:
     """Each frame's dpi, read from the header alone after checking its size and resolution. The format's
     own reader is used, not ``Image.open``, whose bomb guard would refuse a huge frame without its size."""
     with _decoding(source, "the image header is not valid"), open(source, "rb") as handle:
@@ -254,9 +237,9 @@ def _image_frames(source: Path, kind: str, limits: _Limits) -> list[int]:
         for number in range(1, frames + 1):
             image.seek(number - 1)
             page = number if frames > 1 else None
-            limits.check_size(source, *image.size, page)
+            ImageTooLargeError.check(source, *image.size, max_pixels, page)
             dpis.append(_page_dpi(image))
-            limits.check_dpi(source, dpis[-1], page)
+            LowResolutionError.check(source, dpis[-1], min_dpi, page)
         return dpis
 
 
@@ -295,117 +278,3 @@ def _savable(frame: Image.Image) -> Image.Image:
         span = float(values.max() - values.min()) or 1.0
         return Image.fromarray(((values - values.min()) * (255 / span)).astype(np.uint8))
     return frame.convert("L" if frame.mode in ("1", "L") else "RGB")
-
-
-# --- PDFs -------------------------------------------------------------------------------------------
-
-@dataclass
-class _PdfPage:
-    number: int
-    rotation: int = 0
-    width_pt: float = 0.0
-    height_pt: float = 0.0
-    images: int = 0
-    x_ppi: float = 0.0
-    y_ppi: float = 0.0
-    largest: tuple[int, int] = (0, 0)  # the largest embedded image's width and height, in pixels
-
-    @property
-    def scan(self) -> bool:
-        """One embedded scan, upright, with square pixels: then its image is the page."""
-        return (self.images == 1 and self.rotation == 0 and self.x_ppi >= 50
-                and abs(self.x_ppi - self.y_ppi) <= 0.02 * self.x_ppi)
-
-
-def _pdf_pages(source: Path) -> list[_PdfPage]:
-    done = programs.pdfinfo(source)
-    errors = done.stderr.decode("utf-8", "replace")
-    if done.returncode != 0:
-        if "password" in errors.lower() or "encrypt" in errors.lower():
-            raise EncryptedPdfError(source)
-        raise CorruptFileError(source, "pdfinfo cannot parse it")
-    info = done.stdout.decode("utf-8", "replace")
-    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
-    if not match or int(match.group(1)) == 0:
-        raise CorruptFileError(source, "no pages")
-    pages = [_PdfPage(number) for number in range(1, int(match.group(1)) + 1)]
-    for number, rotation in re.findall(r"^Page\s+(\d+)\s+rot:\s+(\d+)", info, re.MULTILINE):
-        if 1 <= int(number) <= len(pages):
-            pages[int(number) - 1].rotation = int(rotation) % 360
-    for number, width, height in re.findall(r"^Page\s+(\d+)\s+size:\s+([\d.]+) x ([\d.]+) pts", info, re.MULTILINE):
-        if 1 <= int(number) <= len(pages):
-            pages[int(number) - 1].width_pt, pages[int(number) - 1].height_pt = float(width), float(height)
-    return pages
-
-
-def _list_images(source: Path, pages: list[_PdfPage]) -> None:
-    """Each page's embedded images (``pdfimages -list``): how many, the resolution and the largest size."""
-    listing = programs.pdfimages_list(source)
-    if listing.returncode != 0:
-        raise CorruptFileError(source, "pdfimages cannot list its images")
-    for line in listing.stdout.decode("utf-8", "replace").splitlines()[2:]:
-        cols = line.split()
-        if len(cols) < 14 or cols[2] != "image" or not cols[0].isdigit() or not 1 <= int(cols[0]) <= len(pages):
-            continue
-        page = pages[int(cols[0]) - 1]
-        page.images += 1
-        page.x_ppi, page.y_ppi = float(cols[12]), float(cols[13])
-        size = (int(cols[3]), int(cols[4]))
-        if size[0] * size[1] > page.largest[0] * page.largest[1]:
-            page.largest = size
-
-
-def _check_pdf_pages(source: Path, pages: list[_PdfPage], limits: _Limits) -> None:
-    """Refuse, before extracting anything, a page whose image or rasterization would be a bomb, and a scan
-    page under the minimum resolution."""
-    for page in pages:
-        if page.images:
-            limits.check_size(source, *page.largest, page.number, "an embedded image of ")
-        if page.scan:
-            limits.check_dpi(source, page.x_ppi, page.number)
-        else:
-            width, height = (round(side / 72 * DEFAULT_DPI) for side in (page.width_pt, page.height_pt))
-            limits.check_size(source, width, height, page.number, f"at {DEFAULT_DPI} dpi the page is ")
-
-
-def _extract_images(path: Path, out_dir: Path, pages: list[_PdfPage]) -> list[PageImage] | None:
-    """The embedded images of ``pages`` (consecutive), as they are stored (``pdfimages -all -p -f -l``)."""
-    first, last = pages[0].number, pages[-1].number
-    programs.poppler_version()
-    done = programs.run(["pdfimages", "-all", "-p", "-f", str(first), "-l", str(last), str(path),
-                         str(out_dir / "img")], timeout=600)
-    if done.returncode != 0:
-        raise CorruptFileError(path, "pdfimages cannot extract its images")
-    files = {int(m.group(1)): file for file in out_dir.glob("img-*-*.*")
-             if (m := re.match(r"img-(\d+)-\d+\.", file.name)) and first <= int(m.group(1)) <= last}
-    if sorted(files) != [p.number for p in pages]:
-        for file in files.values():
-            file.unlink(missing_ok=True)
-        return None  # e.g. formats pdfimages cannot write natively: rasterize instead
-    result = []
-    for page in pages:
-        with _decoding(path, f"the image of page {page.number} cannot be decoded"), \
-                Image.open(files[page.number]) as image:
-            image.load()
-        result.append(PageImage(path, page.number, files[page.number], int(round(page.x_ppi))))
-    return result
-
-
-def _rasterize(path: Path, out_dir: Path, first: int, last: int) -> list[PageImage]:
-    """pdftoppm via pdf2image, pages ``first``..``last`` at 300 dpi, written straight to disk (paths_only)
-    so pages are never all held in memory."""
-    from pdf2image import convert_from_path
-    from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
-
-    prefix = f"page-{first:05d}"
-    try:
-        paths = convert_from_path(
-            path, dpi=DEFAULT_DPI, output_folder=out_dir, paths_only=True, grayscale=True,
-            output_file=prefix, thread_count=1, first_page=first, last_page=last,
-        )
-    except (PDFPageCountError, PDFSyntaxError) as error:
-        raise CorruptFileError(path, "pdftoppm cannot render it") from error
-    if len(paths) != last - first + 1:
-        raise CorruptFileError(path, f"rendered {len(paths)} of pages {first}-{last}")
-    return [PageImage(path, number, Path(file), DEFAULT_DPI)
-            for number, file in enumerate(sorted(paths), start=first)]
