@@ -108,7 +108,9 @@ class Services:
                         page_sha: str | None = None) -> dict[str, Any]:
         # The source is named by its content (the original's key; its file name is kept in that object's
         # metadata), so the same scan under another name gives the same record, byte for byte.
-        source_sha = checksum(page.source_file)
+        # The checksum of the bytes the page came from (the page stream's private copy), not of the file as
+        # it is now: it may have changed or gone since.
+        source_sha = page.source_sha256 or checksum(page.source_file)
         return {
             "source_object_key": keys.original_key(source_sha, page.source_file.name),
             "source_sha256": source_sha,
