@@ -148,3 +148,33 @@ def test_sohoa_fixity_exits_non_zero_and_names_only_keys(stored, tmp_path):
     for bucket, key, kind in expected:
         assert f"{kind}: s3://{bucket}/{key}" in done.stdout, done.stdout
     assert NAME not in output and "Mại" not in output and "Traceback" not in output
+
+
+def test_a_digitized_book_audits_clean(flow_settings, small_table_book, run_batch, monkeypatch):
+    """Every object the real flow stores is in the ledger (no page, original or record is 'unexpected'), and
+    the audit finds nothing wrong; then one record deleted behind sohoa's back is found."""
+    from flows.fixity import fixity_audit
+    from storage.registry import load_snapshot
+
+    tag = uuid.uuid4().hex[:8]
+    settings = flow_settings.model_copy(update={"bucket_records": f"fx-records-{tag}", "bucket_pages": f"fx-pages-{tag}",
+                                                "bucket_originals": f"fx-originals-{tag}"})
+    for name, value in settings.as_env().items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    load_snapshot(small_table_book.registry, settings.resolved_registry_db_url)
+    summary = run_batch(small_table_book.scans[0].parent, small_table_book.book)
+    assert summary["verified"] > 0
+    report = fixity_audit(return_state=True).result()
+    assert report["ok"], report["findings"]
+    counts = {b["bucket"]: b for b in report["buckets"]}
+    assert int(counts[settings.bucket_records]["in bucket"]) == summary["verified"]
+    assert int(counts[settings.bucket_pages]["in bucket"]) == summary["pages"]
+    assert int(counts[settings.bucket_originals]["in bucket"]) == len(small_table_book.scans)
+
+    store = ObjectStore(settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value())
+    gone = store.list_keys(settings.bucket_records)[0]
+    store.client.remove_object(settings.bucket_records, gone)
+    state = fixity_audit(return_state=True)
+    assert state.is_failed() and _findings(state.result(raise_on_failure=False)) == {
+        (settings.bucket_records, gone, MISSING)}
