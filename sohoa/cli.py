@@ -187,7 +187,7 @@ def export(
 @app.command()
 def fixity(
     sample: Annotated[Optional[float], typer.Option(
-        min=0.0, max=1.0, help="Share of the stored objects re-read and hashed (default SOHOA_FIXITY_SAMPLE)")] = None,
+        help="Share of the stored objects re-read and hashed, 0 < SHARE <= 1 (default SOHOA_FIXITY_SAMPLE)")] = None,
 ) -> None:
     """Run the fixity-audit flow in this process: every stored record, original and page image is listed against
     the ledger, and re-read and hashed (all, or a sampled share). Exits 12 if anything is missing, altered or
@@ -195,6 +195,8 @@ def fixity(
     from flows.fixity import fixity_audit
     from sohoa.runner import local_object_storage, tracebacks_in_run_logs_only
 
+    if sample is not None and not 0 < sample <= 1:
+        raise typer.BadParameter("a share of the objects: more than 0, at most 1", param_hint="--sample")
     settings = get_settings()
     with local_object_storage(settings, console), tracebacks_in_run_logs_only():
         state = fixity_audit(sample=sample, return_state=True)

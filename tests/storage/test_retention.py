@@ -24,6 +24,15 @@ from storage.objects import UnlockedStorageError
 pytestmark = pytest.mark.integration
 
 
+def _version_bytes(client, bucket: str, key: str, version_id: str) -> bytes:
+    response = client.get_object(bucket, key, version_id=version_id)
+    try:
+        return response.read()
+    finally:
+        response.close()
+        response.release_conn()
+
+
 @pytest.fixture()
 def locked_bucket(seaweedfs) -> str:
     name = f"locked-{uuid.uuid4().hex[:10]}"
@@ -61,12 +70,7 @@ def test_the_server_refuses_to_delete_a_locked_version(seaweedfs, locked_bucket)
     assert store.stat(locked_bucket, stored.key) is None
     versions = list(client.list_objects(locked_bucket, prefix=stored.key, include_version=True))
     assert sorted(v.is_delete_marker for v in versions) == [False, True]
-    kept = client.get_object(locked_bucket, stored.key, version_id=stored.version_id)
-    try:
-        assert kept.read() == b'{"entry_no":2}'
-    finally:
-        kept.close()
-        kept.release_conn()
+    assert _version_bytes(client, locked_bucket, stored.key, stored.version_id) == b'{"entry_no":2}'
     # And that version stays undeletable.
     with pytest.raises(S3Error):
         client.remove_object(locked_bucket, stored.key, version_id=stored.version_id)
@@ -84,12 +88,7 @@ def test_an_overwrite_adds_a_version_and_the_locked_one_stays(seaweedfs, locked_
     newer = client.put_object(locked_bucket, stored.key, io.BytesIO(b"forged"), 6)
     assert newer.version_id != stored.version_id
     assert store.stat(locked_bucket, stored.key, version_id=stored.version_id).sha256 == stored.sha256
-    old = client.get_object(locked_bucket, stored.key, version_id=stored.version_id)
-    try:
-        assert old.read() == b'{"entry_no":3}'
-    finally:
-        old.close()
-        old.release_conn()
+    assert _version_bytes(client, locked_bucket, stored.key, stored.version_id) == b'{"entry_no":3}'
 
 
 def test_the_lock_cannot_be_shortened_nor_versioning_suspended(seaweedfs, locked_bucket):
