@@ -11,7 +11,6 @@ from functools import cached_property
 from typing import Any
 
 from sohoa.settings import Settings
-from storage.fixity import ObjectLedger
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.review_work import ReviewWork
@@ -59,10 +58,8 @@ class AppContext:
         users, work = UserStore(state), ReviewWork(state)
         users.create_schema()
         work.create_schema()
-        # Records a reviewer resolves go into the fixity ledger like the flow's.
         objects = ObjectStore(settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-                              secure=settings.s3_secure, region=settings.s3_region,
-                              ledger=ObjectLedger(settings.resolved_state_db_url))
+                              secure=settings.s3_secure, region=settings.s3_region)
         registry = CachedRegistry(RegistryReader(settings.resolved_registry_db_url))
         return cls(settings, state, users, work, objects, registry)
 

@@ -5,8 +5,9 @@ The ledger is the state database's account of what sohoa stored:
 * ``stored_objects`` (this module's table): every object an ObjectStore with this ledger stored or found
   already stored, with its SHA-256 and version id, recorded at the time;
 * the ``entries`` table (storage/state.py, read only here): each entry's record key and page image key, so a
-  record or page stored before ``stored_objects`` existed is still expected (its SHA-256 then comes from
-  its metadata alone).
+  record or page stored before ``stored_objects`` existed, or a record a reviewer resolved, is still expected
+  (its SHA-256 then comes from its metadata alone). The review app stores without the ledger on purpose: it
+  puts a record inside an open state-database transaction, and a second SQLite writer would wait on it.
 
 The audit lists each bucket (cheap) and re-reads and hashes every object, or a sampled share (expensive). It
 reports three kinds of finding, by bucket and key only (keys name an authority, a book, an entry number
