@@ -178,3 +178,28 @@ def test_a_digitized_book_audits_clean(flow_settings, small_table_book, run_batc
     state = fixity_audit(return_state=True)
     assert state.is_failed() and _findings(state.result(raise_on_failure=False)) == {
         (settings.bucket_records, gone, MISSING)}
+
+
+def test_an_entry_whose_record_was_never_stored_is_missing(stored):
+    """The entries table is part of the ledger: a verified entry names a record key (and its page) that no
+    bucket holds, as after a record lost before the stored_objects table existed."""
+    from storage.state import StateStore
+    from validation.schema import BookKeys, EntrySource, EntryStatus, ExportedEntry
+
+    cfg = stored.settings
+    state = StateStore(cfg.resolved_state_db_url)
+    state.create_schema()
+    book = BookKeys(authority="UBND xã Tân Phú", book_type="birth", year=1998, volume="01")
+    batch = state.create_batch(book, ["so-1998.pdf"])
+    never = keys.record_key(PREFIX, 7)
+    page = keys.page_key(PREFIX, hashlib.sha256(b"page 7").hexdigest(), "prepared.png")
+    entry = ExportedEntry(authority=book.authority, book_type="birth", year=1998, volume="01", entry_no=7,
+                          fields={"name": NAME}, status=EntryStatus.VERIFIED,
+                          source=EntrySource(page=7, object_key=page, source_file="so-1998.pdf"))
+    state.save_entry(batch, entry, record_key=never)
+    state.close()
+    expected = ObjectLedger(cfg.resolved_state_db_url).expected(
+        [cfg.bucket_records, cfg.bucket_pages], cfg.bucket_records, cfg.bucket_pages)
+    records = audit_bucket(stored.store, cfg.bucket_records, expected[cfg.bucket_records], 1.0)
+    pages = audit_bucket(stored.store, cfg.bucket_pages, expected[cfg.bucket_pages], 1.0)
+    assert [(f.key, f.kind) for f in records.findings + pages.findings] == [(never, MISSING), (page, MISSING)]
