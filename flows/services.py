@@ -21,6 +21,7 @@ from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
 from storage.errors import ObjectConflictError
+from storage.fixity import ObjectLedger
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
@@ -179,9 +180,11 @@ def _content_type(path: Path) -> str:
 def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
     objects = ObjectStore(
         settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        secure=settings.s3_secure, region=settings.s3_region,
+        secure=settings.s3_secure, region=settings.s3_region, ledger=ObjectLedger(settings.resolved_state_db_url),
     )
-    objects.ensure_buckets([settings.bucket_originals, settings.bucket_pages, settings.bucket_ocr, settings.bucket_records])
+    objects.ensure_buckets([settings.bucket_ocr])  # a cache: not locked
+    objects.ensure_locked_buckets([settings.bucket_originals, settings.bucket_pages, settings.bucket_records],
+                                  settings.object_lock_days, allow_unlocked=settings.allow_unlocked_storage)
     state = StateStore(settings.resolved_state_db_url)
     state.create_schema()
     return Services(
