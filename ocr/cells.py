@@ -18,6 +18,7 @@ from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
 from ocr.letter_case import sized_case
+from ocr.dots_below import without_unseen_dots
 from ocr.marks import looks_typewritten, reseat, retone
 from ocr.model import FieldReading
 from ocr.words import join_lines, strip_leaders, words_in_box
@@ -99,7 +100,7 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
     words = strip_leaders(words)
     if not (fmt is not None and fmt.digits):
-        words = sized_case(clean, words)
+        words = sized_case(clean, without_unseen_dots(clean, words))
     if fmt is not None and not fmt.edge_punctuation:
         words = [Word(w.text.strip(".,:;_"), w.conf, w.bbox, w.line) for w in words if w.text.strip(".,:;_")]
     if not words:
