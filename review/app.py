@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from review.auth import Forbidden, NotSignedIn
 from review.context import AppContext
 from review.crop import Cropper
+from review.decisions import BadDecision
+from storage.review_work import DecisionRefused
 from sohoa.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -90,6 +92,14 @@ def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI
     @app.exception_handler(Forbidden)
     async def forbidden(request: Request, error: Forbidden):
         return error_response(request, 403, str(error))
+
+    @app.exception_handler(BadDecision)
+    async def bad_decision(request: Request, error: BadDecision):
+        return error_response(request, 422, str(error))
+
+    @app.exception_handler(DecisionRefused)
+    async def refused(request: Request, error: DecisionRefused):
+        return error_response(request, 409, str(error))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError):

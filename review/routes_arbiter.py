@@ -8,10 +8,10 @@ from fastapi.responses import JSONResponse, Response
 
 from review.app import render
 from review.auth import Arbitrate, Caller, context
-from review.decisions import BadDecision, DecisionIn, finisher, resolution_of
+from review.decisions import DecisionIn
 from review.exports import as_csv, as_jsonl, batch_corrections
-from review.routes_items import ItemId, item_view
-from storage.review_work import DISPUTED, DecisionRefused
+from review.routes_items import ItemId, prepared_decision
+from storage.review_work import DISPUTED
 
 router = APIRouter()
 
@@ -26,16 +26,8 @@ def disputed(request: Request, caller: Caller = Arbitrate) -> Response:
 @router.post("/api/items/{item_id}/settle")
 def settle(request: Request, decision: DecisionIn, item_id: int = ItemId, caller: Caller = Arbitrate) -> Response:
     ctx = context(request)
-    view = item_view(request, caller, item_id)
-    try:
-        resolution = resolution_of(view, decision)
-    except BadDecision as error:
-        return JSONResponse({"error": str(error)}, status_code=422)
-    finish = finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version, view.entry)
-    try:
-        outcome = ctx.work.settle(item_id, caller.user.name, resolution, finish)
-    except DecisionRefused as refused:
-        return JSONResponse({"error": str(refused)}, status_code=409)
+    resolution, finish = prepared_decision(request, caller, item_id, decision)
+    outcome = ctx.work.settle(item_id, caller.user.name, resolution, finish)
     following = ctx.work.queue(caller.authorities, states=(DISPUTED,), limit=1)
     return JSONResponse({"state": outcome.state, "record_key": (outcome.item.resolution or {}).get("record_key"),
                          "next": following[0].id if following else None})

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from review.app import render
 from review.auth import Arbitrate, Caller, Review, context
-from review.decisions import BadDecision, DecisionIn, agree, finisher, resolution_of
+from review.decisions import DecisionIn, agree, finisher, resolution_of
 from review.view import ItemView, build
-from storage.review_work import OPEN, DecisionRefused, NextItem
+from storage.review_work import OPEN, NextItem
 from storage.state import ReviewItem
 
 router = APIRouter()
@@ -86,22 +88,24 @@ def item_page_image(request: Request, item_id: int = ItemId, index: int = Path(g
 def decide(request: Request, decision: DecisionIn, item_id: int = ItemId,
            batch: str | None = Query(default=None, pattern=r"^[0-9a-f-]{36}$"), caller: Caller = Review) -> Response:
     ctx = context(request)
-    view = item_view(request, caller, item_id)
-    try:
-        resolution = resolution_of(view, decision)
-    except BadDecision as error:
-        return JSONResponse({"error": str(error)}, status_code=422)
-    finish = finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version, view.entry)
+    resolution, finish = prepared_decision(request, caller, item_id, decision)
     then = NextItem(caller.authorities, ctx.claim_hold, batch_id=batch)
-    try:
-        outcome = ctx.work.decide(item_id, caller.user.name, resolution, agree, finish, then=then)
-    except DecisionRefused as refused:
-        return JSONResponse({"error": str(refused)}, status_code=409)
+    outcome = ctx.work.decide(item_id, caller.user.name, resolution, agree, finish, then=then)
     upcoming = outcome.next_item
     if upcoming is None:  # none after this one: wrap round to the oldest
         upcoming = ctx.work.next_item(caller.authorities, caller.user.name, ctx.claim_hold, batch_id=batch)
     return JSONResponse({"state": outcome.state, "record_key": (outcome.item.resolution or {}).get("record_key")
                          if outcome.state == "resolved" else None, "next": upcoming})
+
+
+def prepared_decision(request: Request, caller: Caller, item_id: int, decision: DecisionIn) -> tuple[dict, Callable]:
+    """The resolution a reviewer's or arbiter's decision asks for on an item in the caller's books, and
+    how a final one is stored. BadDecision (422) and DecisionRefused (409) become responses in the app."""
+    ctx = context(request)
+    view = item_view(request, caller, item_id)
+    resolution = resolution_of(view, decision)
+    return resolution, finisher(ctx.state, ctx.objects, ctx.settings.bucket_records, view.batch.pipeline_version,
+                                view.entry)
 
 
 @router.post("/api/items/{item_id}/release")
