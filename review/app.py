@@ -8,45 +8,23 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from review.auth import Forbidden, NotSignedIn
 from review.context import AppContext
 from review.crop import Cropper
 from review.decisions import BadDecision
+from review.pages import HERE, error_response, is_api
 from storage.review_work import DecisionRefused
 from sohoa.settings import Settings
 
-HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates")
 access_log = logging.getLogger("sohoa.review.access")
 log = logging.getLogger("sohoa.review")
-
-
-def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
-def render(request: Request, name: str, values: dict | None = None, status: int = 200) -> Response:
-    """A page; every page may show personal data, so none is cached anywhere."""
-    caller = getattr(request.state, "caller", None)
-    response = templates.TemplateResponse(request, name, {"caller": caller, **(values or {})}, status_code=status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def error_response(request: Request, status: int, message: str) -> Response:
-    """An error in one sentence, never with a value from the request or the data."""
-    if is_api(request):
-        return JSONResponse({"error": message}, status_code=status, headers={"Cache-Control": "no-store"})
-    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 def create_app(settings: Settings, context: AppContext | None = None) -> FastAPI:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from review.app import render
+from review.pages import render
 from review.auth import Admin, Caller, context
 from review.decisions import agree
 

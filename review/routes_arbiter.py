@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, Response
 
-from review.app import render
+from review.pages import render
 from review.auth import Arbitrate, Caller, context
 from review.decisions import DecisionIn
 from review.exports import as_csv, as_jsonl, batch_corrections

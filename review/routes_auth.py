@@ -8,7 +8,7 @@ import hmac
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from review.app import render
+from review.pages import render
 from review.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Anyone, Caller, context, current_caller, new_login_csrf
 from storage.users import LoginRefused
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from review.app import render
+from review.pages import render
 from review.auth import Arbitrate, Caller, Review, context
 from review.decisions import DecisionIn, agree, finisher, resolution_of
 from review.view import ItemView, build

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from review.app import render
+from review.pages import render
 from review.auth import Caller, Review, context
 from validation.schema import FlagCode
 
