@@ -45,6 +45,8 @@ class Format(BaseModel):
     open: bool = False  # the closed list is not exhaustive: it helps to name a column, never to judge a value
     #: Punctuation a value may hold; a name holds none at its words' edges (a dot there is a leader's).
     edge_punctuation: bool = True
+    #: Every word begins with a capital (a person's name): a word read without one was misread.
+    capitalized: bool = False
 
     def matches(self, text: str) -> bool:
         """Whether a reading looks like a value of this format (None-free, stripped text)."""
