@@ -152,8 +152,13 @@ def combine(first: FieldReading, second: FieldReading) -> FieldReading:
 RESEATED_FACTOR = 0.9
 
 
-def reseated_reading(reading: FieldReading) -> FieldReading:
-    return FieldReading(reading.text, round(reading.confidence * RESEATED_FACTOR, 4), reading.bbox)
+def with_marks_apart(first: FieldReading, second: FieldReading, changed: bool) -> FieldReading:
+    """The reading of a cell typed with separately struck marks. When the cell pass moved or re-toned its
+    marks, the page pass read them where they stood and can neither confirm nor contradict it."""
+    if changed:
+        return FieldReading(second.text, round(second.confidence * RESEATED_FACTOR, 4), second.bbox, True)
+    both = combine(first, second)
+    return FieldReading(both.text, both.confidence, both.bbox, True)
 
 
 def field_of(key: str) -> str:
@@ -176,12 +181,13 @@ def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: 
     # Typewritten cells are all read again: their marks are put back and told by shape only there.
     every_cell = looks_typewritten(clean, list(inked.values()))
     to_read = [key for key in inked if every_cell or not _settled(readings[key], format_of(field_of(key)))]
-    reseated: set[str] = set()
+    apart: dict[str, bool] = {}
     for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of,
-                                  reseated).items():
+                                  apart).items():
         second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
         # The page pass read the marks where they stood, so it cannot confirm or contradict the cell.
-        readings[key] = reseated_reading(second) if key in reseated else combine(readings[key], second)
+        readings[key] = (with_marks_apart(readings[key], second, apart[key]) if key in apart
+                         else combine(readings[key], second))
     return readings
 
 
@@ -195,7 +201,8 @@ def _settled(reading: FieldReading, fmt: Format | None) -> bool:
 
 
 def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: OcrEngine,
-                format_of: Callable[[str], Format | None], reseated: set[str] | None = None) -> dict[str, list[Word]]:
+                format_of: Callable[[str], Format | None], apart: dict[str, bool] | None = None
+                ) -> dict[str, list[Word]]:
     """Read each box on its own (psm 6), in two batched engine runs: digit fields, then text fields.
     Keys are field names or "<entry>/<field>"; returns words in page coordinates.
 
@@ -212,7 +219,7 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
         crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
         read = engine.recognize_many(crops, crop_dpi, psm=6, digits=digits)
         if not digits:
-            read = _with_marks_reseated(keys, crops, read, crop_dpi, engine, reseated)
+            read = _with_marks_reseated(keys, crops, read, crop_dpi, engine, apart)
         for key, words, squeeze in zip(keys, read, compact):
             if squeeze:
                 result[key] = [Word(w.text, w.conf, boxes[key], w.line) for w in words]
@@ -222,10 +229,10 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
 
 
 def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[list[Word]], dpi: int,
-                         engine: OcrEngine, reseated: set[str] | None) -> list[list[Word]]:
+                         engine: OcrEngine, apart: dict[str, bool] | None) -> list[list[Word]]:
     """The cell readings, with each cell whose tone marks stand apart from their letters (a typewriter's,
     see ``ocr.marks``) read again with the loose marks put back, and its vowels given the tones their marks'
-    shapes say; the keys so changed go into ``reseated``."""
+    shapes say. ``apart`` receives the key of each such cell: whether its reading changed."""
     found = reseat(crops, read)
     moved = {index: cell.image for index, cell in enumerate(found) if cell is not None and cell.image is not None}
     result = list(read)
@@ -239,6 +246,6 @@ def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[li
             result[index], retoned = retone(result[index], cell.words)
             if retoned:
                 changed.add(index)
-    if reseated is not None:
-        reseated.update(keys[index] for index in changed)
+    if apart is not None:
+        apart.update({keys[index]: index in changed for index, cell in enumerate(found) if cell is not None})
     return result

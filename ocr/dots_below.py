@@ -23,6 +23,8 @@ from ocr.mark_shapes import DOT_BELOW
 DESCENDERS = frozenset("gpqyjGPQYJ,;")
 #: How far under the baseline (in word heights) a dot below is looked for.
 BELOW_DEPTH = 0.45
+#: How far past the word's right edge (in its letter widths) a dot below is looked for.
+RIGHT_REACH = 1.5
 #: A piece this small beside a letter's body (area share, height share of the word) is a mark, not a letter.
 MARK_AREA, MARK_HEIGHT = 0.4, 0.4
 
@@ -48,7 +50,9 @@ def _pieces(clean: np.ndarray, word: Word):
     baseline of its letters, its height, and whether a letter reaches under the line; page coordinates."""
     x, y, w, h = word.bbox
     bottom = min(clean.shape[0], int(y + h + BELOW_DEPTH * h))
-    crop = (clean[max(0, y):bottom, max(0, x):x + w] > 0).astype(np.uint8)
+    # A typewriter strikes its marks apart, up to a letter or more to the right: look that far past the word.
+    reach = int(RIGHT_REACH * w / max(1, len(word.text)))
+    crop = (clean[max(0, y):bottom, max(0, x):x + w + reach] > 0).astype(np.uint8)
     if crop.size == 0:
         return [], None, h, True
     count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
-from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass
+from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass, with_marks_apart
 from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key, wording_score
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import Rules, ink_fraction, tick_boxes
@@ -311,9 +311,10 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
         # Second, independent reading of every value box that has ink: batched engine runs (psm 6).
         inked = [span for span in spans if ink_fraction(images[span.field], span.box) >= BLANK_CELL_INK]
         second: dict[str, list[Word]] = {}
+        apart: dict[str, bool] = {}  # typed with separately struck marks (ocr.marks): changed?
         for image in {id(images[span.field]): images[span.field] for span in inked}.values():
             boxes = {span.field: span.box for span in inked if images[span.field] is image}
-            second.update(second_pass(image, dpi, boxes, engine, description.format_or_none))
+            second.update(second_pass(image, dpi, boxes, engine, description.format_or_none, apart))
         readings: dict[str, FieldReading] = {}
         for name in description.fields:
             span = by_field.get(name)
@@ -324,7 +325,9 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             fmt = description.format_or_none(name)
             reading = field_reading(image, span.box, span.words, fmt=fmt)
             if name in second:
-                reading = combine(reading, field_reading(image, span.box, second[name], fmt=fmt))
+                again = field_reading(image, span.box, second[name], fmt=fmt)
+                reading = (with_marks_apart(reading, again, apart[name]) if name in apart
+                           else combine(reading, again))
             readings[name] = reading
         # Values over leader dots that touch their letters: read again without those dots. Same text: the
         # dots did not matter. Another text: the one without them (a leader's dot under a letter is far
@@ -344,7 +347,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
                 first = readings[span.field]
                 if " ".join(other.text.split()) != " ".join(first.text.split()) and other.text:
                     readings[span.field] = FieldReading(other.text, round(other.confidence * LEADER_DOUBT_FACTOR, 4),
-                                                        other.bbox)
+                                                        other.bbox, first.marks_apart)
         if ticked is not None:
             readings[description.ticks.field] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))

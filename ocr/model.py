@@ -41,6 +41,9 @@ class FieldReading:
     text: str
     confidence: float
     bbox: BBox | None
+    #: Typed with separately struck tone marks (ocr.marks): which vowel of an open oa/oe/uy carries the
+    #: mark is not known letter for letter, so only the same placement may confirm it.
+    marks_apart: bool = False
 
 
 @dataclass

@@ -31,7 +31,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/11"
+OCR_CODE_VERSION = "ocr-read/12"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
@@ -64,7 +64,8 @@ def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
     entries = [
         EntryReading(
             tuple(entry["bbox"]),
-            {name: FieldReading(f["text"], float(f["confidence"]), tuple(f["bbox"]) if f.get("bbox") else None)
+            {name: FieldReading(f["text"], float(f["confidence"]), tuple(f["bbox"]) if f.get("bbox") else None,
+                                bool(f.get("marks_apart", False)))
              for name, f in entry["fields"].items()},
         )
         for entry in data["entries"]

@@ -13,7 +13,7 @@ from validation.date_words import words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.repair import book_text, repair_readings
 from validation.rules import check_rules
-from validation.orthography import same_letters
+from validation.orthography import same_letters, same_spelling
 from validation.text import comparable
 from validation.schema import (
     BIRTH_FIELDS,
@@ -67,10 +67,11 @@ def check_entry(
     registry_rows: list[dict[str, Any]],
     min_confidence: float,
     claimed_entry_nos: set[int] | None = None,
+    marks_apart: set[str] = frozenset(),
 ) -> ExportedEntry:
     reading = read_entry(book, raw, min_confidence)
     values = reading.values
-    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure)
+    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
@@ -89,9 +90,9 @@ def check_entry(
 
 
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
-                       unsure: set[str] = frozenset()) -> list[Flag]:
-    """A hesitant reading that says what the registry record of this entry says (letter for letter, in the
-    same case and tone placement) is confirmed by an independent source: the low-confidence flag on it goes.
+                       unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset()) -> list[Flag]:
+    """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
+    same case; tone placement aside, unless its marks were struck apart) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
     (the registry keeps the date, not the words)."""
     rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
@@ -108,10 +109,11 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
                 comparable(values["date_of_birth"]) == comparable(row.get("date_of_birth")) for row in rows)
         value = values[flag.field]
         if isinstance(value, str):
-            # Letter for letter, case and tone placement too: the registry's "Đa khoa" does not confirm a
-            # hesitant "Đa Khoa" (an engine's guess at a k it could not tell), nor its "Hòa" a hesitant
-            # "Hoà" (a mark that may have drifted), though for a confident reading neither is a discrepancy.
-            return any(isinstance(row.get(flag.field), str) and same_letters(value, row[flag.field]) for row in rows)
+            # Letter for letter and in the same case: the registry's "Đa khoa" does not confirm a hesitant
+            # "Đa Khoa" (an engine's guess at a k it could not tell). Typed with marks struck apart, in the
+            # same tone placement too: its "Hòa" says nothing of whether a hesitant "Hoà" had a drifted mark.
+            same = same_letters if flag.field in marks_apart else same_spelling
+            return any(isinstance(row.get(flag.field), str) and same(value, row[flag.field]) for row in rows)
         return any(comparable(value) == comparable(row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]
@@ -162,7 +164,9 @@ def check_page(
         boxes = {name: tuple(f.bbox) for name, f in entry.fields.items() if getattr(f, "bbox", None)}
         source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox),
                              field_boxes=boxes)
-        checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others))
+        apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)}
+        checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
+                                   marks_apart=apart))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:
         # A column the reader could not name holds a field of every entry on the page: none is complete.

@@ -268,3 +268,22 @@ def test_a_stray_capital_inside_the_date_in_words_is_a_misread_case():
     capitals = words.upper()
     repaired, repairs, _ = repair_readings({"date_of_birth": ("14/9/2019", 0.95), "date_of_birth_words": (capitals, 0.95)}, book)
     assert repaired["date_of_birth_words"][0] == capitals and not repairs, "a book that writes in capitals keeps them"
+
+
+def test_the_registry_confirms_a_hesitant_placement_only_where_marks_were_not_struck_apart():
+    """"Hoà" read hesitantly; the registry says "Hòa". In type, tone placement is no difference: confirmed.
+    Typed with separately struck marks, the mark may have drifted onto the a: only "Hoà" would confirm it."""
+    base = {"entry_no": ("5", 0.95), "registration_date": ("20/04/2022", 0.95), "full_name": ("Lê Văn An", 0.95),
+            "date_of_birth": ("16/04/2022", 0.95), "sex": ("Nam", 0.95),
+            "place_of_birth": ("xã Hoà Bình, tỉnh Long An", 0.55)}
+    registry = [{"entry_no": 5, "registration_date": "2022-04-20", "full_name": "Lê Văn An",
+                 "date_of_birth": "2022-04-16", "sex": "Nam", "place_of_birth": "xã Hòa Bình, tỉnh Long An",
+                 "registry_id": "R5"}]
+    book = BookKeys(authority=AUTHORITY, year=2022, volume=1)
+
+    def low_confidence(apart: set[str]) -> bool:
+        entry = check_entry(book, base, EntrySource(page=1, object_key="k"), registry, 0.8, marks_apart=apart)
+        return (FlagCode.LOW_CONFIDENCE, "place_of_birth") in {(f.code, f.field) for f in entry.flags}
+
+    assert not low_confidence(set())
+    assert low_confidence({"place_of_birth"})
