@@ -16,10 +16,7 @@ error; it is never blamed on the scans.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
-import socket
 import time
 from collections import Counter
 from pathlib import Path
@@ -31,23 +28,22 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
+from flows.batches import take_batch
 from flows.pagewindow import PageFailure, PageResult, Problems, full_disk, page_executor, read_pages
 from flows.pagework import EngineSpec, PageJob, PageOutcome, process_page
-from flows.services import PIPELINE_VERSION, Services, checksum, connect
+from flows.services import Services, checksum, connect
 from ocr.errors import SohoaInputError
 from ocr.ingest import PageImage, PageStream
 from ocr.read import PageReading
 from sohoa.settings import get_settings
 from storage.errors import ObjectConflictError, StateError
-from storage.ledger import PageDone, owner_is_stale, sources_digest
+from storage.ledger import PageDone
 from validation.schema import BookKeys, ExportedEntry, Flag, FlagCode
 from validation import entry_check as checks
 
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 #: Waits between attempts of a storage task: together longer than a storage server's restart.
 STORAGE_RETRY_DELAYS = [2, 5, 10]
-#: A batch's owner on another host that has not been heard of for this long has stopped.
-OWNER_STALE_AFTER = dt.timedelta(minutes=10)
 
 
 def _worth_retrying(task, task_run, state) -> bool:
@@ -80,6 +76,12 @@ def read_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
     """Preprocess, locate entries and OCR one page; the task a Dask worker runs (the local pool calls the
     same function without a task around it: spawned workers need not load Prefect)."""
     return process_page(job, spec)
+
+
+@storage_task
+def look_up_reading(services: Services, page_sha: str) -> tuple[PageReading | None, str | None]:
+    """The page's reading from the OCR cache, checked against its checksum (None: not cached, or damaged)."""
+    return services.checked_cache(page_sha)
 
 
 @storage_task
@@ -188,7 +190,8 @@ def digitize_batch(
         with page_executor(settings, services, dask_address, read_page) as executor:
             window = settings.page_window or 2 * executor.slots
             for page_no, result in enumerate(read_pages(services, executor, streams, window, run.stages,
-                                                        run.problems, logger, run.is_done), start=1):
+                                                        run.problems, logger, run.is_done,
+                                                        lambda sha: look_up_reading(services, sha)), start=1):
                 run.settle_page(page_no, result, registry_rows)
         run.registry_only(registry_rows)
     except Exception as error:
@@ -203,34 +206,6 @@ def digitize_batch(
     summary = run.summary()
     publish_summary(services, batch_id, summary)
     return summary
-
-
-def take_batch(services: Services, book: BookKeys, files: list[Path], batch_id: str | None) -> tuple[str, bool]:
-    """The batch this run does, and whether it resumes one: the given id, else the unfinished batch of this
-    book made from the same scans (by checksum), else a new one. A batch that another live process runs is
-    refused; one left 'running' by a process that is gone is taken over."""
-    sources = sources_digest(checksum(f) for f in files if f.is_file())
-    found = batch_id or services.ledger.unfinished_batch(book, sources)
-    batch_id = services.state.create_batch(book=book, sources=[str(f) for f in files], batch_id=found,
-                                           pipeline_version=PIPELINE_VERSION)
-    host, pid = socket.gethostname(), os.getpid()
-    owner = services.ledger.owner(batch_id)
-    if owner is not None and (owner.host, owner.pid) != (host, pid) and not owner_is_stale(
-            owner, host=host, pid_alive=_pid_alive, stale_after=OWNER_STALE_AFTER):
-        raise StateError(f"batch {batch_id} is being run by process {owner.pid} on {owner.host}; "
-                         "wait for it to end, or stop it first")
-    services.ledger.take_over(batch_id, host, pid, sources)
-    return batch_id, owner is not None
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class BatchRun:

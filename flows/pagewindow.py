@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable
@@ -77,18 +78,30 @@ def page_executor(settings: Settings, services: Services, dask_address: str | No
     return LocalPages(settings.ocr_workers, _engine_spec(services))
 
 
+#: Below this much free space in the work folder, a failed extraction is the disk's fault, not the scan's.
+LOW_SPACE_BYTES = 1024 * 1024
+
+
 def full_disk(error: BaseException, work_dir: Path) -> OSError | None:
-    """The error to stop the batch with when the work folder has no room left (every next page would fail)."""
-    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return OSError(error.errno, "the work folder is full: no page can be extracted", str(work_dir))
+    """The error to stop the batch with when the work folder has no room left (every next page would fail):
+    a write that failed with ENOSPC, or an extraction that failed (poppler reports a short write as a bad
+    file) on a folder with next to no free space."""
+    full = isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if not full:
+        folder = next((p for p in (work_dir, *work_dir.parents) if p.exists()), None)
+        full = folder is not None and shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    if full:
+        return OSError(errno.ENOSPC, "the work folder is full: no page can be extracted", str(work_dir))
     return None
 
 
 def read_pages(
     services: Services, executor: PageExecutor, streams: list[PageStream], window: int, stages: Counter,
     problems: Problems, logger: Any, is_done: Callable[[PageImage, str], bool],
+    look_up: Callable[[str], tuple[PageReading | None, str | None]],
 ) -> Iterator[PageResult]:
-    """Every page of ``streams`` in page order, read (or skipped when ``is_done``)."""
+    """Every page of ``streams`` in page order, read (or skipped when ``is_done``). ``look_up(page_sha)``:
+    the page's checked reading from the OCR cache, or (None, why the cached one is damaged)."""
     queue = deque(streams)
     in_flight: deque = deque()
     chunk = max(1, window // 2)
@@ -122,7 +135,7 @@ def read_pages(
                 if is_done(page, page_sha):
                     in_flight.append((PageResult(page, page_sha, None), None, None))
                     continue
-                cached, damage = services.checked_cache(page_sha)
+                cached, damage = look_up(page_sha)
                 if damage is not None:
                     problems.damaged_cache.append({"file": str(page.source_file), "page": page.page_in_file,
                                                    "message": damage})

@@ -124,6 +124,7 @@ def _run_with_progress(path: Path, console: Console, record: Any, **parameters: 
                 record()  # the ephemeral Prefect server and the page workers run by now
             elif event == "page_done":
                 bar.advance(task)
+                record()  # page workers come and go (a broken pool is replaced)
 
         progress.set_listener(on_event)
         try:

@@ -89,7 +89,7 @@ def test_an_unfinished_batch_of_the_same_scans_is_resumed_without_its_id(
 
 def _entry(no: int, page: int) -> ExportedEntry:
     return ExportedEntry(authority="A", book_type="birth", year=2000, volume="01", entry_no=no, fields={},
-                         status=EntryStatus.VERIFIED, flags=[], source=EntrySource(page=page), confidence={})
+                         status=EntryStatus.VERIFIED, flags=[], source=EntrySource(page=page, object_key=None), confidence={})
 
 
 def test_registry_only_counts_only_the_entry_numbers_of_pages_read():
