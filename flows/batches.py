@@ -33,14 +33,14 @@ def take_batch(services: Services, book: BookKeys, files: list[Path], batch_id: 
     host, pid = socket.gethostname(), os.getpid()
     owner = services.ledger.owner(batch_id)
     if owner is not None and (owner.host, owner.pid) != (host, pid) and not owner_is_stale(
-            owner, host=host, pid_alive=_pid_alive, stale_after=OWNER_STALE_AFTER):
+            owner, host=host, pid_alive=pid_alive, stale_after=OWNER_STALE_AFTER):
         raise StateError(f"batch {batch_id} is being run by process {owner.pid} on {owner.host}; "
                          "wait for it to end, or stop it first")
-    services.ledger.take_over(batch_id, host, pid, sources)
+    services.ledger.take_over(batch_id, host, pid, sources, flow_run_id=_flow_run_id())
     return batch_id, owner is not None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -48,3 +48,9 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _flow_run_id() -> str | None:
+    from prefect.runtime import flow_run
+
+    return str(flow_run.id) if flow_run.id else None

@@ -198,12 +198,20 @@ def queue(
     book_type: BookType = "birth",
     registry_db: Annotated[Optional[str], typer.Option("--registry-db")] = None,
     dask_address: DaskAddress = None,
+    batch_id: Annotated[Optional[str], typer.Option(
+        "--batch-id", help="Queue this batch again (its worker died): its abandoned flow run is marked crashed, "
+                           "and the new run skips the pages already done")] = None,
 ) -> None:
     """Create a flow run of the digitize-batch deployment; the worker started by `sohoa up` picks it up."""
+    from sohoa.requeue import crash_abandoned_run
     from sohoa.stack import queue_batch
 
+    if batch_id:
+        crashed = crash_abandoned_run(get_settings(), batch_id)
+        if crashed:
+            console.print(f"flow run {crashed} of batch {batch_id} marked crashed (its process is gone)")
     run = queue_batch(path.resolve(), authority=authority, year=year, volume=volume, book_type=book_type,
-                      registry_db_url=registry_db, dask_address=dask_address)
+                      registry_db_url=registry_db, dask_address=dask_address, batch_id=batch_id)
     console.print(f"queued flow run [bold]{run['name']}[/] ({run['id']}); batch id {run['batch_id']}")
     console.print(f"follow it at {run['url']}")
 

@@ -55,6 +55,7 @@ class BatchOwnerRow(StateBase):
     sources_sha256: Mapped[str] = mapped_column(String(64), index=True)
     host: Mapped[str] = mapped_column(Text)
     pid: Mapped[int] = mapped_column(Integer)
+    flow_run_id: Mapped[str | None] = mapped_column(String(36))  # the Prefect flow run, when it runs in one
     heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
@@ -78,6 +79,7 @@ class Owner:
     pid: int
     heartbeat_at: dt.datetime
     sources_sha256: str
+    flow_run_id: str | None = None
 
 
 def sources_digest(source_checksums: Iterable[str]) -> str:
@@ -101,9 +103,11 @@ class BatchLedger:
     def owner(self, batch_id: str) -> Owner | None:
         with self._session() as session:
             row = session.get(BatchOwnerRow, batch_id)
-            return None if row is None else Owner(row.host, row.pid, _utc(row.heartbeat_at), row.sources_sha256)
+            return None if row is None else Owner(row.host, row.pid, _utc(row.heartbeat_at), row.sources_sha256,
+                                                  row.flow_run_id)
 
-    def take_over(self, batch_id: str, host: str, pid: int, sources_sha256: str) -> None:
+    def take_over(self, batch_id: str, host: str, pid: int, sources_sha256: str,
+                  flow_run_id: str | None = None) -> None:
         """Make (host, pid) the batch's owner and mark it running again. The caller has checked that no
         other live process owns it; scans other than the batch's own are refused (page numbers would shift)."""
         with self._session() as session, session.begin():
@@ -112,12 +116,13 @@ class BatchLedger:
                 raise StateError(f"no batch {batch_id}")
             row = session.get(BatchOwnerRow, batch_id)
             if row is None:
-                session.add(BatchOwnerRow(batch_id=batch_id, sources_sha256=sources_sha256, host=host, pid=pid))
+                session.add(BatchOwnerRow(batch_id=batch_id, sources_sha256=sources_sha256, host=host, pid=pid,
+                                          flow_run_id=flow_run_id))
             else:
                 if row.sources_sha256 != sources_sha256:
                     raise StateError(f"batch {batch_id} was made from other scans; give no --batch-id to start "
                                      "a new batch for these")
-                row.host, row.pid, row.heartbeat_at = host, pid, _now()
+                row.host, row.pid, row.flow_run_id, row.heartbeat_at = host, pid, flow_run_id, _now()
             batch.status, batch.finished_at = "running", None
 
     def heartbeat(self, batch_id: str) -> None:

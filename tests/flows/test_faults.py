@@ -366,6 +366,66 @@ def test_a_corrupt_ocr_cache_object_is_detected_and_the_page_read_again(rig, tmp
         store.client.put_object(rig.ocr_bucket, key, io.BytesIO(body), len(body), metadata={"sha256": sha})
 
 
+def test_prefect_worker_sigkilled_mid_page_then_queued_again(rig, tmp_path):
+    """`sohoa up`'s worker (and the flow run process it started, with its page workers: as when the worker's
+    machine dies) SIGKILLed mid-batch. The abandoned flow run is marked crashed when the batch is queued again,
+    and the new flow run resumes the batch."""
+    from rich.console import Console
+
+    from sohoa.requeue import crash_abandoned_run
+    from sohoa.stack import queue_batch, start_stack, stop_stack
+    from storage.seaweed import free_port
+
+    case = Case(rig, tmp_path / "home", "worker")
+    settings = case.settings.model_copy(update={"prefect_api_url": f"http://127.0.0.1:{free_port()}/api",
+                                                "review_port": free_port()})
+    keys, console = rig.book.book, Console(quiet=True)
+    try:
+        start_stack(console, settings)
+        run = queue_batch(rig.book.scans[0].parent, authority=keys["authority"], year=keys["year"],
+                          volume=str(keys["volume"]), settings=settings)
+        case.wait_for_pages(2)
+        before = case.ledger()
+        worker = psutil.Process(int((settings.home / "run" / "prefect-worker.pid").read_text()))
+        tree = [worker, *worker.children(recursive=True)]
+        for process in tree:
+            process.kill()
+        psutil.wait_procs(tree, timeout=10)
+        assert _flow_run(settings, run["id"]).state.type.value == "RUNNING"  # nobody is left to say otherwise
+
+        start_stack(console, settings)  # a new worker
+        crashed = crash_abandoned_run(settings, run["batch_id"])
+        assert crashed == run["id"] and _flow_run(settings, run["id"]).state.is_crashed()
+        again = queue_batch(rig.book.scans[0].parent, authority=keys["authority"], year=keys["year"],
+                            volume=str(keys["volume"]), settings=settings, batch_id=run["batch_id"])
+        finished = _wait_final(settings, again["id"])
+        assert finished.state.is_completed(), finished.state.message
+    finally:
+        stop_stack(console, settings)
+    case.reconcile("Prefect worker (with its flow run process) SIGKILLed after 2 pages",
+                   f"flow run left Running; marked Crashed when queued again ({len(tree)} processes killed)",
+                   "`sohoa queue --batch-id`: a new flow run resumed the batch", before)
+
+
+def _flow_run(settings: Settings, flow_run_id: str):
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
+        with get_client(sync_client=True) as client:
+            return client.read_flow_run(flow_run_id)
+
+
+def _wait_final(settings: Settings, flow_run_id: str, timeout: float = 300):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = _flow_run(settings, flow_run_id)
+        if run.state is not None and run.state.is_final():
+            return run
+        time.sleep(1)
+    raise AssertionError(f"flow run {flow_run_id} did not end within {timeout} s")
+
+
 def _print_table(request) -> None:
     if not TABLE:
         return

@@ -24,24 +24,30 @@ def _run(source, book, batch_id=None):
                           volume=str(book["volume"]), book_type=book.get("book_type", "birth"), batch_id=batch_id)
 
 
-def test_a_rerun_skips_done_pages_and_a_new_batch_supersedes_open_items(
-        tmp_path, flow_settings, small_table_book, prefect_ephemeral):
-    scans = tmp_path / "scans"
-    shutil.copytree(small_table_book.scans[0].parent, scans)
+@pytest.fixture()
+def scans(tmp_path, flow_settings, small_table_book, prefect_ephemeral):
+    """The small book's scans in a folder of this test's own, and its registry loaded."""
+    folder = tmp_path / "scans"
+    shutil.copytree(small_table_book.scans[0].parent, folder)
     load_snapshot(small_table_book.registry, flow_settings.resolved_registry_db_url)
-    book = small_table_book.book
+    return folder
 
+
+def test_a_rerun_skips_done_pages_and_a_new_batch_supersedes_open_items(scans, flow_settings, small_table_book):
+    book = small_table_book.book
     first = _run(scans, book)
     assert first["status"] == "finished" and first["pages_resumed"] == 0 and first["pages_read"] == first["pages"]
     state = StateStore(flow_settings.resolved_state_db_url)
     ledger = BatchLedger(state)
     assert len(ledger.done_pages(first["batch_id"])) == first["pages"]
+    saved = len(state.entries_for_batch(first["batch_id"]))
 
     # The same batch again: every page is in the ledger and its objects match: nothing is read twice.
     again = _run(scans, book, batch_id=first["batch_id"])
     assert again["pages_resumed"] == first["pages"] and again["status"] == "finished"
     assert (again["entries"], again["verified"], again["flagged"]) == (first["entries"], first["verified"], first["flagged"])
-    assert len(state.entries_for_batch(first["batch_id"])) == len(state.entries_for_batch(first["batch_id"]))
+    assert len(ledger.done_pages(first["batch_id"])) == first["pages"]  # one ledger line per page, still
+    assert len(state.entries_for_batch(first["batch_id"])) == saved
 
     # A page whose stored objects no longer match the ledger is read again, not trusted.
     with state.engine.begin() as connection:
@@ -66,11 +72,7 @@ def test_a_rerun_skips_done_pages_and_a_new_batch_supersedes_open_items(
     assert all(i.resolution == {"superseded_by_batch": second["batch_id"]} for i in superseded)
 
 
-def test_an_unfinished_batch_of_the_same_scans_is_resumed_without_its_id(
-        tmp_path, flow_settings, small_table_book, prefect_ephemeral):
-    scans = tmp_path / "scans"
-    shutil.copytree(small_table_book.scans[0].parent, scans)
-    load_snapshot(small_table_book.registry, flow_settings.resolved_registry_db_url)
+def test_an_unfinished_batch_of_the_same_scans_is_resumed_without_its_id(scans, flow_settings, small_table_book):
     book = small_table_book.book
     first = _run(scans, book)
     state = StateStore(flow_settings.resolved_state_db_url)
