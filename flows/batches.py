@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import socket
+import uuid
 from pathlib import Path
 
 from flows.services import PIPELINE_VERSION, Services, checksum
@@ -38,6 +40,27 @@ def take_batch(services: Services, book: BookKeys, files: list[Path], batch_id: 
                          "wait for it to end, or stop it first")
     services.ledger.take_over(batch_id, host, pid, sources, flow_run_id=_flow_run_id())
     return batch_id, owner is not None
+
+
+def remove_abandoned_work_folders(services: Services, work_dir: Path) -> int:
+    """Remove the work folders of batches no live process runs: a killed run could not remove its extracted
+    pages (personal data), at most a window of them. Returns how many folders went."""
+    removed = 0
+    host = socket.gethostname()
+    for folder in (work_dir.iterdir() if work_dir.is_dir() else []):
+        owner = services.ledger.owner(folder.name) if folder.is_dir() and _is_uuid(folder.name) else None
+        if owner is not None and (owner.host, owner.pid) != (host, os.getpid()) and owner_is_stale(
+                owner, host=host, pid_alive=pid_alive, stale_after=OWNER_STALE_AFTER):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        return str(uuid.UUID(name)) == name
+    except ValueError:
+        return False
 
 
 def pid_alive(pid: int) -> bool:

@@ -28,7 +28,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
-from flows.batches import take_batch
+from flows.batches import remove_abandoned_work_folders, take_batch
 from flows.pagewindow import PageFailure, PageResult, Problems, full_disk, page_executor, read_pages
 from flows.pagework import EngineSpec, PageJob, PageOutcome, process_page
 from flows.services import Services, checksum, connect
@@ -180,6 +180,8 @@ def digitize_batch(
     book = BookKeys(authority=authority, book_type=book_type, year=year, volume=volume)
     files = scan_files(Path(source))
     batch_id, resumed = take_batch(services, book, files, batch_id)
+    if remove_abandoned_work_folders(services, settings.work_dir):
+        logger.info("removed the page images a killed run left in the work folder")
     logger.info("batch %s: %d file(s) for %s/%s/%s%s", batch_id, len(files), book_type, year, volume,
                 " (resumed)" if resumed else "")
     run = BatchRun(services, book, batch_id, logger)

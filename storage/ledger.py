@@ -125,12 +125,6 @@ class BatchLedger:
                 row.host, row.pid, row.flow_run_id, row.heartbeat_at = host, pid, flow_run_id, _now()
             batch.status, batch.finished_at = "running", None
 
-    def heartbeat(self, batch_id: str) -> None:
-        with self._session() as session, session.begin():
-            row = session.get(BatchOwnerRow, batch_id)
-            if row is not None:
-                row.heartbeat_at = _now()
-
     def unfinished_batch(self, book: BookKeys, sources_sha256: str) -> str | None:
         """The newest batch of this book, from these same scans, that did not finish (left running by a
         killed process, or incomplete after an outage)."""

@@ -263,6 +263,31 @@ def test_seaweedfs_killed_mid_batch_and_restarted(rig, tmp_path):
                    "none needed" if first.returncode == 0 else "same command again: resumed", before)
 
 
+def test_seaweedfs_down_for_good_then_sohoa_resume(rig, tmp_path):
+    """An outage longer than the retries: the run stops with the service's error, the batch is 'incomplete'
+    in the state database, and `sohoa resume BATCH` finishes it once storage is back."""
+    case = Case(rig, tmp_path / "home", "seaweedfs-down")
+    case.start()
+    case.wait_for_pages(2)
+    before = case.ledger()
+    os.kill(rig.seaweed.pid, signal.SIGKILL)
+    rig.seaweed._process.wait()
+    try:
+        first = case.wait()
+    finally:
+        rig.seaweed.start()
+    _no_traceback(first)
+    _not_blamed_on_the_scans(first)
+    assert first.returncode == 6 and "object storage does not answer at" in first.error_line(), first.output[-3000:]
+    [(batch_id, status)] = case.inventory()["batches"]
+    assert status == "incomplete" and f"sohoa resume {batch_id}" in " ".join(first.output.split())
+    case.command = [SOHOA, "resume", batch_id]
+    again = case.run()
+    assert again.returncode == 0, again.output[-3000:]
+    case.reconcile("SeaweedFS killed after 2 pages, back only after the run gave up", _summary_of(first),
+                   "`sohoa resume BATCH`", before)
+
+
 def test_postgresql_stopped_mid_batch(rig, tmp_path):
     with throwaway_postgres() as cluster:
         janitor = DatabaseJanitor(user=cluster.user, host=cluster.host, port=cluster.port, dbname="faults",
@@ -360,7 +385,7 @@ def test_a_corrupt_ocr_cache_object_is_detected_and_the_page_read_again(rig, tmp
         assert done.returncode == 0, done.output[-3000:]
         assert sum("damaged OCR cache" in line for line in done.output.splitlines()) == 1, done.output[-3000:]
         assert "does not match its stored sha256" in done.output
-        case.reconcile("an OCR cache object altered (checksum kept)", _summary_of(done),
+        case.reconcile("an OCR cache object altered (checksum kept)", f"exit 0; {done.error_line()}"[:200],
                        "detected by its checksum, page read again, reported (exit 0)")
     finally:
         store.client.put_object(rig.ocr_bucket, key, io.BytesIO(body), len(body), metadata={"sha256": sha})

@@ -4,6 +4,7 @@ pages left unread: on the real SeaweedFS, SQLite state and an ephemeral Prefect.
 from __future__ import annotations
 
 import shutil
+import socket
 import uuid
 from collections import Counter
 
@@ -14,7 +15,7 @@ from flows.digitize import digitize_batch, rows_of_read_pages
 from storage.ledger import BatchLedger, BatchPageRow, SUPERSEDED
 from storage.registry import load_snapshot
 from storage.state import StateStore
-from validation.schema import EntrySource, EntryStatus, ExportedEntry
+from validation.schema import BookKeys, EntrySource, EntryStatus, ExportedEntry
 
 pytestmark = pytest.mark.integration
 
@@ -82,7 +83,15 @@ def test_an_unfinished_batch_of_the_same_scans_is_resumed_without_its_id(scans, 
                                                                  BatchPageRow.page_no == 2))
         connection.exec_driver_sql("UPDATE batches SET status='running', finished_at=NULL")
         connection.exec_driver_sql("UPDATE batch_owners SET pid=999999999")
+    # Another batch a killed run left behind, with a page image in its work folder (personal data).
+    other = state.create_batch(BookKeys(authority=book["authority"], book_type="birth", year=book["year"],
+                                        volume=str(book["volume"])), sources=["other.pdf"])
+    BatchLedger(state).take_over(other, socket.gethostname(), 999999999, "0" * 64)
+    leftover = flow_settings.work_dir / other / "book-0123/page-001.png"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"a page image")
     resumed = _run(scans, book)
+    assert not (flow_settings.work_dir / other).exists()
     assert resumed["batch_id"] == first["batch_id"]
     assert resumed["pages_resumed"] == first["pages"] - 1 and resumed["status"] == "finished"
     assert resumed["entries"] == first["entries"] and resumed["verified"] == first["verified"]
