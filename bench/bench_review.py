@@ -14,6 +14,7 @@ import asyncio
 import os
 import random
 import re
+import secrets
 import statistics
 import subprocess
 import sys
@@ -123,9 +124,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         home = Path(tmp)
-        with SeaweedServer.on_free_ports(home / "seaweedfs", "bench", "bench-secret-key") as seaweed:
+        secret = secrets.token_urlsafe(24)  # a throwaway server, but no secret is a constant
+        with SeaweedServer.on_free_ports(home / "seaweedfs", "bench", secret) as seaweed:
             settings = Settings(home=home, s3_endpoint=seaweed.endpoint, s3_access_key="bench",
-                                s3_secret_key="bench-secret-key", state_db_url=args.state_db,
+                                s3_secret_key=secret, state_db_url=args.state_db,
                                 review_port=free_port(), review_claim_minutes=5)
             started = time.perf_counter()
             batch = seed(settings, args.items, args.reviewers)

@@ -255,7 +255,7 @@ class BatchRun:
 
     def is_done(self, page: PageImage, page_sha: str) -> bool:
         """Whether an earlier run of this batch committed this page and its objects still match."""
-        key = (checksum(page.source_file), page.page_in_file)
+        key = (page.source_sha256 or checksum(page.source_file), page.page_in_file)
         done = self.done.get(key)
         if done is None:
             return False
@@ -296,7 +296,8 @@ class BatchRun:
         entries = normalize_and_check(self.book, reading, page_no, key, page.source_file.name, registry_rows,
                                       self.settings.min_field_confidence)
         provenance = self.services.page_provenance(page, key, reading, result.page_sha)
-        done = PageDone(checksum(page.source_file), page.page_in_file, page_no, result.page_sha, key, page_object_sha)
+        done = PageDone(page.source_sha256 or checksum(page.source_file), page.page_in_file, page_no, result.page_sha,
+                        key, page_object_sha)
         entries = route_entries(self.services, self.batch_id, entries, provenance, done)
         self.stages["check_route"] += time.perf_counter() - clock
         self.counts.update(e.status.value for e in entries)

@@ -21,6 +21,7 @@ from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
 from storage.errors import ObjectConflictError, ObjectIntegrityError, StorageUnavailableError
+from storage.fixity import ObjectLedger
 from storage.ledger import BatchLedger, PageDone
 from storage.objects import ObjectStore, StoredObject
 from storage.registry import RegistryReader
@@ -128,7 +129,9 @@ class Services:
                         page_sha: str | None = None) -> dict[str, Any]:
         # The source is named by its content (the original's key; its file name is kept in that object's
         # metadata), so the same scan under another name gives the same record, byte for byte.
-        source_sha = checksum(page.source_file)
+        # The checksum of the bytes the page came from (the page stream's private copy), not of the file as
+        # it is now: it may have changed or gone since.
+        source_sha = page.source_sha256 or checksum(page.source_file)
         return {
             "source_object_key": keys.original_key(source_sha, page.source_file.name),
             "source_sha256": source_sha,
@@ -240,9 +243,11 @@ def _content_type(path: Path) -> str:
 def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
     objects = ObjectStore(
         settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key.get_secret_value(),
-        secure=settings.s3_secure, region=settings.s3_region,
+        secure=settings.s3_secure, region=settings.s3_region, ledger=ObjectLedger(settings.resolved_state_db_url),
     )
-    objects.ensure_buckets([settings.bucket_originals, settings.bucket_pages, settings.bucket_ocr, settings.bucket_records])
+    objects.ensure_buckets([settings.bucket_ocr])  # a cache: not locked
+    objects.ensure_locked_buckets([settings.bucket_originals, settings.bucket_pages, settings.bucket_records],
+                                  settings.object_lock_days, allow_unlocked=settings.allow_unlocked_storage)
     state = StateStore(settings.resolved_state_db_url)
     state.create_schema()
     ledger = BatchLedger(state)

@@ -54,6 +54,40 @@ class LayoutNotFoundError(SohoaInputError):
     reason = "no register table or form block found on the page"
 
 
+class ImageTooLargeError(SohoaInputError):
+    """Refused from the file's header, before anything is decoded: a decompression bomb, or a scan no page
+    of a register needs (a 40000×40000 image would take 1.6 GB to decode)."""
+
+    exit_code = 12
+    reason = "the image is too large to decode safely"
+
+    @classmethod
+    def check(cls, path: Path, width: int, height: int, max_pixels: int, page: int | None = None,
+              what: str = "") -> None:
+        """Raise unless ``width``×``height`` is within ``max_pixels``; the message gives both figures."""
+        if width * height > max_pixels:
+            raise cls(path, f"{what}{width}×{height} pixels ({width * height / 1e6:.0f} MP), over the "
+                            f"{max_pixels / 1e6:.0f}-megapixel limit", page=page)
+
+
+class LowResolutionError(SohoaInputError):
+    exit_code = 13
+    reason = "scanned at too low a resolution to read reliably; scan it again at 300 dpi"
+
+    @classmethod
+    def check(cls, path: Path, dpi: float, min_dpi: int, page: int | None = None) -> None:
+        if dpi < min_dpi:
+            raise cls(path, f"{dpi:.0f} dpi, under the {min_dpi}-dpi minimum", page=page)
+
+
+class SourceChangedError(SohoaInputError):
+    """The file is not the bytes stored as its original any more (or is gone): nothing may be read from it
+    under that original's checksum."""
+
+    exit_code = 14
+    reason = "the file changed or went away while the batch ran; queue it again"
+
+
 class MissingDependencyError(RuntimeError):
     """An external program (tesseract, poppler) is missing or too old. Not the input's fault: exit code 10."""
 

@@ -22,7 +22,7 @@ from ocr.words import fold, join_lines, words_in_box  # noqa: F401 (re-exported)
 
 def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_type: str = "birth") -> PageLayout:
     """Table or form, with its entries. Raises LayoutNotFoundError (naming the file) when neither is found."""
-    rules = find_rules(prepared.binary, prepared.dpi)
+    rules = prepared.rules
     # Several framed blocks are a form page, even when side by side they rule the page like a grid.
     blocks = form_layout(prepared.binary, prepared.dpi, rules, book_type)
     if blocks is not None and len(blocks.entries) >= 2:

@@ -13,12 +13,14 @@ spelling, not geometry; the validation step still checks and repairs that.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass, field
 from statistics import median
 
 import cv2
 import numpy as np
 
 from ocr.engine import Word
+from ocr.mark_shapes import classify_mark
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
@@ -34,6 +36,12 @@ SLOT_TOLERANCE = 0.3
 #: and under this share of an advance (typewriters keep to about 2%; proportional type and hands spread 6-10%).
 MONOSPACED_MARGIN = 1.5
 MAX_STEP_SPREAD = 0.045
+#: Open vowel pairs whose tone mark either vowel may carry (the old and the new placement).
+OPEN_PAIRS = frozenset({"oa", "oe", "uy"})
+#: Confidence at most of a word whose mark may belong to either of two vowels.
+UNSURE_PLACEMENT_CONFIDENCE = 0.5
+#: How far under the baseline (in word heights) a dot below may start.
+BELOW_DEPTH = 0.25
 #: Neighbouring letters needed to tell monospaced type from proportional.
 MIN_PAIRS = 12
 
@@ -45,27 +53,114 @@ def _letter(char: str) -> tuple[str, bool]:
     return base, any(c in TONE_MARKS for c in decomposed)
 
 
-def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[np.ndarray | None]:
-    """For each crop (black text on white) of one page's cells, a copy with the loose tone marks of its words
-    moved over their vowels, or None when none is loose. Nothing moves unless the cells' text, taken
-    together, is monospaced. ``words`` are the engine's words of each crop, in its pixels."""
+@dataclass(frozen=True)
+class WordTones:
+    """The tone marks found by shape over one word's letters: the word's box and length as first read, and
+    letter index → combining tone mark."""
+
+    bbox: tuple[int, int, int, int]
+    length: int
+    tones: dict[int, str]
+    #: Letters whose mark could as well have drifted from the vowel before (Hòa or Hoà): both spellings
+    #: are valid, and the book's is not known.
+    unsure: frozenset[int] = frozenset()
+
+
+@dataclass
+class CellMarks:
+    """One cell's separately struck marks: the cell with its loose marks put back over their vowels (None
+    when none had to move), and the tones their shapes say."""
+
+    image: np.ndarray | None = None
+    words: list[WordTones] = field(default_factory=list)
+
+
+def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks | None]:
+    """For each crop (black text on white) of one page's cells, its separately struck tone marks: the loose
+    ones moved over their vowels, and each mark's tone told by its shape (``ocr.mark_shapes``); None for a
+    cell with no mark found. Nothing is done unless the cells' text, taken together, is monospaced.
+    ``words`` are the engine's words of each crop, in its pixels."""
     found = []
     for crop, crop_words in zip(crops, words):
         count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 128).astype(np.uint8), connectivity=8)
         pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
         word_bodies = [(word, _bodies(word, pieces)) for word in crop_words]
         found.append((labels, pieces, word_bodies, _neighbours([bodies for _, bodies in word_bodies])))
-    result: list[np.ndarray | None] = [None] * len(crops)
+    result: list[CellMarks | None] = [None] * len(crops)
     if not is_monospaced([pairs for *_, pairs in found]):
         return result
     for index, (crop, (labels, pieces, word_bodies, pairs)) in enumerate(zip(crops, found)):
+        cell = CellMarks()
         for word, bodies in word_bodies:
             pitch = median(step for step, _ in pairs) if len(pairs) >= 2 else word.bbox[2] / max(1, len(word.text))
-            for piece, shift in _loose_marks(word, pieces, bodies, pitch):
-                if result[index] is None:
-                    result[index] = crop.copy()
-                _move(result[index], labels, piece, shift)
+            tones, unsure = {}, set()
+            for mark in _tone_marks(word, pieces, bodies, pitch, labels):
+                if mark.shift != (0, 0):
+                    if cell.image is None:
+                        cell.image = crop.copy()
+                    _move(cell.image, labels, mark.piece, mark.shift)
+                if mark.tone is not None:
+                    tones[mark.host] = mark.tone
+                    if mark.placement_unsure:
+                        unsure.add(mark.host)
+            if tones:
+                cell.words.append(WordTones(word.bbox, len(unicodedata.normalize("NFC", word.text)), tones,
+                                            frozenset(unsure)))
+        if cell.image is not None or cell.words:
+            result[index] = cell
     return result
+
+
+def looks_typewritten(clean: np.ndarray, words_per_cell: list[list[Word]]) -> bool:
+    """Whether the page's cell text is monospaced, measured on the page pass's words (``clean``: ink > 0,
+    page coordinates), so that a typewritten page is known before any cell is read on its own."""
+    pairs_per_cell = []
+    for words in words_per_cell:
+        bodies_per_word = []
+        for word in words:
+            x, y, w, h = word.bbox
+            crop = (clean[max(0, y):y + h, max(0, x):x + w] > 0).astype(np.uint8)
+            if crop.size == 0:
+                continue
+            count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+            pieces = [(int(st[0]) + x, int(st[1]) + y, int(st[2]), int(st[3]), i) for i, st in enumerate(stats[1:count])]
+            bodies_per_word.append(_bodies(word, pieces))
+        pairs_per_cell.append(_neighbours(bodies_per_word))
+    return is_monospaced(pairs_per_cell)
+
+
+def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]:
+    """``words`` (the cell's final reading) with each vowel's tone set to the one its mark's shape says,
+    where the word still lines up letter for letter with the one the marks were found on; and whether any
+    letter changed. A word whose mark may belong to either of two vowels keeps at most
+    ``UNSURE_PLACEMENT_CONFIDENCE``, so that it goes to review."""
+    result, changed = list(words), False
+    for found in marks:
+        index = _same_word(result, found)
+        if index is None:
+            continue
+        letters = list(unicodedata.normalize("NFC", result[index].text))
+        for host, tone in found.tones.items():
+            base, _ = _letter(letters[host])
+            if base in VOWELS:
+                toned = unicodedata.normalize("NFC", base + tone)
+                changed |= toned != letters[host]
+                letters[host] = toned
+        word = result[index]
+        conf = min(word.conf, UNSURE_PLACEMENT_CONFIDENCE) if found.unsure else word.conf
+        result[index] = Word("".join(letters), conf, word.bbox, word.line)
+    return result, changed
+
+
+def _same_word(words: list[Word], found: WordTones) -> int | None:
+    """The word of ``words`` over the same ink as ``found`` and as long, if any."""
+    fx, fy, fw, fh = found.bbox
+    for index, word in enumerate(words):
+        x, y, w, h = word.bbox
+        overlap = max(0, min(x + w, fx + fw) - max(x, fx)) * max(0, min(y + h, fy + fh) - max(y, fy))
+        if overlap >= 0.5 * min(w * h, fw * fh) and len(unicodedata.normalize("NFC", word.text)) == found.length:
+            return index
+    return None
 
 
 def _bodies(word: Word, pieces: list[tuple[int, int, int, int, int]]) -> list[tuple[int, int, int, int, int]]:
@@ -110,9 +205,19 @@ def _trimmed_std(values: list[float]) -> float:
     return float(ordered[cut:len(ordered) - cut].std())
 
 
-def _loose_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies: list[tuple], pitch: float
-                 ) -> list[tuple[tuple, tuple[int, int]]]:
-    """(piece, its shift (x, y) in pixels) for each loose mark of one word."""
+@dataclass(frozen=True)
+class Mark:
+    piece: tuple[int, int, int, int, int]  # x, y, w, h, label
+    host: int  # index of its vowel in the word
+    shift: tuple[int, int]  # (x, y) pixels to put it over its vowel; (0, 0) when it stands there
+    tone: str | None  # the combining tone mark its shape is, if it can be told
+    placement_unsure: bool = False  # it may have drifted here from the vowel before (see _either_vowel)
+
+
+def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies: list[tuple], pitch: float,
+                labels: np.ndarray) -> list[Mark]:
+    """The tone marks of one word: pieces of ink above the letters or under the baseline that are not a
+    letter's own hat or dot, each with its vowel."""
     letters = [_letter(ch) for ch in unicodedata.normalize("NFC", word.text)]
     wx, wy, ww, wh = word.bbox
     if len(letters) < 2 or len(bodies) < 2 or not any(base in VOWELS for base, _ in letters):
@@ -123,38 +228,62 @@ def _loose_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodie
     baseline = median(p[1] + p[3] for p in bodies)
     x_line = sorted(p[1] for p in bodies)[len(bodies) * 3 // 4]  # most letters are x-height letters
     body_area = median(p[2] * p[3] for p in bodies)
-    explained: set[int] = set()
-    loose = []
-    for piece in sorted(near, key=lambda p: p[0]):
-        x, y, w, h, _ = piece
-        if piece in bodies or w * h > 0.4 * body_area or h > 0.4 * wh:
+    small = [p for p in near if p not in bodies and p[2] * p[3] <= 0.4 * body_area and p[3] <= 0.4 * wh]
+    above = {p for p in small if p[1] + p[3] <= x_line + 0.1 * wh}
+    # A dot below hangs just under its letter; lower down is the next line's hat or mark.
+    below = {p for p in small if baseline - 0.02 * wh <= p[1] <= baseline + BELOW_DEPTH * wh}
+    own = _own_pieces(letters, above, origin, pitch)
+    marks = []
+    for piece in sorted(above | below, key=lambda p: p[0]):
+        if piece in own:
             continue
-        above, below = y + h <= x_line + 0.1 * wh, y >= baseline - 0.02 * wh
-        if not (above or below):
-            continue  # punctuation on the line
+        x, y, w, h, label = piece
         position = (x + w / 2 - origin) / pitch
         slot = int(position)
         offset = position - slot - 0.5  # from the slot's centre, in advances
         letter, toned = letters[slot] if 0 <= slot < len(letters) else (" ", False)
-        if letter in MARK_LIKE or (below and letter in ".,"):
+        if letter in MARK_LIKE or (piece in below and letter in ".,"):
             letter = " "  # the mark itself, read as punctuation
         if not (letter.isalpha() or letter == " "):
             continue  # a letter the engine could not read: its own dot or hat, for all we know
-        if above and letter in OWN_PIECE and slot not in explained and abs(offset) < SLOT_TOLERANCE:
-            explained.add(slot)  # the letter's own hat or dot
-            continue
+        tone = classify_mark(labels[y:y + h, x:x + w] == label, below=piece in below)
         if letter in VOWELS and (toned or abs(offset) < 0.2):
-            continue  # a mark the engine read, or one over a vowel it may belong to
+            marks.append(Mark(piece, slot, (0, 0), tone, _either_vowel(letters, slot)))  # over its vowel already
+            continue
         host = slot if letter in VOWELS and offset > 0 else slot - 1
         if not 0 <= host < len(letters) or letters[host][0] not in VOWELS or letters[host][1]:
             continue
         shift_y = 0
-        if above and letters[host][0] in HATTED:
+        if piece in above and letters[host][0] in HATTED:
             hat = _hat_over(near, origin + host * pitch, pitch, x_line, wh, piece)
             if hat is not None and y + h > hat[1] - 0.04 * wh:
                 shift_y = round(hat[1] - 0.06 * wh - (y + h))  # above the hat, not on it
-        loose.append((piece, (round(origin + (host + 0.5) * pitch - (x + w / 2)), shift_y)))
-    return loose
+        marks.append(Mark(piece, host, (round(origin + (host + 0.5) * pitch - (x + w / 2)), shift_y), tone))
+    return marks
+
+
+def _either_vowel(letters: list[tuple[str, bool]], slot: int) -> bool:
+    """Whether a mark over this letter may have drifted from the vowel before: the second vowel of an
+    open oa, oe or uy, where both tone placements are spelled (Hòa, Hoà)."""
+    if slot < 1 or (slot + 1 < len(letters) and letters[slot + 1][0].isalpha()):
+        return False
+    pair = (letters[slot - 1][0] + letters[slot][0]).lower()
+    after_q = slot >= 2 and letters[slot - 2][0].lower() == "q"  # qu: the u is the consonant's
+    return pair in OPEN_PAIRS and not after_q
+
+
+def _own_pieces(letters: list[tuple[str, bool]], above: set[tuple], origin: float, pitch: float) -> set[tuple]:
+    """The hat, breve or dot of each letter that has one: of the pieces above the letters, the one nearest
+    its slot's centre (a tone mark struck beside it is the other)."""
+    own = set()
+    for slot, (letter, _) in enumerate(letters):
+        if letter not in OWN_PIECE:
+            continue
+        centre = origin + (slot + 0.5) * pitch
+        close = [p for p in above - own if abs(p[0] + p[2] / 2 - centre) < SLOT_TOLERANCE * pitch]
+        if close:
+            own.add(min(close, key=lambda p: abs(p[0] + p[2] / 2 - centre)))
+    return own
 
 
 def _hat_over(pieces: list[tuple], slot_left: float, pitch: float, x_line: float, height: int,

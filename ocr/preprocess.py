@@ -10,7 +10,7 @@ adaptive threshold; minAreaRect on the frame finds the skew in ~0.1 s where Houg
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from PIL import Image
 
 from ocr.engine import TesseractEngine
 from ocr.errors import BlankPageError, CorruptFileError
-from ocr.image import erase_leaders
+from ocr.image import Rules, erase_leaders, find_rules, remove_rules
 from ocr.ingest import PageImage
 
 #: A page with less ink than this (fraction of pixels clearly darker than the paper) is blank.
@@ -47,6 +47,23 @@ class PreparedPage:
     rotated_180: bool
     source_file: Path | None = None
     page_in_file: int | None = None
+    _rules: Rules | None = field(default=None, repr=False, compare=False)
+    _without_rules: tuple[np.ndarray, list] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def rules(self) -> Rules:
+        """The page's ruling lines, found once: the layout and the reading both need them."""
+        if self._rules is None:
+            self._rules = find_rules(self.binary, self.dpi)
+        return self._rules
+
+    def without_rules(self) -> tuple[np.ndarray, list]:
+        """The page as the engine should read it (``ocr.image.remove_rules``: rules, box walls and leaders
+        erased; not to be written into), and the leader dots kept under letters; made once."""
+        if self._without_rules is None:
+            doubts: list = []
+            self._without_rules = (remove_rules(self.binary, self.rules, self.dpi, doubts), doubts)
+        return self._without_rules
 
 
 def prepare_page(page: PageImage, engine: Orientation | None = None) -> PreparedPage:

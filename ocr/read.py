@@ -31,7 +31,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/9"
+OCR_CODE_VERSION = "ocr-read/11"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
@@ -44,9 +44,7 @@ def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
 
 def recognize_page(prepared: PreparedPage, layout: PageLayout, engine: OcrEngine | None = None) -> PageReading:
     engine = engine or TesseractEngine()
-    rules = find_rules(prepared.binary, prepared.dpi)
-    doubts: list = []
-    clean = remove_rules(prepared.binary, rules, prepared.dpi, doubts)
+    clean, doubts = prepared.without_rules()
     description = load_layout(layout.book_type, layout.kind)
     if layout.kind == "table":
         entries = read_table(clean, prepared.dpi, layout, engine, description)

@@ -163,7 +163,7 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
     description = description or load_layout("birth", "table")
     dpi = prepared.dpi
     pad = max(3, int(dpi * 0.016))
-    clean = remove_rules(prepared.binary, rules, dpi)
+    clean = prepared.without_rules()[0] if rules is prepared.rules else remove_rules(prepared.binary, rules, dpi)
     columns = list(zip(xs[:-1], xs[1:]))
     rows = list(zip(ys[:-1], ys[1:]))
     region = inset(xs[0], ys[0], xs[-1], ys[-1], 0)

@@ -7,6 +7,7 @@
     sohoa queue PATH …                        queue a batch on the Prefect server (for the worker)
     sohoa up / sohoa down                     start / stop the local stack (Prefect server + UI, SeaweedFS, worker)
     sohoa export --batch ID --out FILE        every entry of a batch as JSON lines
+    sohoa fixity [--sample SHARE]             audit the stored objects: missing, altered, unexpected
     sohoa eval --truth … --pred …             accuracy, silent errors, flag recall and precision
     sohoa demo                                the whole path on a sample book of each layout
     sohoa review serve                        the reviewers' web app (also started by `sohoa up`)
@@ -132,7 +133,7 @@ def digitize(
     """Run the digitize-batch flow in this process (ephemeral Prefect) and print the summary.
 
     A run that was stopped (killed, or an outage) is resumed by running the same command again, or
-    `sohoa resume BATCH`. Exits 0 when every page was read, 3 when scans were bad (named on stderr), 12 when
+    `sohoa resume BATCH`. Exits 0 when every page was read, 3 when scans were bad (named on stderr), 13 when
     pages are left to do (named on stderr), 6 when object storage or a database does not answer."""
     from sohoa.runner import run_in_process
 
@@ -248,6 +249,37 @@ def export(
         for entry in entries:
             fh.write(entry.model_dump_json() + "\n")
     console.print(f"wrote {len(entries)} entries to {out}")
+
+
+@app.command()
+def fixity(
+    sample: Annotated[Optional[float], typer.Option(
+        help="Share of the stored objects re-read and hashed, 0 < SHARE <= 1 (default SOHOA_FIXITY_SAMPLE)")] = None,
+) -> None:
+    """Run the fixity-audit flow in this process: every stored record, original and page image is listed against
+    the ledger, and re-read and hashed (all, or a sampled share). Exits 12 if anything is missing, altered or
+    unexpected."""
+    from flows.fixity import fixity_audit
+    from sohoa.runner import local_object_storage, tracebacks_in_run_logs_only
+
+    if sample is not None and not 0 < sample <= 1:
+        raise typer.BadParameter("a share of the objects: more than 0, at most 1", param_hint="--sample")
+    settings = get_settings()
+    with local_object_storage(settings, console), tracebacks_in_run_logs_only():
+        state = fixity_audit(sample=sample, return_state=True)
+        report = state.result(raise_on_failure=False)
+    if isinstance(report, BaseException):
+        raise report
+    table = Table(title="fixity audit")
+    for column in report["buckets"][0]:
+        table.add_column(column, justify="left" if column == "bucket" else "right")
+    for row in report["buckets"]:
+        table.add_row(*row.values())
+    console.print(table)
+    for finding in report["findings"]:
+        console.print(f"{finding['kind']}: s3://{finding['bucket']}/{finding['key']} ({finding['detail']})",
+                      highlight=False, soft_wrap=True)
+    raise typer.Exit(ExitCode.ok if report["ok"] else ExitCode.fixity_failed)
 
 
 @app.command("eval")

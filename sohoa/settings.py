@@ -1,6 +1,12 @@
 """The one settings object. Every value comes from an environment variable prefixed ``SOHOA_`` (or a .env file).
 
-This module is a leaf: it imports nothing else of ours, and no other module reads the environment.
+This module is a leaf: it imports nothing else of ours but the credentials-file helper (itself a leaf), and
+no other module reads the environment.
+
+**Production** is ``SOHOA_PROFILE=production`` or any S3 endpoint that is not on this machine (not 127.0.0.1,
+::1 or localhost). It must name its S3 credentials (SOHOA_S3_ACCESS_KEY, SOHOA_S3_SECRET_KEY); nothing is
+made up for it. The local profile with no credentials set (the embedded SeaweedFS of `make demo`) gets
+random ones, made on first start and kept in ``<home>/s3-credentials.json`` (mode 0600).
 """
 
 from __future__ import annotations
@@ -10,26 +16,46 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sohoa.credentials import local_s3_credentials
+
+#: Hosts of an S3 endpoint on this machine: the only place credentials may be generated.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SOHOA_", env_file=".env", extra="ignore")
 
-    #: Where the embedded defaults keep their state (SQLite files, SeaweedFS data, work files).
+    #: Where the embedded defaults keep their state (SQLite files, SeaweedFS data, work files, credentials).
     home: Path = Field(default=Path("var"))
+    #: "production" refuses to start without S3 credentials of its own (so does any non-local S3 endpoint).
+    profile: Literal["local", "production"] = "local"
 
     # --- object storage (any S3 endpoint) ---
     s3_endpoint: str = "127.0.0.1:8333"
-    s3_access_key: str = "sohoa"
-    s3_secret_key: SecretStr = SecretStr("sohoa-local-secret")
+    #: Unset on the local profile: generated once and kept in <home>/s3-credentials.json.
+    s3_access_key: str | None = None
+    s3_secret_key: SecretStr | None = Field(default=None, validate_default=True)
     s3_secure: bool = False
     s3_region: str | None = None
     bucket_originals: str = "sohoa-originals"
     bucket_pages: str = "sohoa-pages"
     bucket_ocr: str = "sohoa-ocr"
     bucket_records: str = "sohoa-records"
+    #: Records, originals and page images are kept permanently: their buckets are versioned and object-locked,
+    #: every new object version in COMPLIANCE mode for this many days (nobody can delete it or shorten it).
+    object_lock_days: int = Field(default=36500, gt=0)
+    #: Run against an S3 endpoint without object lock (then nothing stops a delete). Off: sohoa refuses.
+    allow_unlocked_storage: bool = False
+
+    # --- fixity audit (flows/fixity.py) ---
+    #: Share of the stored objects re-read and hashed per audit run (1 = all; missing and unexpected objects
+    #: are found from the listings every run whatever the share).
+    fixity_sample: float = Field(default=1.0, gt=0, le=1)
+    #: When the fixity-audit deployment runs (cron, UTC): Sundays at 02:00 by default.
+    fixity_cron: str = "0 2 * * 0"
 
     # --- local SeaweedFS started by `sohoa up` / `make demo` ---
     seaweed_master_port: int = 9333
@@ -79,6 +105,28 @@ class Settings(BaseSettings):
     work_pool: str = "sohoa-process"
     deployment: str = "digitize-batch/digitize-batch"
 
+    @field_validator("s3_secret_key")
+    @classmethod
+    def _credentials_of_production(cls, secret: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        access = info.data.get("s3_access_key")
+        if bool(access) != bool(secret and secret.get_secret_value()):
+            raise ValueError("set both SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY, or neither")
+        if not access and _is_production(info.data.get("profile"), info.data.get("s3_endpoint", "")):
+            raise ValueError("a production configuration (SOHOA_PROFILE=production or a non-local S3 endpoint) "
+                             "needs SOHOA_S3_ACCESS_KEY and SOHOA_S3_SECRET_KEY; none is generated for it")
+        return secret
+
+    @model_validator(mode="after")
+    def _local_credentials(self) -> Settings:
+        if self.s3_access_key is None:
+            access, secret = local_s3_credentials(self.home)
+            self.s3_access_key, self.s3_secret_key = access, SecretStr(secret)
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return _is_production(self.profile, self.s3_endpoint)
+
     @property
     def work_dir(self) -> Path:
         return self.home / "work"
@@ -104,6 +152,11 @@ class Settings(BaseSettings):
                 value = value.resolve()
             env[f"SOHOA_{name.upper()}"] = str(value)
         return env
+
+
+def _is_production(profile: str | None, s3_endpoint: str) -> bool:
+    host = s3_endpoint.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    return profile == "production" or host not in LOCAL_HOSTS
 
 
 @lru_cache

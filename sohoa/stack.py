@@ -2,7 +2,8 @@
 reviewers' web app.
 
 `sohoa up` starts them as background processes (pid files and logs under <home>/run), deploys
-digitize-batch from prefect.yaml, and prints the URLs; `sohoa down` stops them.
+digitize-batch and the scheduled fixity-audit (SOHOA_FIXITY_CRON) from prefect.yaml, and prints the URLs;
+`sohoa down` stops them.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def start_stack(console: Console, settings: Settings | None = None) -> dict[str,
 
     ui = api.removesuffix("/api")
     return {"Prefect UI": ui, "Prefect API": api, "Review app": review, "S3 endpoint": f"http://{settings.s3_endpoint}",
-            "logs": str(run)}
+            "fixity audit": f"cron '{settings.fixity_cron}' (UTC)", "logs": str(run)}
 
 
 def stop_stack(console: Console, settings: Settings | None = None) -> None:

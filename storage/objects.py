@@ -11,6 +11,13 @@ upload is checked again by a stat afterwards, and every get_bytes is checked aga
 
 The existence check and the upload are two requests: two writers racing on one key with different content
 are caught after the fact (the loser gets ObjectConflictError), not prevented.
+
+Buckets of what is kept permanently (records, originals, pages) are made with versioning and object lock, and
+a default COMPLIANCE retention (ensure_locked_buckets): the server then refuses to delete or shorten the lock of
+any object version until its retention ends. A plain DELETE still succeeds, but it only adds a delete marker,
+and a PUT to the same key only adds a newer version: the locked version stays, readable by its version id.
+This module never deletes anything. With a ``ledger``, every object stored (or found already stored) is
+recorded there, for the fixity audit (storage/fixity.py).
 """
 
 from __future__ import annotations
@@ -19,16 +26,21 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from minio import Minio
+from minio.commonconfig import COMPLIANCE
 from minio.error import S3Error
+from minio.objectlockconfig import DAYS, ObjectLockConfig
 
 from storage.errors import ObjectConflictError, ObjectIntegrityError, ObjectNotFoundError, StorageError
+
+log = logging.getLogger(__name__)
 
 SHA256_META = "sha256"
 _META_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -38,6 +50,18 @@ _CHUNK = 1024 * 1024
 #: up in parts (the checksum header does not apply to them) and are read back and hashed instead.
 SINGLE_PUT_LIMIT = 64 * 1024 * 1024
 MULTIPART_PART_SIZE = 16 * 1024 * 1024
+#: What an S3 endpoint answers when a bucket has no object lock, or it cannot lock at all.
+_NO_LOCK = {"ObjectLockConfigurationNotFoundError", "ObjectLockConfigurationNotFound", "NotImplemented",
+            "InvalidBucketState", "InvalidRequest", "MethodNotAllowed"}
+
+
+class UnlockedStorageError(StorageError):
+    """A bucket of permanent objects has no object lock (the endpoint lacks it, or the bucket was made without)."""
+
+    def __init__(self, endpoint: str, bucket: str) -> None:
+        self.bucket = bucket
+        super().__init__(f"object storage at {endpoint}: bucket {bucket} has no object lock, so its objects could "
+                         "be deleted or overwritten; refusing to run (SOHOA_ALLOW_UNLOCKED_STORAGE=true runs anyway)")
 
 
 @dataclass(frozen=True)
@@ -51,6 +75,13 @@ class StoredObject:
     etag: str
     created: bool
     metadata: dict[str, str] = field(default_factory=dict)
+    version_id: str | None = None  # None where the bucket is not versioned
+
+
+class Ledger(Protocol):
+    """Where a store records what it holds (storage.fixity.ObjectLedger)."""
+
+    def record(self, stored: StoredObject) -> None: ...
 
 
 def canonical_json(obj: Any) -> bytes:
@@ -62,9 +93,10 @@ class ObjectStore:
     """Buckets and objects on one S3 endpoint ('host:port')."""
 
     def __init__(self, endpoint: str, access_key: str, secret_key: str, secure: bool = False,
-                 region: str | None = None) -> None:
+                 region: str | None = None, ledger: Ledger | None = None) -> None:
         self.endpoint = endpoint
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
+        self.ledger = ledger
 
     # --- buckets -----------------------------------------------------------------------------------
 
@@ -78,6 +110,48 @@ class ObjectStore:
             except S3Error as error:
                 if error.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
                     raise
+
+    def ensure_locked_buckets(self, names: Iterable[str], retention_days: int, allow_unlocked: bool = False) -> list[str]:
+        """Create each bucket that does not exist yet with versioning and object lock, and give every bucket a
+        default COMPLIANCE retention of ``retention_days`` (it applies to object versions written from now on).
+        A bucket that cannot be locked raises UnlockedStorageError, unless ``allow_unlocked``: then it is
+        used as it is, with a warning, and its name is returned."""
+        unlocked = []
+        for name in names:
+            if not self._lockable_bucket(name):
+                if not allow_unlocked:
+                    raise UnlockedStorageError(self.endpoint, name)
+                log.warning("bucket %s at %s has no object lock: its objects could be deleted or overwritten",
+                            name, self.endpoint)
+                unlocked.append(name)
+                continue
+            wanted = ObjectLockConfig(COMPLIANCE, retention_days, DAYS)
+            current = self.client.get_object_lock_config(name)
+            if (current.mode, current.duration) != (wanted.mode, wanted.duration):
+                self.client.set_object_lock_config(name, wanted)
+        return unlocked
+
+    def _lockable_bucket(self, name: str) -> bool:
+        """Make ``name`` with object lock if it is missing (plain, if the endpoint cannot lock); True if the
+        bucket has object lock enabled."""
+        if not self.client.bucket_exists(name):
+            try:
+                self.client.make_bucket(name, object_lock=True)
+            except S3Error as error:
+                if error.code in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                    pass
+                elif error.code in _NO_LOCK:
+                    self.ensure_buckets([name])
+                    return False
+                else:
+                    raise
+        try:
+            self.client.get_object_lock_config(name)
+        except S3Error as error:
+            if error.code in _NO_LOCK:
+                return False
+            raise
+        return True
 
     # --- writing -----------------------------------------------------------------------------------
 
@@ -112,7 +186,7 @@ class ObjectStore:
         sha256 = digest.hexdigest()
         existing = self.stat(bucket, key)
         if existing is not None:
-            return self._same_or_conflict(existing, sha256)
+            return self._recorded(self._same_or_conflict(existing, sha256))
         headers = _checked_metadata(metadata) | {SHA256_META: sha256}
         single = size <= SINGLE_PUT_LIMIT
         if single:
@@ -132,7 +206,13 @@ class ObjectStore:
             raise ObjectIntegrityError(f"s3://{bucket}/{key}: the stored ETag does not match the uploaded bytes")
         if not single and self._stream_sha256(bucket, key) != sha256:
             raise ObjectIntegrityError(f"s3://{bucket}/{key}: the stored bytes do not match the uploaded file")
-        return StoredObject(bucket, key, sha256, size, stored.etag, created=True, metadata=stored.metadata)
+        return self._recorded(StoredObject(bucket, key, sha256, size, stored.etag, created=True,
+                                           metadata=stored.metadata, version_id=stored.version_id))
+
+    def _recorded(self, stored: StoredObject) -> StoredObject:
+        if self.ledger is not None:
+            self.ledger.record(stored)
+        return stored
 
     @staticmethod
     def _same_or_conflict(existing: StoredObject, sha256: str) -> StoredObject:
@@ -142,10 +222,11 @@ class ObjectStore:
 
     # --- reading -----------------------------------------------------------------------------------
 
-    def stat(self, bucket: str, key: str) -> StoredObject | None:
-        """The object's checksum, size, ETag and user metadata, or None if there is no such object."""
+    def stat(self, bucket: str, key: str, version_id: str | None = None) -> StoredObject | None:
+        """The object's checksum, size, ETag and user metadata, or None if there is no such object (or its
+        newest version is a delete marker)."""
         try:
-            info = self.client.stat_object(bucket, key)
+            info = self.client.stat_object(bucket, key, version_id=version_id)
         except S3Error as error:
             if error.code in _NOT_FOUND:
                 return None
@@ -153,7 +234,7 @@ class ObjectStore:
         metadata = _user_metadata(info.metadata or {})
         return StoredObject(
             bucket=bucket, key=key, sha256=metadata.pop(SHA256_META, ""), size=int(info.size or 0),
-            etag=(info.etag or "").strip('"'), created=False, metadata=metadata,
+            etag=(info.etag or "").strip('"'), created=False, metadata=metadata, version_id=info.version_id,
         )
 
     def get_bytes(self, bucket: str, key: str) -> bytes:
@@ -176,8 +257,22 @@ class ObjectStore:
             raise ObjectIntegrityError(f"s3://{bucket}/{key}: content does not match its stored sha256")
         return data
 
-    def _stream_sha256(self, bucket: str, key: str) -> str:
-        response = self.client.get_object(bucket, key)
+    def rehash(self, bucket: str, key: str) -> tuple[StoredObject, str] | None:
+        """The object as stat sees it and the SHA-256 of its bytes, read again (the same version), or None if
+        there is no such object. For the fixity audit: unlike get_bytes it streams, and reports rather than
+        raises a mismatch."""
+        stored = self.stat(bucket, key)
+        if stored is None:
+            return None
+        try:
+            return stored, self._stream_sha256(bucket, key, stored.version_id)
+        except S3Error as error:
+            if error.code in _NOT_FOUND:
+                return None  # deleted between the stat and the read
+            raise
+
+    def _stream_sha256(self, bucket: str, key: str, version_id: str | None = None) -> str:
+        response = self.client.get_object(bucket, key, version_id=version_id)
         try:
             digest = hashlib.sha256()
             for chunk in response.stream(_CHUNK):

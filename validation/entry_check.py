@@ -13,7 +13,7 @@ from validation.date_words import words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.repair import book_text, repair_readings
 from validation.rules import check_rules
-from validation.orthography import same_spelling
+from validation.orthography import same_letters
 from validation.text import comparable
 from validation.schema import (
     BIRTH_FIELDS,
@@ -90,8 +90,8 @@ def check_entry(
 
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
                        unsure: set[str] = frozenset()) -> list[Flag]:
-    """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
-    same case; tone placement aside) is confirmed by an independent source: the low-confidence flag on it goes.
+    """A hesitant reading that says what the registry record of this entry says (letter for letter, in the
+    same case and tone placement) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
     (the registry keeps the date, not the words)."""
     rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
@@ -108,9 +108,10 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
                 comparable(values["date_of_birth"]) == comparable(row.get("date_of_birth")) for row in rows)
         value = values[flag.field]
         if isinstance(value, str):
-            # Case too: the registry's "Đa khoa" does not confirm a hesitant "Đa Khoa" (an engine's guess
-            # at a k it could not tell), though for a confident reading case is no discrepancy.
-            return any(isinstance(row.get(flag.field), str) and same_spelling(value, row[flag.field]) for row in rows)
+            # Letter for letter, case and tone placement too: the registry's "Đa khoa" does not confirm a
+            # hesitant "Đa Khoa" (an engine's guess at a k it could not tell), nor its "Hòa" a hesitant
+            # "Hoà" (a mark that may have drifted), though for a confident reading neither is a discrepancy.
+            return any(isinstance(row.get(flag.field), str) and same_letters(value, row[flag.field]) for row in rows)
         return any(comparable(value) == comparable(row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]

@@ -113,6 +113,12 @@ def comparable_or_none(value: Any) -> str | None:
     return form or None
 
 
+def same_letters(a: str, b: str) -> bool:
+    """Whether two texts are the same letter for letter, tone placement and case included; only NFC/NFD and
+    spacing may differ."""
+    return " ".join(unicodedata.normalize("NFC", a).split()) == " ".join(unicodedata.normalize("NFC", b).split())
+
+
 def same_spelling(a: str, b: str) -> bool:
     """Whether two texts spell the same letters and marks, case included: only tone placement and NFC/NFD
     may differ ("Thanh Hoá" and "Thanh Hóa" do; "sóc Sơn" and "Sóc Sơn" do not)."""

@@ -127,9 +127,9 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     counts as unsure.
 
     ``offset`` says the entry is known to have offset marks (another reading needed this repair): then a
-    mark read on the second vowel of an open oa/oe/uy ("Hoà") drifted there from the first ("Hòa"), since
-    a mark struck on the second vowel would have drifted past the word. Both spellings are valid and
-    compare equal; this keeps the book's placement letter for letter.
+    mark read on the second vowel of an open oa/oe/uy ("Hoà") may have drifted there from the first ("Hòa").
+    Both spellings are valid and compare equal, but the record keeps the book's placement letter for letter,
+    so such a word stays as read and counts as unsure.
     """
     text = unicodedata.normalize("NFC", text)
     prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], text)
@@ -146,9 +146,8 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
         # Not a mark given back above, and not the text's last word: a mark struck past the end has
         # nowhere to land, so OCR may put it on the last letter, just where the new placement has it.
         if valid and offset and word == as_read[index] and index < len(out) - 1:
-            drifted = _drifted_back(word)
-            if drifted != word:
-                out[index], repaired = drifted, repaired + 1
+            if _drifted_back(word) != word:
+                unsure += 1
             continue
         if valid is not False:
             continue

@@ -33,6 +33,7 @@ def flow_settings(tmp_path, seaweedfs, monkeypatch) -> Settings:
         s3_endpoint=seaweedfs.endpoint,
         s3_access_key=seaweedfs.access_key,
         s3_secret_key=seaweedfs.secret_key,
+        object_lock_days=1,  # records locked a day in tests, not a century
         prefect_api_url=f"http://127.0.0.1:{free_port()}/api",
         review_port=free_port(),  # `sohoa up` starts the review app too: never on a port someone else uses
     )

@@ -88,7 +88,7 @@ class Case:
         self.settings = Settings(
             home=home, s3_endpoint=rig.seaweed.endpoint, s3_access_key=rig.seaweed.access_key,
             s3_secret_key=rig.seaweed.secret_key, bucket_ocr=rig.ocr_bucket, bucket_originals=f"orig-{tag}",
-            bucket_pages=f"pages-{tag}", bucket_records=f"rec-{tag}", ocr_workers=workers,
+            bucket_pages=f"pages-{tag}", bucket_records=f"rec-{tag}", ocr_workers=workers, object_lock_days=1,
             page_window=None if workers > 1 else 1, state_db_url=db_url, registry_db_url=db_url)
         home.mkdir(parents=True, exist_ok=True)
         load_snapshot(rig.book.registry, self.settings.resolved_registry_db_url)

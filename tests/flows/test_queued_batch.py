@@ -57,6 +57,12 @@ def test_queued_batch_lands_records_pages_and_flags(flow_settings, small_table_b
         )
         finished = _wait_for_flow_run(settings.prefect_api_url, run["id"])
         assert finished.state.is_completed(), finished.state.message
+        from prefect.client.orchestration import get_client
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}), get_client(sync_client=True) as client:
+            audit = client.read_deployment_by_name("fixity-audit/fixity-audit")
+        assert [s.schedule.cron for s in audit.schedules] == [settings.fixity_cron]  # deployed with its schedule
     finally:
         stop_stack(console, settings)
 

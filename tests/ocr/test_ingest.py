@@ -65,11 +65,13 @@ def test_multipage_tiff_gives_one_page_each(tmp_path):
     assert all(p.path.is_file() for p in result)
 
 
-def test_single_image_is_its_own_page(tmp_path):
+def test_single_image_is_its_own_page_read_from_a_private_copy(tmp_path):
     path = tmp_path / "page.png"
     _pages(1)[0].save(path, dpi=(400, 400))
     (page,) = split_into_pages(path, tmp_path / "work")
-    assert page.path == path and page.dpi == 400 and page.page_in_file == 1
+    assert page.source_file == path and page.dpi == 400 and page.page_in_file == 1
+    assert page.path.parent == tmp_path / "work" and page.path.read_bytes() == path.read_bytes()
+    assert page.source_sha256 == sha256_file(path)
 
 
 def _bad_files(tmp_path: Path, scan_pdf: Path) -> dict[str, type[SohoaInputError]]:

@@ -145,3 +145,31 @@ def test_form_values_wrapping_under_their_label_are_not_flagged_when_right(tmp_p
     assert len(right) >= 8
     flagged = [item for item in right if item[1] < THRESHOLD]
     assert len(flagged) <= 0.1 * len(right), flagged
+
+
+def test_a_cell_is_read_again_only_when_its_first_reading_is_in_doubt(table_book, engine, tmp_path, monkeypatch):
+    """Every digit cell is read again (digits-only model); of the text cells, only the doubtful ones."""
+    import ocr.cells as cells
+    from ocr.descriptions import load_layout
+
+    digit_fields = {name for name in TABLE_FIELDS if (fmt := load_layout("birth", "table").format_or_none(name))
+                    and fmt.digits}
+    seen: list[str] = []
+    again: list[str] = []
+    read_cells, second_pass = cells.read_cells, cells.second_pass
+
+    def counting_read_cells(clean, dpi, boxes, *args, **kwargs):
+        seen.extend(key for key, box in boxes.items() if cells.ink_fraction(clean, box) >= cells.BLANK_CELL_INK)
+        return read_cells(clean, dpi, boxes, *args, **kwargs)
+
+    def counting_second_pass(clean, dpi, boxes, *args, **kwargs):
+        again.extend(boxes)
+        return second_pass(clean, dpi, boxes, *args, **kwargs)
+
+    monkeypatch.setattr("ocr.table.read_cells", counting_read_cells)
+    monkeypatch.setattr(cells, "second_pass", counting_second_pass)
+    _read_book(table_book, engine, tmp_path)
+    text_seen = [key for key in seen if cells.field_of(key) not in digit_fields]
+    text_again = [key for key in again if cells.field_of(key) not in digit_fields]
+    assert {key for key in seen if cells.field_of(key) in digit_fields} <= set(again)
+    assert text_seen and len(text_again) <= 0.5 * len(text_seen), (len(text_again), len(text_seen))
