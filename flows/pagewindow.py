@@ -82,17 +82,31 @@ def page_executor(settings: Settings, services: Services, dask_address: str | No
 LOW_SPACE_BYTES = 1024 * 1024
 
 
-def full_disk(error: BaseException, work_dir: Path) -> OSError | None:
+def full_disk(error: BaseException, work_dir: Path, room: int = LOW_SPACE_BYTES,
+              free_before: int | None = None) -> OSError | None:
     """The error to stop the batch with when the work folder has no room left (every next page would fail):
     a write that failed with ENOSPC, or an extraction that failed (poppler reports a short write as a bad
-    file) on a folder with next to no free space."""
+    page) when the folder had less than ``room`` free for it (``free_before``; else free now)."""
     full = isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
     if not full:
-        folder = next((p for p in (work_dir, *work_dir.parents) if p.exists()), None)
-        full = folder is not None and shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+        free = free_before if free_before is not None else _free_space(work_dir)
+        full = free is not None and free < max(room, LOW_SPACE_BYTES)
     if full:
         return OSError(errno.ENOSPC, "the work folder is full: no page can be extracted", str(work_dir))
     return None
+
+
+def _free_space(work_dir: Path) -> int | None:
+    folder = next((p for p in (work_dir, *work_dir.parents) if p.exists()), None)
+    return shutil.disk_usage(folder).free if folder is not None else None
+
+
+def _room_for_pages(stream: PageStream) -> int:
+    """Twice a page's share of its scan file: what extracting the next page may take."""
+    try:
+        return 2 * Path(getattr(stream, "copy", None) or stream.source).stat().st_size // max(1, stream.count)
+    except OSError:
+        return LOW_SPACE_BYTES
 
 
 def read_pages(
@@ -113,10 +127,12 @@ def read_pages(
         clock = time.perf_counter()
         while free > 0 and queue:
             stream = queue[0]
+            # Measured before: a failed extraction removes what it wrote (and the stream its private copy).
+            room, free_before = _room_for_pages(stream), _free_space(stream.out_dir.parent)
             try:
                 pages = stream.take(free)
             except Exception as error:  # noqa: BLE001 - the rest of this file is lost, not the batch
-                stop = full_disk(error, stream.out_dir.parent)
+                stop = full_disk(error, stream.out_dir.parent, room, free_before)
                 if stop is not None:
                     raise stop from None
                 problems.add(stream.source, None, error if isinstance(error, SohoaInputError) else
