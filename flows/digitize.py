@@ -16,6 +16,7 @@ error; it is never blamed on the scans.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from collections import Counter
@@ -91,8 +92,8 @@ def store_page(services: Services, book: BookKeys, page: PageImage, page_sha: st
     object's key and checksum."""
     if reading is not None:
         services.cache_reading(page_sha, reading)
-    stored = services.store_page_object(book, page, png, page_sha)
-    return stored.key, stored.sha256
+    # The stored object's checksum is the PNG's own (put_bytes checks the server got these bytes).
+    return services.store_page_png(book, page, png, page_sha), hashlib.sha256(png).hexdigest()
 
 
 # --- per book ---------------------------------------------------------------------------------------

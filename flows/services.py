@@ -23,7 +23,7 @@ from storage import keys
 from storage.errors import ObjectConflictError, ObjectIntegrityError, StorageUnavailableError
 from storage.fixity import ObjectLedger
 from storage.ledger import BatchLedger, PageDone
-from storage.objects import ObjectStore, StoredObject
+from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
 from validation.records import record_body
@@ -75,15 +75,13 @@ class Services:
 
     def store_page_png(self, book: BookKeys, page: PageImage, png: bytes, page_sha: str) -> str:
         """The upright page's PNG (encoded by the worker that prepared it) under the page file's checksum."""
-        return self.store_page_object(book, page, png, page_sha).key
-
-    def store_page_object(self, book: BookKeys, page: PageImage, png: bytes, page_sha: str) -> StoredObject:
         key = keys.page_key(self.book_prefix(book), page_sha, "prepared.png")
-        return self.objects.put_bytes(
+        self.objects.put_bytes(
             self.settings.bucket_pages, key, png, content_type="image/png",
             metadata={"source-file": keys.ascii_safe(page.source_file.name), "page": str(page.page_in_file),
                       "source-page-sha256": page_sha, "pipeline-version": PIPELINE_VERSION},
         )
+        return key
 
     def cached_reading(self, page: PageImage, read: Callable[[], PageReading]) -> PageReading:
         """OCR output is kept in the OCR bucket, keyed by page checksum, engine, reading code and pipeline
