@@ -1,11 +1,17 @@
 """The digitize-batch flow: one book's scans in, verified records and a review queue out.
 
-    ingest → preprocess → locate entries → OCR → normalize → cross-check → route → report
+    take the batch (new, or resume) → ingest → preprocess → locate entries → OCR → normalize → cross-check
+    → route → report
 
 Each stage is a small task; the logic lives in ocr/, validation/ and storage/. A page's CPU work (preprocess,
 locate, OCR) runs in worker processes, a local pool or a Dask cluster (flows/executors.py), a bounded window
-of pages at a time, while this process stores, checks and routes the pages already read. Pages are extracted
-from the scans only as the window has room, and each page's file goes as soon as its bytes are sent.
+of pages at a time (flows/pagewindow.py), while this process stores, checks and routes the pages already read.
+
+A page is done once its outcome (entries, review items, the ledger's line) commits in one transaction, after
+its page image and records are stored. A re-run of the batch (same batch id, or the same scans of the same
+book while the batch is unfinished) skips the pages the ledger holds and whose objects still match their
+checksums. An outage of object storage or a database stops the batch as ``incomplete``, with that service's
+error; it is never blamed on the scans.
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections import Counter, deque
+from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -23,33 +29,42 @@ from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import progress
-from flows.executors import DaskPages, LocalPages, PageExecutor
+from flows.batches import remove_abandoned_work_folders, take_batch
+from flows.pagewindow import PageFailure, PageResult, Problems, full_disk, page_executor, read_pages
 from flows.pagework import EngineSpec, PageJob, PageOutcome, process_page
-from flows.services import PIPELINE_VERSION, Services, connect
+from flows.services import Services, checksum, connect
 from ocr.errors import SohoaInputError
 from ocr.ingest import PageImage, PageStream
 from ocr.read import PageReading
-from sohoa.settings import Settings, get_settings
+from sohoa.settings import get_settings
+from storage.errors import ObjectConflictError, StateError
+from storage.ledger import PageDone
 from validation.schema import BookKeys, ExportedEntry, Flag, FlagCode
 from validation import entry_check as checks
 
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+#: Waits between attempts of a storage task: together longer than a storage server's restart.
+STORAGE_RETRY_DELAYS = [2, 5, 10]
 
 
-def _not_bad_input(task, task_run, state) -> bool:
-    """Retry storage and engine hiccups, never a file that is simply bad."""
+def _worth_retrying(task, task_run, state) -> bool:
+    """Retry outages and hiccups, never a file that is simply bad or an object that must not be overwritten."""
     try:
         state.result()
-    except SohoaInputError:
+    except (SohoaInputError, ObjectConflictError, StateError):
         return False
     except Exception:
         return True
     return False
 
 
+storage_task = task(cache_policy=NO_CACHE, retries=len(STORAGE_RETRY_DELAYS), retry_delay_seconds=STORAGE_RETRY_DELAYS,
+                    retry_condition_fn=_worth_retrying)
+
+
 # --- ingest -----------------------------------------------------------------------------------------
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, retry_condition_fn=_not_bad_input)
+@storage_task
 def store_original(services: Services, source: Path) -> dict[str, str]:
     """Keep the scan file exactly as received, under its SHA-256, before anything reads it."""
     return services.store_original(source)
@@ -64,18 +79,26 @@ def read_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
     return process_page(job, spec)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@storage_task
+def look_up_reading(services: Services, page_sha: str) -> tuple[PageReading | None, str | None]:
+    """The page's reading from the OCR cache, checked against its checksum (None: not cached, or damaged)."""
+    return services.checked_cache(page_sha)
+
+
+@storage_task
 def store_page(services: Services, book: BookKeys, page: PageImage, page_sha: str, png: bytes,
-               reading: PageReading | None) -> str:
-    """The upright page's PNG into the pages bucket, and a new reading into the OCR cache."""
+               reading: PageReading | None) -> tuple[str, str]:
+    """The upright page's PNG into the pages bucket, and a new reading into the OCR cache; returns the page
+    object's key and checksum."""
     if reading is not None:
         services.cache_reading(page_sha, reading)
-    return services.store_page_png(book, page, png, page_sha)
+    # The stored object's checksum is the PNG's own (put_bytes checks the server got these bytes).
+    return services.store_page_png(book, page, png, page_sha), hashlib.sha256(png).hexdigest()
 
 
 # --- per book ---------------------------------------------------------------------------------------
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+@storage_task
 def fetch_registry_rows(services: Services, book: BookKeys) -> list[dict[str, Any]]:
     """Read (never write) the shared registry's records for this book."""
     return services.registry.rows_for_book(book.authority, book.book_type, book.year, book.volume)
@@ -90,18 +113,20 @@ def normalize_and_check(
     return checks.check_page(book, reading, page_no, page_key, source_file, registry_rows, min_confidence)
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def route_entries(services: Services, batch_id: str, entries: list[ExportedEntry], provenance: dict) -> list[ExportedEntry]:
-    """Verified entries become records in the records bucket; anything else goes to the review queue."""
-    return services.route(batch_id, entries, provenance)
+@storage_task
+def route_entries(services: Services, batch_id: str, entries: list[ExportedEntry], provenance: dict,
+                  page: PageDone) -> list[ExportedEntry]:
+    """Verified entries become records in the records bucket; anything else goes to the review queue; then
+    the page is marked done in the batch ledger (one transaction with its entries)."""
+    return services.route(batch_id, entries, provenance, page)
 
 
-@task(cache_policy=NO_CACHE)
+@storage_task
 def report_registry_only(
     services: Services, batch_id: str, book: BookKeys, entries: list[ExportedEntry],
     registry_rows: list[dict[str, Any]],
 ) -> list[ExportedEntry]:
-    """Registry records of this book that no entry of the book matched (known once the whole book is read)."""
+    """Registry records of this book that no entry of the read pages matched."""
     orphans = checks.registry_only_entries(book, entries, registry_rows)
     return services.route(batch_id, orphans, provenance={})
 
@@ -113,15 +138,17 @@ def remove_work_files(work_dir: Path) -> None:
     shutil.rmtree(work_dir, ignore_errors=True)
 
 
-@task(cache_policy=NO_CACHE)
+@storage_task
 def publish_summary(services: Services, batch_id: str, summary: dict[str, Any]) -> None:
     """A table artifact for operators (counts only: never names or ID numbers), and the batch ledger."""
     rows = [{"measure": k, "value": str(v)} for k, v in summary.items()
-            if k not in {"input_errors", "flagged_by_reason", "stage_seconds"}]
+            if k not in {"input_errors", "failures", "damaged_cache", "flagged_by_reason", "stage_seconds"}]
     rows += [{"measure": f"flagged: {code}", "value": str(n)} for code, n in sorted(summary["flagged_by_reason"].items())]
-    rows += [{"measure": "input error", "value": f"{e['file']}: {e['message']}"} for e in summary["input_errors"]]
+    rows += [{"measure": kind.replace("_", " ")[:-1], "value": f"{e['file']}: {e['message']}"}
+             for kind in ("input_errors", "failures", "damaged_cache") for e in summary[kind]]
     create_table_artifact(key=f"batch-{batch_id[:8]}", table=rows, description=f"sohoa batch {batch_id}")
-    services.state.finish_batch(batch_id, summary=summary, input_errors=summary["input_errors"])
+    services.state.finish_batch(batch_id, summary=summary, input_errors=summary["input_errors"] + summary["failures"],
+                                status=summary["status"])
 
 
 # --- the flow ---------------------------------------------------------------------------------------
@@ -144,172 +171,222 @@ def digitize_batch(
     dask_address: str | None = None,
 ) -> dict[str, Any]:
     """Digitize one book's scans (a file or a folder of PDFs/images) and return the batch summary.
-    The volume is text as the book prints it ('01'). ``dask_address`` (or the setting): read pages on that
-    Dask cluster instead of the local process pool."""
+    The volume is text as the book prints it ('01'). ``batch_id``: resume that batch (its done pages are
+    skipped); without one, an unfinished batch of the same book from the same scans is resumed, else a new
+    one starts. ``dask_address`` (or the setting): read pages on that Dask cluster instead of the local
+    process pool."""
     logger = get_run_logger()
     settings = get_settings()
     services = connect(settings, registry_db_url=registry_db_url)
     book = BookKeys(authority=authority, book_type=book_type, year=year, volume=volume)
     files = scan_files(Path(source))
-    batch_id = services.state.create_batch(book=book, sources=[str(f) for f in files], batch_id=batch_id,
-                                           pipeline_version=PIPELINE_VERSION)
-    logger.info("batch %s: %d file(s) for %s/%s/%s", batch_id, len(files), book_type, year, volume)
-    input_errors: list[dict[str, Any]] = []
+    batch_id, resumed = take_batch(services, book, files, batch_id)
+    if remove_abandoned_work_folders(services, settings.work_dir):
+        logger.info("removed the page images a killed run left in the work folder")
+    logger.info("batch %s: %d file(s) for %s/%s/%s%s", batch_id, len(files), book_type, year, volume,
+                " (resumed)" if resumed else "")
+    run = BatchRun(services, book, batch_id, logger)
     work_dir = settings.work_dir / batch_id
-    stages: Counter = Counter()
     try:
-        # 1. Ingest: keep every original first; its pages are extracted later, a window at a time.
-        streams: list[PageStream] = []
-        clock = time.perf_counter()
-        for file in files:
-            store_original(services, file)
-            try:
-                streams.append(PageStream(file, work_dir))
-            except Exception as error:  # noqa: BLE001 - one bad file never stops the batch
-                input_errors.append(_input_error(file, None, _as_input_error(error, file)))
-                logger.warning("%s", input_errors[-1]["message"])
-        stages["ingest"] += time.perf_counter() - clock
-        total_pages = sum(stream.count for stream in streams)
-        progress.report("pages", total=total_pages)
-
-        registry_rows = fetch_registry_rows(services, book)
-        counts: Counter = Counter()
-        all_entries: list[ExportedEntry] = []
-        pages_seen = 0
-        # 2-4. Preprocess, locate, OCR in the workers; 5-7 here, for the pages already read.
-        with page_executor(settings, services, dask_address) as executor:
+        streams = run.ingest(files, work_dir)
+        registry_rows = run.registry_rows()
+        with page_executor(settings, services, dask_address, read_page) as executor:
             window = settings.page_window or 2 * executor.slots
-            pages = read_pages(services, executor, streams, window, stages, input_errors, logger)
-            for page_no, (page, page_sha, outcome) in enumerate(pages, start=1):
-                pages_seen = page_no
-                if isinstance(outcome, SohoaInputError):
-                    input_errors.append(_input_error(page.source_file, page.page_in_file, outcome))
-                    logger.warning("%s", outcome)
-                    progress.report("page_done", page=page_no)
-                    continue
-                clock = time.perf_counter()
-                reading = outcome.reading or services.cached(page_sha)
-                if reading is None:  # the cache entry went between the check and now
-                    input_errors.append(_input_error(page.source_file, page.page_in_file, PageFailedError(
-                        page.source_file, "its cached reading went away; digitize the batch again",
-                        page=page.page_in_file)))
-                    progress.report("page_done", page=page_no)
-                    continue
-                key = store_page(services, book, page, page_sha, outcome.png, outcome.reading)
-                stages["storage"] += time.perf_counter() - clock
-                clock = time.perf_counter()
-                # 5-6. Normalize and cross-check.  7. Route.
-                entries = normalize_and_check(book, reading, page_no, key, page.source_file.name, registry_rows,
-                                              settings.min_field_confidence)
-                provenance = services.page_provenance(page, key, reading, page_sha)
-                entries = route_entries(services, batch_id, entries, provenance)
-                stages["check_route"] += time.perf_counter() - clock
-                counts.update(e.status.value for e in entries)
-                all_entries.extend(entries)
-                del outcome, reading  # no page image stays in memory once its page is stored
-                progress.report("page_done", page=page_no, entries=len(entries))
+            for page_no, result in enumerate(read_pages(services, executor, streams, window, run.stages,
+                                                        run.problems, logger, run.is_done,
+                                                        lambda sha: look_up_reading(services, sha)), start=1):
+                run.settle_page(page_no, result, registry_rows)
+        run.registry_only(registry_rows)
+    except Exception as error:
+        stop = services.outage(error) or full_disk(error, work_dir)
+        if stop is None:
+            raise
+        raise run.end_incomplete(stop) from None
     finally:
         # Even when the run fails or is stopped: extracted pages are personal data (no task here, so a run
         # being cancelled still cleans up).
         remove_work_files.fn(work_dir)
-
-    orphans = report_registry_only(services, batch_id, book, all_entries, registry_rows)
-    counts["flagged"] += len(orphans)
-
-    # 8. Report.
-    flagged_by_reason = Counter(flag.code.value for e in all_entries + orphans for flag in _distinct_codes(e.flags))
-    summary = {
-        "batch_id": batch_id,
-        "pages": max(total_pages, pages_seen),
-        "pages_read": pages_seen - sum(1 for e in input_errors if e.get("page") is not None),
-        "entries": len(all_entries),
-        "verified": counts["verified"],
-        "flagged": counts["flagged"],
-        "registry_only": len(orphans),
-        "flagged_by_reason": dict(flagged_by_reason),
-        "input_errors": input_errors,
-        "records": services.records_location(book),
-        "review_queue": services.review_queue_location(),
-        # Seconds per stage: ingest, storage and check_route on this process's clock; preprocess, layout,
-        # ocr and encode summed over the workers; wait is this process idle for a worker.
-        "stage_seconds": {k: round(v, 2) for k, v in sorted(stages.items())},
-    }
+    summary = run.summary()
     publish_summary(services, batch_id, summary)
     return summary
 
 
-def _engine_spec(services: Services) -> EngineSpec:
-    settings = services.settings
-    # The engine the flow resolved (tesserocr, or the command it fell back to) is the one workers make.
-    return EngineSpec(services.engine.name, settings.tesseract_lang, settings.tessdata_dir)
+class BatchRun:
+    """One run of a batch: what it has done so far, and the steps the flow takes in order."""
 
+    def __init__(self, services: Services, book: BookKeys, batch_id: str, logger: Any) -> None:
+        self.services, self.book, self.batch_id, self.logger = services, book, batch_id, logger
+        self.settings = services.settings
+        self.problems = Problems()
+        self.stages: Counter = Counter()
+        self.counts: Counter = Counter()
+        self.entries: list[ExportedEntry] = []  # of the pages read, this run or before
+        self.orphans: list[ExportedEntry] = []
+        self.total_pages = self.pages_seen = self.pages_done = self.pages_skipped = 0
+        self.done = services.ledger.done_pages(batch_id)
+        self._earlier = {key: e for e in services.state.entries_for_batch(batch_id) if e.source.page is not None
+                         for key in [_entry_key(e)]} if self.done else {}
 
-def page_executor(settings: Settings, services: Services, dask_address: str | None = None) -> PageExecutor:
-    """The Dask cluster at ``dask_address`` (or the setting), else ``ocr_workers`` local processes."""
-    address = dask_address or settings.dask_address
-    if address:
-        return DaskPages(address, _engine_spec(services), read_page)
-    return LocalPages(settings.ocr_workers, _engine_spec(services))
-
-
-def read_pages(
-    services: Services, executor: PageExecutor, streams: list[PageStream], window: int, stages: Counter,
-    input_errors: list[dict[str, Any]], logger: Any,
-) -> Iterator[tuple[PageImage, str, PageOutcome | SohoaInputError]]:
-    """Yield (page, page checksum, outcome or the error that stopped the page) in page order.
-
-    At most ``window`` pages are in flight; pages are extracted only when at least half the window is free
-    (fewer poppler runs), and a page's extracted file is deleted once its bytes are read into its job, so the
-    work folder never holds more than the window."""
-    queue = deque(streams)
-    in_flight: deque = deque()
-    chunk = max(1, window // 2)
-
-    def refill() -> None:
-        free = window - len(in_flight)
-        if free <= 0 or (in_flight and free < chunk):
-            return
+    # 1. Ingest: keep every original first; its pages are extracted later, a window at a time.
+    def ingest(self, files: list[Path], work_dir: Path) -> list[PageStream]:
+        streams: list[PageStream] = []
         clock = time.perf_counter()
-        while free > 0 and queue:
-            stream = queue[0]
+        for file in files:
             try:
-                pages = stream.take(free)
-            except Exception as error:  # noqa: BLE001 - the rest of this file is lost, not the batch
-                input_errors.append(_input_error(stream.source, None, _as_input_error(error, stream.source)))
-                logger.warning("%s", input_errors[-1]["message"])
-                pages = []
-                queue.popleft()
-            else:
-                if stream.remaining == 0:
-                    queue.popleft()
-            progress.report("extracted", work_dir=str(stream.out_dir), pages=len(pages))
-            for page in pages:
-                data = page.path.read_bytes()
-                if page.path != page.source_file:
-                    page.path.unlink(missing_ok=True)  # the job holds the bytes now
-                page_sha = hashlib.sha256(data).hexdigest()
-                job = PageJob(page.source_file, page.page_in_file, page.dpi, data,
-                              read=not services.has_cached(page_sha))
-                in_flight.append((page, page_sha, job, executor.submit(job)))
-                free -= 1
-        stages["ingest"] += time.perf_counter() - clock
+                store_original(self.services, file)
+                streams.append(PageStream(file, work_dir))
+            except Exception as error:  # noqa: BLE001 - one file never stops the batch (an outage does)
+                if self.services.outage(error) or full_disk(error, work_dir):
+                    raise
+                self.problems.add(file, None, error if isinstance(error, SohoaInputError) else
+                                  PageFailure(file, _why(error)), self.logger)
+        self.stages["ingest"] += time.perf_counter() - clock
+        self.total_pages = sum(stream.count for stream in streams)
+        progress.report("pages", total=self.total_pages)
+        return streams
 
-    refill()
-    while in_flight:
-        page, page_sha, job, handle = in_flight.popleft()
-        clock = time.perf_counter()
-        outcome = _settle(executor, page, job, handle)
-        stages["wait"] += time.perf_counter() - clock
-        del job, handle
-        refill()  # the next pages start before this one is stored and routed
-        if isinstance(outcome, PageOutcome):
-            for stage, seconds in outcome.seconds.items():
-                stages[stage] += seconds
-            error = outcome.input_error()
-            yield page, page_sha, (error if error is not None else outcome)
+    def registry_rows(self) -> list[dict[str, Any]]:
+        try:
+            return fetch_registry_rows(self.services, self.book)
+        except Exception as error:
+            outage = self.services.outage(error, database="registry")
+            if outage is not None:
+                raise outage from None
+            raise
+
+    def is_done(self, page: PageImage, page_sha: str) -> bool:
+        """Whether an earlier run of this batch committed this page and its objects still match."""
+        key = (page.source_sha256 or checksum(page.source_file), page.page_in_file)
+        done = self.done.get(key)
+        if done is None:
+            return False
+        if done.page_sha256 == page_sha and self.services.page_is_intact(done):
+            entries = [self._earlier[k] for k in done.entry_keys if k in self._earlier]
+            self.entries.extend(entries)
+            self.counts.update(e.status.value for e in entries)
+            self.pages_skipped += 1
+            return True
+        self.logger.warning("page %d of %s: its stored objects do not match the batch ledger; reading it again",
+                            page.page_in_file, page.source_file.name)
+        self.services.ledger.forget_page(self.batch_id, *key)
+        return False
+
+    # 2-7. Preprocess, locate, OCR in the workers; store, check and route here.
+    def settle_page(self, page_no: int, result: PageResult, registry_rows: list[dict[str, Any]]) -> None:
+        self.pages_seen = page_no
+        page, outcome = result.page, result.outcome
+        if outcome is None:  # done by an earlier run
+            self.pages_done += 1
+        elif isinstance(outcome, (SohoaInputError, PageFailure)):
+            self.problems.add(page.source_file, page.page_in_file, outcome, self.logger)
         else:
-            yield page, page_sha, outcome
-        del outcome
+            self._store_and_route(page_no, result, registry_rows)
+            self.pages_done += 1
+        progress.report("page_done", page=page_no)
+
+    def _store_and_route(self, page_no: int, result: PageResult, registry_rows: list[dict[str, Any]]) -> None:
+        page, outcome = result.page, result.outcome
+        assert isinstance(outcome, PageOutcome)
+        reading = outcome.reading or result.cached
+        clock = time.perf_counter()
+        key, page_object_sha = store_page(self.services, self.book, page, result.page_sha, outcome.png,
+                                          outcome.reading)
+        self.stages["storage"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        # 5-6. Normalize and cross-check.  7. Route, and mark the page done.
+        entries = normalize_and_check(self.book, reading, page_no, key, page.source_file.name, registry_rows,
+                                      self.settings.min_field_confidence)
+        provenance = self.services.page_provenance(page, key, reading, result.page_sha)
+        done = PageDone(page.source_sha256 or checksum(page.source_file), page.page_in_file, page_no, result.page_sha,
+                        key, page_object_sha)
+        entries = route_entries(self.services, self.batch_id, entries, provenance, done)
+        self.stages["check_route"] += time.perf_counter() - clock
+        self.counts.update(e.status.value for e in entries)
+        self.entries.extend(entries)
+
+    @property
+    def all_read(self) -> bool:
+        return not self.problems.input_errors and not self.problems.failures and self.pages_done == self.total_pages
+
+    def registry_only(self, registry_rows: list[dict[str, Any]]) -> None:
+        """Registry records no entry matched; with pages unread, only those within the entry numbers of the
+        pages read (an unread page's records are not missing from the book)."""
+        rows = registry_rows if self.all_read else rows_of_read_pages(registry_rows, self.entries)
+        self.orphans = report_registry_only(self.services, self.batch_id, self.book, self.entries, rows)
+
+    def summary(self) -> dict[str, Any]:
+        flagged_by_reason = Counter(flag.code.value for e in self.entries + self.orphans
+                                    for flag in _distinct_codes(e.flags))
+        unread = max(self.total_pages, self.pages_seen) - self.pages_done
+        return {
+            "batch_id": self.batch_id,
+            # finished: every page is done or its scan is bad; incomplete: a re-run has pages to do
+            "status": "incomplete" if self.problems.failures or unread > self.problems.pages_with("input_errors")
+            else "finished",
+            "pages": max(self.total_pages, self.pages_seen),
+            "pages_read": self.pages_done,
+            "pages_resumed": self.pages_skipped,
+            "entries": len(self.entries),
+            "verified": self.counts["verified"],
+            "flagged": self.counts["flagged"] + len(self.orphans),
+            "registry_only": len(self.orphans),
+            "flagged_by_reason": dict(flagged_by_reason),
+            "input_errors": self.problems.input_errors,
+            "failures": self.problems.failures,
+            "damaged_cache": self.problems.damaged_cache,
+            "records": self.services.records_location(self.book),
+            "review_queue": self.services.review_queue_location(),
+            # Seconds per stage: ingest, storage and check_route on this process's clock; preprocess, layout,
+            # ocr and encode summed over the workers; wait is this process idle for a worker.
+            "stage_seconds": {k: round(v, 2) for k, v in sorted(self.stages.items())},
+        }
+
+    def end_incomplete(self, cause: Exception) -> Exception:
+        """An outage stopped the batch: it ends 'incomplete' (if the state database still answers; else its
+        owner's pid tells a re-run that it stopped). Returns the error to stop with, naming the batch."""
+        summary = self.summary() | {"status": "incomplete", "stopped_by": str(cause)}
+        self.logger.error("batch %s stopped after %d of %d pages: %s", self.batch_id, self.pages_done,
+                          self.total_pages, cause)
+        try:
+            self.services.state.finish_batch(self.batch_id, summary=summary,
+                                             input_errors=summary["input_errors"] + summary["failures"],
+                                             status="incomplete")
+        except Exception:  # noqa: BLE001 - the state database may be the service that is down
+            pass
+        then = (f"batch {self.batch_id} is incomplete ({self.pages_done} of {self.total_pages} pages done): "
+                f"run `sohoa resume {self.batch_id}` once it is back")
+        if isinstance(cause, OSError):
+            return OSError(cause.errno, f"{cause.strerror}; {then}", cause.filename)
+        return type(cause)(f"{cause}; {then}")
+
+
+def rows_of_read_pages(registry_rows: list[dict[str, Any]], entries: list[ExportedEntry]) -> list[dict[str, Any]]:
+    """The registry rows whose entry number lies within the pages read: each read page's span of entry
+    numbers, and the gap between two read pages that follow each other."""
+    spans: dict[int, tuple[int, int]] = {}
+    for e in entries:
+        if e.source.page is not None and e.entry_no is not None:
+            low, high = spans.get(e.source.page, (e.entry_no, e.entry_no))
+            spans[e.source.page] = (min(low, e.entry_no), max(high, e.entry_no))
+    covered = list(spans.values())
+    covered += [(spans[p][1], spans[p + 1][0]) for p in spans if p + 1 in spans]
+    return [row for row in registry_rows if isinstance(row.get("entry_no"), int)
+            and any(low <= row["entry_no"] <= high for low, high in covered)]
+
+
+def _entry_key(entry: ExportedEntry) -> str:
+    from storage.state import entry_key
+
+    return entry_key(entry)
+
+
+def _why(error: Exception) -> str:
+    """A failure's reason for the summary: the error's type and the file it names, never contents."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror}"
+    if isinstance(error, ObjectConflictError):
+        return str(error)
+    return f"failed with {type(error).__name__}"
 
 
 def _distinct_codes(flags: list[Flag]) -> list[Flag]:
@@ -317,36 +394,3 @@ def _distinct_codes(flags: list[Flag]) -> list[Flag]:
     for f in flags:
         seen.setdefault(f.code, f)
     return list(seen.values())
-
-
-class PageFailedError(SohoaInputError):
-    """A page that could not be processed for a reason other than bad input; the batch goes on without it."""
-
-    reason = "could not be processed"
-
-
-def _settle(executor: PageExecutor, page: PageImage, job: PageJob, handle: Any) -> PageOutcome | SohoaInputError:
-    """A page's outcome, or the error that stopped it. A worker's failure other than bad input is retried
-    once (as the reading task was before); one page's failure never stops the batch, it is reported in the
-    summary instead."""
-    for attempt in (1, 2):
-        try:
-            return executor.result(handle)
-        except SohoaInputError as error:
-            return error
-        except Exception as error:  # noqa: BLE001 - reported per page, by type only (no contents)
-            if attempt == 2:
-                return PageFailedError(page.source_file, f"failed with {type(error).__name__}", page=page.page_in_file)
-            try:
-                handle = executor.submit(job)
-            except Exception as again:  # noqa: BLE001 - e.g. a broken pool
-                return PageFailedError(page.source_file, f"failed with {type(again).__name__}", page=page.page_in_file)
-    raise AssertionError("unreachable")
-
-
-def _as_input_error(error: Exception, file: Path) -> SohoaInputError:
-    return error if isinstance(error, SohoaInputError) else PageFailedError(file, type(error).__name__)
-
-
-def _input_error(file: Path, page: int | None, error: SohoaInputError) -> dict[str, Any]:
-    return {"file": str(file), "page": page, "error": type(error).__name__, "message": str(error)}

@@ -5,7 +5,7 @@ Thin adapters only: which bucket and key a thing goes to, in the words of storag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -20,8 +20,9 @@ from ocr.tesserocr_engine import make_engine
 from sohoa import __version__
 from sohoa.settings import Settings
 from storage import keys
-from storage.errors import ObjectConflictError
+from storage.errors import ObjectConflictError, ObjectIntegrityError, StorageUnavailableError
 from storage.fixity import ObjectLedger
+from storage.ledger import BatchLedger, PageDone
 from storage.objects import ObjectStore
 from storage.registry import RegistryReader
 from storage.state import StateStore
@@ -29,6 +30,8 @@ from validation.records import record_body
 from validation.schema import BookKeys, EntryStatus, ExportedEntry, Flag, FlagCode
 
 PIPELINE_VERSION = f"sohoa/{__version__}"
+#: S3 error codes of a server that is there but cannot serve (restarting, overloaded, its volumes gone).
+_S3_OUTAGE_CODES = {"ServiceUnavailable", "InternalError", "SlowDown", "RequestTimeout", "XMinioServerNotInitialized"}
 
 
 @lru_cache(maxsize=4096)
@@ -49,6 +52,8 @@ class Services:
     registry: RegistryReader
     state: StateStore
     engine: OcrEngine
+    ledger: BatchLedger | None = None
+    registry_url: str = ""
 
     # --- ingest ---
     def store_original(self, source: Path) -> dict[str, str]:
@@ -102,8 +107,21 @@ class Services:
             return None
         return page_reading_from_dict(self.objects.get_json(self.settings.bucket_ocr, key))
 
+    def checked_cache(self, page_sha: str) -> tuple[PageReading | None, str | None]:
+        """The cached reading of a page, checked against its stored checksum; (None, why) when the cached
+        object does not match it (the page is to be read again, and the damage reported)."""
+        try:
+            return self.cached(page_sha), None
+        except ObjectIntegrityError as error:
+            return None, str(error)
+
     def cache_reading(self, page_sha: str, reading: PageReading) -> None:
-        self.objects.put_json(self.settings.bucket_ocr, self._ocr_key(page_sha), page_reading_to_dict(reading))
+        try:
+            self.objects.put_json(self.settings.bucket_ocr, self._ocr_key(page_sha), page_reading_to_dict(reading))
+        except ObjectConflictError:
+            # A damaged cache object under this key: it is never overwritten (the audit shows it); the page
+            # is read again on each run until it is removed.
+            pass
 
     def page_provenance(self, page: PageImage, page_key: str, reading: PageReading,
                         page_sha: str | None = None) -> dict[str, Any]:
@@ -126,26 +144,69 @@ class Services:
         }
 
     # --- routing ---
-    def route(self, batch_id: str, entries: list[ExportedEntry], provenance: dict[str, Any]) -> list[ExportedEntry]:
-        """Store each entry where it belongs; returns them as routed (a stored-record conflict flags one)."""
+    def store_records(self, entries: list[ExportedEntry], provenance: dict[str, Any]
+                      ) -> list[tuple[ExportedEntry, str | None, str | None]]:
+        """Each verified entry's record into the records bucket (a stored-record conflict flags the entry
+        instead); returns (entry as routed, record key, record SHA-256) for the state database."""
         routed = []
         for position, entry in enumerate(entries, start=1):
-            record_key = None
+            record_key = record_sha = None
             if entry.status == EntryStatus.VERIFIED:
                 record_key = keys.record_key(self.book_prefix(entry), entry.entry_no)
                 body = record_body(entry, provenance | {"position_on_page": position})
                 try:
-                    self.objects.put_json(self.settings.bucket_records, record_key, body)
+                    record_sha = self.objects.put_json(self.settings.bucket_records, record_key, body).sha256
                 except ObjectConflictError:
                     # An earlier run stored a different record for this entry. Neither is overwritten:
                     # a reviewer decides which one the book supports.
                     entry = _conflicted(entry, record_key)
                     record_key = None
-            stored = self.state.save_entry(batch_id, entry, record_key=record_key)
-            if entry.status == EntryStatus.FLAGGED:
-                self.state.open_review_item(batch_id, stored, [f.code.value for f in entry.flags])
-            routed.append(entry)
+            routed.append((entry, record_key, record_sha))
         return routed
+
+    def route(self, batch_id: str, entries: list[ExportedEntry], provenance: dict[str, Any],
+              page: PageDone | None = None) -> list[ExportedEntry]:
+        """Store each entry where it belongs: records first, then the entries, their review items and the
+        page's ledger line in one transaction (a page is done once that commits). Returns them as routed."""
+        routed = self.store_records(entries, provenance)
+        if page is not None:
+            page = replace(page, records={key: sha for _, key, sha in routed if key and sha})
+        self.ledger.commit_entries(batch_id, [(entry, key) for entry, key, _ in routed], page)
+        return [entry for entry, _, _ in routed]
+
+    def page_is_intact(self, page: PageDone) -> bool:
+        """Whether a page the ledger calls done still has its page image and records in the buckets, each
+        with the checksum the ledger holds."""
+        stored = self.objects.stat(self.settings.bucket_pages, page.page_key)
+        if stored is None or stored.sha256 != page.page_object_sha256:
+            return False
+        for key, sha in page.records.items():
+            record = self.objects.stat(self.settings.bucket_records, key)
+            if record is None or record.sha256 != sha:
+                return False
+        return True
+
+    # --- outages ---
+    def outage(self, error: BaseException, database: str = "state database") -> StorageUnavailableError | None:
+        """The service error behind ``error`` when it is an outage (object storage or a database that does
+        not answer), named by its service; None for anything else. A storage outage is never a scan's fault."""
+        from minio.error import S3Error, ServerError
+        from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+        from urllib3.exceptions import HTTPError
+
+        from storage.db import reason, redacted
+
+        if isinstance(error, StorageUnavailableError):
+            return error
+        scheme = "https" if self.settings.s3_secure else "http"
+        if isinstance(error, (HTTPError, ServerError, ConnectionError)) or (
+                isinstance(error, S3Error) and error.code in _S3_OUTAGE_CODES):
+            return StorageUnavailableError(f"object storage does not answer at {scheme}://{self.settings.s3_endpoint}")
+        if isinstance(error, (OperationalError, InterfaceError)) or (
+                isinstance(error, DBAPIError) and error.connection_invalidated):
+            url = self.state.db_url if database == "state database" else self.registry_url
+            return StorageUnavailableError(f"the {database} at {redacted(url)} cannot be used: {reason(error)}")
+        return None
 
     def book_prefix(self, book: BookKeys | ExportedEntry) -> str:
         return keys.book_prefix(book.authority, book.book_type, book.year, book.volume)
@@ -187,11 +248,16 @@ def connect(settings: Settings, registry_db_url: str | None = None) -> Services:
                                   settings.object_lock_days, allow_unlocked=settings.allow_unlocked_storage)
     state = StateStore(settings.resolved_state_db_url)
     state.create_schema()
+    ledger = BatchLedger(state)
+    ledger.create_schema()
+    registry_url = registry_db_url or settings.resolved_registry_db_url
     return Services(
         settings=settings,
         objects=objects,
-        registry=RegistryReader(registry_db_url or settings.resolved_registry_db_url),
+        registry=RegistryReader(registry_url),
         state=state,
         # The flow only names the engine (cache keys); its workers load the model and read.
         engine=make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir, load=False),
+        ledger=ledger,
+        registry_url=registry_url,
     )

@@ -3,6 +3,7 @@
     sohoa synth OUT --layout table|form       make a synthetic scanned book with ground truth
     sohoa registry load FILE --db URL         load a registry snapshot (stand-in for the shared database)
     sohoa digitize PATH --authority … --year … --volume …   run a batch in-process, with a progress bar
+    sohoa resume BATCH                        do the rest of a batch that was stopped (killed, an outage)
     sohoa queue PATH …                        queue a batch on the Prefect server (for the worker)
     sohoa up / sohoa down                     start / stop the local stack (Prefect server + UI, SeaweedFS, worker)
     sohoa export --batch ID --out FILE        every entry of a batch as JSON lines
@@ -112,6 +113,12 @@ def registry_load(
     console.print(f"loaded {count} registry records")
 
 
+BatchId = Annotated[Optional[str], typer.Option(
+    "--batch-id", help="Resume this batch: its pages already stored (and checked by checksum) are skipped. "
+                       "Without it, an unfinished batch of the same book made from the same scans (by checksum) "
+                       "is resumed, else a new batch starts")]
+
+
 @app.command()
 def digitize(
     path: Annotated[Path, typer.Argument(exists=True, help="A scan file or a folder of scans (PDF, PNG, JPEG, TIFF)")],
@@ -121,14 +128,66 @@ def digitize(
     book_type: BookType = "birth",
     registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
     dask_address: DaskAddress = None,
+    batch_id: BatchId = None,
 ) -> None:
-    """Run the digitize-batch flow in this process (ephemeral Prefect) and print the summary."""
+    """Run the digitize-batch flow in this process (ephemeral Prefect) and print the summary.
+
+    A run that was stopped (killed, or an outage) is resumed by running the same command again, or
+    `sohoa resume BATCH`. Exits 0 when every page was read, 3 when scans were bad (named on stderr), 13 when
+    pages are left to do (named on stderr), 6 when object storage or a database does not answer."""
     from sohoa.runner import run_in_process
 
     summary = run_in_process(path, authority=authority, year=year, volume=volume, book_type=book_type,
-                             registry_db_url=registry_db, console=console, dask_address=dask_address)
+                             registry_db_url=registry_db, console=console, dask_address=dask_address,
+                             batch_id=batch_id)
     print_summary(summary)
-    raise typer.Exit(0)
+    raise typer.Exit(batch_exit_code(summary))
+
+
+@app.command()
+def resume(
+    batch: Annotated[str, typer.Argument(help="Batch id")],
+    registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
+    dask_address: DaskAddress = None,
+) -> None:
+    """Do the rest of a batch that did not finish (same scans, same book): its done pages are skipped."""
+    from sohoa.runner import run_in_process
+    from storage.errors import StateError
+
+    found = _state_store().get_batch(batch)
+    if found is None:
+        raise StateError(f"no batch {batch}")
+    summary = run_in_process(_batch_source(found.source_files), authority=found.book.authority, year=found.book.year,
+                             volume=found.book.volume, book_type=found.book.book_type, registry_db_url=registry_db,
+                             console=console, dask_address=dask_address, batch_id=found.batch_id)
+    print_summary(summary)
+    raise typer.Exit(batch_exit_code(summary))
+
+
+def _batch_source(files: list[str]) -> Path:
+    """The path that names exactly a batch's scans again: the file itself, or the folder holding them all."""
+    from flows.digitize import scan_files
+    from storage.errors import StateError
+
+    paths = [Path(f) for f in files]
+    if len(paths) == 1 and paths[0].is_file():
+        return paths[0]
+    folders = {p.parent for p in paths}
+    if len(folders) == 1:
+        folder = folders.pop()
+        if folder.is_dir() and sorted(scan_files(folder)) == sorted(paths):
+            return folder
+    raise StateError("the batch's scans are no longer where they were (or their folder holds other files): "
+                     "run `sohoa digitize` on them with --batch-id")
+
+
+def batch_exit_code(summary: dict) -> ExitCode:
+    """Non-zero when anything of the batch failed: pages left to do, else bad scans."""
+    if summary.get("status") == "incomplete":
+        return ExitCode.incomplete_batch
+    if summary["input_errors"]:
+        return ExitCode.input_file
+    return ExitCode.ok
 
 
 @app.command()
@@ -140,12 +199,20 @@ def queue(
     book_type: BookType = "birth",
     registry_db: Annotated[Optional[str], typer.Option("--registry-db")] = None,
     dask_address: DaskAddress = None,
+    batch_id: Annotated[Optional[str], typer.Option(
+        "--batch-id", help="Queue this batch again (its worker died): its abandoned flow run is marked crashed, "
+                           "and the new run skips the pages already done")] = None,
 ) -> None:
     """Create a flow run of the digitize-batch deployment; the worker started by `sohoa up` picks it up."""
+    from sohoa.requeue import crash_abandoned_run
     from sohoa.stack import queue_batch
 
+    if batch_id:
+        crashed = crash_abandoned_run(get_settings(), batch_id)
+        if crashed:
+            console.print(f"flow run {crashed} of batch {batch_id} marked crashed (its process is gone)")
     run = queue_batch(path.resolve(), authority=authority, year=year, volume=volume, book_type=book_type,
-                      registry_db_url=registry_db, dask_address=dask_address)
+                      registry_db_url=registry_db, dask_address=dask_address, batch_id=batch_id)
     console.print(f"queued flow run [bold]{run['name']}[/] ({run['id']}); batch id {run['batch_id']}")
     console.print(f"follow it at {run['url']}")
 
@@ -385,16 +452,24 @@ def _state_store() -> StateStore:
 
 def print_summary(summary: dict) -> None:
     table = Table(title=f"batch {summary['batch_id']}", show_header=False)
-    for key in ("pages", "pages_read", "entries", "verified", "flagged", "registry_only"):
-        table.add_row(key, str(summary[key]))
+    for key in ("status", "pages", "pages_read", "pages_resumed", "entries", "verified", "flagged", "registry_only"):
+        if key in summary:
+            table.add_row(key, str(summary[key]))
     for code, n in sorted(summary["flagged_by_reason"].items()):
         table.add_row(f"flagged: {code}", str(n))
     table.add_row("records", summary["records"])
     table.add_row("review queue", summary["review_queue"])
     console.print(table)
-    for error in summary["input_errors"]:
-        page = f" page {error['page']}" if error.get("page") else ""
-        err.print(Text.assemble(("input error ", "yellow"), f"{error['file']}{page}: {error['message']}"),
+    for kind, label in (("input_errors", "input error"), ("failures", "not done"),
+                        ("damaged_cache", "damaged OCR cache, page read again")):
+        for error in summary.get(kind, []):
+            page = f" page {error['page']}" if error.get("page") else ""
+            err.print(Text.assemble((f"{label} ", "yellow"), f"{error['file']}{page}: {error['message']}"),
+                      soft_wrap=True, highlight=False)
+    if summary.get("status") == "incomplete":
+        err.print(Text.assemble(("incomplete ", "bold yellow"),
+                                f"batch {summary['batch_id']}: {summary['pages_read']} of {summary['pages']} pages "
+                                f"done; run `sohoa resume {summary['batch_id']}` to do the rest"),
                   soft_wrap=True, highlight=False)
 
 

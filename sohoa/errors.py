@@ -18,6 +18,8 @@ these codes in one place, its entry point.
     10    invalid_config       a SOHOA_* setting is invalid (the message names the setting, never its value)
     11    file_access          a file or folder cannot be read or written (permissions, disk full)
     12    fixity_failed        the fixity audit found a stored object missing, altered or unexpected
+    13    incomplete_batch     a batch ended with pages not done (a failure that is not the scan's fault):
+                               the summary names each file and page; `sohoa resume BATCH` does the rest
     130   interrupted          stopped with Ctrl-C
 
 Code 1 is left to Python: an unexpected exception (a bug) still ends with its traceback.
@@ -41,6 +43,7 @@ class ExitCode(IntEnum):
     invalid_config = 10
     file_access = 11
     fixity_failed = 12
+    incomplete_batch = 13
     interrupted = 130
 
 

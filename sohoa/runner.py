@@ -92,19 +92,22 @@ def _can_read_registry(url: str) -> None:
 def run_in_process(
     path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
     registry_db_url: str | None = None, console: Console, dask_address: str | None = None,
+    batch_id: str | None = None,
 ) -> dict[str, Any]:
     """Run digitize-batch in this process, once object storage, both databases and the Dask scheduler (when
-    pages are to be read on one) answer."""
+    pages are to be read on one) answer. Servers this command starts for itself (SeaweedFS, the ephemeral
+    Prefect server, page workers) are recorded, so a next run stops them if this one is killed."""
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
-    with local_object_storage(settings, console):
+    with own_children(settings, console) as record, local_object_storage(settings, console):
+        record()
         check_services(settings, registry_db_url, dask_address)
-        return _run_with_progress(path, console, source=str(path.resolve()), authority=authority, year=year,
-                                  volume=str(volume), book_type=book_type, registry_db_url=registry_db_url,
-                                  dask_address=dask_address)
+        return _run_with_progress(path, console, record, source=str(path.resolve()), authority=authority,
+                                  year=year, volume=str(volume), book_type=book_type,
+                                  registry_db_url=registry_db_url, dask_address=dask_address, batch_id=batch_id)
 
 
-def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[str, Any]:
+def _run_with_progress(path: Path, console: Console, record: Any, **parameters: Any) -> dict[str, Any]:
     """The digitize-batch flow with a progress bar of the pages read."""
     from flows import progress
     from flows.digitize import digitize_batch
@@ -118,14 +121,101 @@ def _run_with_progress(path: Path, console: Console, **parameters: Any) -> dict[
         def on_event(event: str, data: dict) -> None:
             if event == "pages":
                 bar.update(task, total=data["total"])
+                record()  # the ephemeral Prefect server and the page workers run by now
             elif event == "page_done":
                 bar.advance(task)
+                record()  # page workers come and go (a broken pool is replaced)
 
         progress.set_listener(on_event)
         try:
             return digitize_batch(**parameters)
         finally:
             progress.set_listener(None)
+
+
+# --- servers started for one command ------------------------------------------------------------------
+
+def _children_dir(settings: Settings) -> Path:
+    path = (settings.home / "run").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def own_children(settings: Settings, console: Console) -> Iterator[Any]:
+    """Stop what a killed earlier command left running, then record this process's children (pid and start
+    time) in <home>/run/digitize-PID.json each time ``record()`` is called. A SIGKILL gives no chance to
+    stop them; the next command does, from that file. The file goes when this command ends."""
+    import json
+
+    import psutil
+
+    stopped = sweep_orphans(settings)
+    if stopped:
+        console.print(f"[dim]stopped {stopped} server process(es) left by a `sohoa digitize` that was killed[/]")
+    me = psutil.Process()
+    path = _children_dir(settings) / f"digitize-{me.pid}.json"
+
+    def record() -> None:
+        children = [{"pid": c.pid, "started": c.create_time()} for c in _children(me)]
+        path.write_text(json.dumps({"owner": {"pid": me.pid, "started": me.create_time()}, "children": children}))
+
+    try:
+        yield record
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _children(process: Any) -> list[Any]:
+    import psutil
+
+    try:
+        return process.children(recursive=True)
+    except psutil.Error:
+        return []
+
+
+def sweep_orphans(settings: Settings) -> int:
+    """Stop the recorded children of `sohoa digitize` commands that are gone; returns how many were stopped."""
+    import json
+
+    import psutil
+
+    stopped = 0
+    for path in _children_dir(settings).glob("digitize-*.json"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)
+            continue
+        if _same_process(data["owner"]) is not None:
+            continue  # that command still runs
+        survivors = [p for p in map(_same_process, data["children"]) if p is not None]
+        for process in survivors:
+            try:
+                process.terminate()
+            except psutil.Error:
+                pass
+        _, alive = psutil.wait_procs(survivors, timeout=10)
+        for process in alive:
+            try:
+                process.kill()
+            except psutil.Error:
+                pass
+        stopped += len(survivors)
+        path.unlink(missing_ok=True)
+    return stopped
+
+
+def _same_process(recorded: dict) -> Any:
+    """The live process with this pid and start time (not a later process that reuses the pid), or None."""
+    import psutil
+
+    try:
+        process = psutil.Process(recorded["pid"])
+        return process if abs(process.create_time() - recorded["started"]) < 0.01 else None
+    except (psutil.Error, KeyError, TypeError):
+        return None
 
 
 class _OneLine(logging.Formatter):

@@ -161,6 +161,7 @@ def stop_stack(console: Console, settings: Settings | None = None) -> None:
 def queue_batch(
     path: Path, *, authority: str, year: int, volume: str, book_type: str = "birth",
     registry_db_url: str | None = None, settings: Settings | None = None, dask_address: str | None = None,
+    batch_id: str | None = None,
 ) -> dict[str, Any]:
     """Create a flow run of the digitize-batch deployment on the server; returns its id, name and UI url.
     ``dask_address``: the run reads its pages on that Dask scheduler (else the worker's setting, else local
@@ -178,7 +179,7 @@ def queue_batch(
 
     if dask_address and not dask_scheduler_answers(dask_address):
         raise ServiceUnavailableError(f"the Dask scheduler does not answer at {dask_address}")
-    batch_id = str(uuid.uuid4())
+    batch_id = batch_id or str(uuid.uuid4())  # an existing one: the run resumes that batch
     with temporary_settings({PREFECT_API_URL: settings.prefect_api_url}):
         flow_run = run_deployment(
             name=settings.deployment,

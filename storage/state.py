@@ -254,31 +254,9 @@ class StateStore:
                    key: str | None = None) -> str:
         """Store one entry of a batch and return its entry key. Saving the same entry again (a retried task)
         changes nothing; new content for the same key replaces the old, but a reviewer's 'resolved' stays."""
-        key = key or entry_key(entry)
-        checksum = _checksum(entry)
         with self._session() as session, session.begin():
             self._batch_row(session, batch_id)
-            row = session.scalar(select(EntryRow).where(EntryRow.batch_id == batch_id, EntryRow.entry_key == key))
-            if row is None:
-                session.add(EntryRow(
-                    batch_id=batch_id, entry_key=key, authority=entry.authority, book_type=entry.book_type,
-                    year=entry.year, volume=volume_text(entry.volume), entry_no=entry.entry_no, page=entry.source.page,
-                    status=entry.status.value, fields=entry.fields, field_values=entry.values,
-                    raw_readings=entry.raw, repairs=entry.repairs, confidence=entry.confidence,
-                    flags=[f.model_dump(mode="json") for f in entry.flags], source=entry.source.model_dump(mode="json"),
-                    record_key=record_key, checksum=checksum,
-                ))
-            elif row.checksum != checksum or row.record_key != record_key or (
-                    row.status != entry.status.value and row.status != EntryStatus.RESOLVED.value):
-                row.entry_no, row.page = entry.entry_no, entry.source.page
-                row.fields, row.confidence = entry.fields, entry.confidence
-                row.field_values, row.raw_readings, row.repairs = entry.values, entry.raw, entry.repairs
-                row.flags = [f.model_dump(mode="json") for f in entry.flags]
-                row.source = entry.source.model_dump(mode="json")
-                row.record_key, row.checksum, row.updated_at = record_key, checksum, _now()
-                if row.status != EntryStatus.RESOLVED.value:
-                    row.status = entry.status.value
-        return key
+            return save_entry_in(session, batch_id, entry, record_key, key)
 
     def entries_for_batch(self, batch_id: str) -> list[ExportedEntry]:
         """Every entry of a batch in the order it was saved, as export.jsonl lines (``sohoa export``)."""
@@ -305,16 +283,7 @@ class StateStore:
     def open_review_item(self, batch_id: str, entry_key: str, reasons: Sequence[str]) -> ReviewItem:
         """Put an entry in the review queue with its reason codes; opening it again returns the same item."""
         with self._session() as session, session.begin():
-            row = session.scalar(select(ReviewItemRow).where(
-                ReviewItemRow.batch_id == batch_id, ReviewItemRow.entry_key == entry_key))
-            if row is None:
-                if session.scalar(select(EntryRow.id).where(EntryRow.batch_id == batch_id,
-                                                            EntryRow.entry_key == entry_key)) is None:
-                    raise StateError(f"batch {batch_id} has no entry {entry_key}")
-                row = ReviewItemRow(batch_id=batch_id, entry_key=entry_key, reasons=sorted(set(reasons)), state="open")
-                session.add(row)
-                session.flush()
-            return _review_item(row)
+            return _review_item(open_review_item_in(session, batch_id, entry_key, reasons))
 
     def list_review_items(self, state: str | None = "open", batch_id: str | None = None) -> list[ReviewItem]:
         """Review items by state ('open', 'resolved', or None for all), oldest first."""
@@ -361,6 +330,52 @@ class StateStore:
         if row is None:
             raise StateError(f"no batch {batch_id}")
         return row
+
+
+
+# --- writes inside a caller's transaction (the batch ledger commits a page's entries in one) -------------
+
+def save_entry_in(session: Session, batch_id: str, entry: ExportedEntry, record_key: str | None = None,
+                  key: str | None = None) -> str:
+    """StateStore.save_entry's work, in ``session``'s transaction."""
+    key = key or entry_key(entry)
+    checksum = _checksum(entry)
+    row = session.scalar(select(EntryRow).where(EntryRow.batch_id == batch_id, EntryRow.entry_key == key))
+    if row is None:
+        session.add(EntryRow(
+            batch_id=batch_id, entry_key=key, authority=entry.authority, book_type=entry.book_type,
+            year=entry.year, volume=volume_text(entry.volume), entry_no=entry.entry_no, page=entry.source.page,
+            status=entry.status.value, fields=entry.fields, field_values=entry.values,
+            raw_readings=entry.raw, repairs=entry.repairs, confidence=entry.confidence,
+            flags=[f.model_dump(mode="json") for f in entry.flags], source=entry.source.model_dump(mode="json"),
+            record_key=record_key, checksum=checksum,
+        ))
+        session.flush()
+    elif row.checksum != checksum or row.record_key != record_key or (
+            row.status != entry.status.value and row.status != EntryStatus.RESOLVED.value):
+        row.entry_no, row.page = entry.entry_no, entry.source.page
+        row.fields, row.confidence = entry.fields, entry.confidence
+        row.field_values, row.raw_readings, row.repairs = entry.values, entry.raw, entry.repairs
+        row.flags = [f.model_dump(mode="json") for f in entry.flags]
+        row.source = entry.source.model_dump(mode="json")
+        row.record_key, row.checksum, row.updated_at = record_key, checksum, _now()
+        if row.status != EntryStatus.RESOLVED.value:
+            row.status = entry.status.value
+    return key
+
+
+def open_review_item_in(session: Session, batch_id: str, entry_key: str, reasons: Sequence[str]) -> ReviewItemRow:
+    """StateStore.open_review_item's work, in ``session``'s transaction."""
+    row = session.scalar(select(ReviewItemRow).where(
+        ReviewItemRow.batch_id == batch_id, ReviewItemRow.entry_key == entry_key))
+    if row is None:
+        if session.scalar(select(EntryRow.id).where(EntryRow.batch_id == batch_id,
+                                                    EntryRow.entry_key == entry_key)) is None:
+            raise StateError(f"batch {batch_id} has no entry {entry_key}")
+        row = ReviewItemRow(batch_id=batch_id, entry_key=entry_key, reasons=sorted(set(reasons)), state="open")
+        session.add(row)
+        session.flush()
+    return row
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:

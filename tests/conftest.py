@@ -21,6 +21,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +64,37 @@ class PostgresCluster:
     port: int
     user: str
     password: str
+    data: Path | None = None
+    as_user: str | None = None
+    options: str = ""  # the server options it was started with (a restart uses them again)
 
     def url(self, dbname: str) -> str:
         return f"postgresql+psycopg://{self.user}:{self.password}@{self.host}:{self.port}/{dbname}"
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server ('immediate': as if it crashed); the fault tests stop and start it."""
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+    def start(self) -> None:
+        self._pg_ctl("-o", self.options, "-l", str(self.data.parent / "postgresql.log"), "-w", "-t", "60", "start")
+
+    def _pg_ctl(self, *args: str) -> None:
+        assert self.data is not None
+        subprocess.run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args], check=True, capture_output=True,
+                       user=self.as_user, cwd=self.data.parent,
+                       env={"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "TZ": "UTC"})
 
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
     """A throwaway PostgreSQL 15 cluster on 127.0.0.1 (password auth), removed at the end of the session."""
+    with throwaway_postgres() as cluster:
+        yield cluster
+
+
+@contextmanager
+def throwaway_postgres() -> Iterator[PostgresCluster]:
+    """Start a PostgreSQL 15 cluster of its own (see the module's docstring), and remove it afterwards."""
     if not (PG_BIN / "pg_ctl").exists():
         pytest.fail(f"PostgreSQL 15 binaries not found in {PG_BIN} (Debian package postgresql-15)")
     as_user: str | None = None
@@ -108,7 +132,7 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
         shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"could not start the test PostgreSQL cluster: {error.stderr.decode(errors='replace')[-1000:]}")
     try:
-        yield PostgresCluster("127.0.0.1", port, user, password)
+        yield PostgresCluster("127.0.0.1", port, user, password, data, as_user, options)
     finally:
         subprocess.run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], user=as_user,
                        capture_output=True, cwd=base, check=False)

@@ -177,6 +177,7 @@ def test_digitize_reports_each_bad_file_in_one_line_without_tracebacks(tmp_path,
                   SOHOA_S3_SECRET_KEY=seaweedfs.secret_key, PREFECT_HOME=str(tmp_path / "prefect"))
     output = done.stdout + done.stderr
     assert "Traceback" not in output, output[-3000:]
+    assert done.returncode == ExitCode.input_file, output[-3000:]  # a script that drives it can tell
     for name in ("01-empty.pdf", "02-notes.jpg", "03-truncated.png"):
         assert sum(f"input error {scans / name}" in line for line in output.splitlines()) == 1, (name, output[-3000:])
 
