@@ -233,8 +233,9 @@ class BatchRun:
         clock = time.perf_counter()
         for file in files:
             try:
-                store_original(self.services, file)
-                streams.append(PageStream(file, work_dir))
+                stored = store_original(self.services, file)
+                # Pages come from a private copy that must be the bytes just stored as the original.
+                streams.append(PageStream(file, work_dir, expected_sha256=stored["sha256"]))
             except Exception as error:  # noqa: BLE001 - one file never stops the batch (an outage does)
                 if self.services.outage(error) or full_disk(error, work_dir):
                     raise

@@ -20,28 +20,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from sohoa.errors import ExitCode, ServiceUnavailableError, SohoaError
+from sohoa.cli_review import review_app, state_store, users_app
+from sohoa.errors import ExitCode
+from sohoa.failures import exit_status
 from sohoa.settings import get_settings
-
-if TYPE_CHECKING:
-    from storage.state import StateStore
+from sohoa.summary import batch_exit_code, console, err, print_summary
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Digitize Vietnamese civil-status register books.")
 registry_app = typer.Typer(no_args_is_help=True, help="The shared civil-status registry (read-only to the pipeline).")
-review_app = typer.Typer(no_args_is_help=True, help="The review queue.")
-users_app = typer.Typer(no_args_is_help=True, help="Accounts of the reviewers' web app.")
 app.add_typer(registry_app, name="registry")
 app.add_typer(review_app, name="review")
 app.add_typer(users_app, name="users")
-console = Console()
-err = Console(stderr=True)
 
 
 def _volume(value: str | None) -> str | None:
@@ -154,7 +149,7 @@ def resume(
     from sohoa.runner import run_in_process
     from storage.errors import StateError
 
-    found = _state_store().get_batch(batch)
+    found = state_store().get_batch(batch)
     if found is None:
         raise StateError(f"no batch {batch}")
     summary = run_in_process(_batch_source(found.source_files), authority=found.book.authority, year=found.book.year,
@@ -179,15 +174,6 @@ def _batch_source(files: list[str]) -> Path:
             return folder
     raise StateError("the batch's scans are no longer where they were (or their folder holds other files): "
                      "run `sohoa digitize` on them with --batch-id")
-
-
-def batch_exit_code(summary: dict) -> ExitCode:
-    """Non-zero when anything of the batch failed: pages left to do, else bad scans."""
-    if summary.get("status") == "incomplete":
-        return ExitCode.incomplete_batch
-    if summary["input_errors"]:
-        return ExitCode.input_file
-    return ExitCode.ok
 
 
 @app.command()
@@ -242,7 +228,7 @@ def export(
     """Write every entry of a batch as JSON lines (export.jsonl format)."""
     from storage.errors import StateError
 
-    entries = _state_store().entries_for_batch(batch)
+    entries = state_store().entries_for_batch(batch)
     if not entries:
         raise StateError(f"no entries for batch {batch}")
     with out.open("w", encoding="utf-8") as fh:
@@ -310,169 +296,6 @@ def demo(
     run_demo(out, pages=pages, console=console)
 
 
-@review_app.command("list")
-def review_list(
-    batch: Annotated[Optional[str], typer.Option(help="Only this batch")] = None,
-    state: Annotated[str, typer.Option(help="open, resolved or all")] = "open",
-) -> None:
-    """Review items with their reasons (no personal data is printed; reviewers open the entry itself)."""
-    items = _state_store().list_review_items(state=None if state == "all" else state, batch_id=batch)
-    table = Table("id", "batch", "entry", "reasons", "state")
-    for item in items:
-        table.add_row(str(item.id), item.batch_id[:8], item.entry_key, ", ".join(sorted(set(item.reasons))), item.state)
-    console.print(table)
-
-
-@review_app.command("resolve")
-def review_resolve(
-    item_id: Annotated[int, typer.Argument(help="Review item id")],
-    reviewer: Annotated[str, typer.Option(help="Who confirms what the book says")],
-    value: Annotated[Optional[list[str]], typer.Option("--value", help="field=value as the book says it (repeatable)")] = None,
-    note: Annotated[str, typer.Option(help="Free-text remark")] = "",
-) -> None:
-    """Record what the book says for a flagged entry. The book wins: the registry is corrected to match it."""
-    malformed = [i for i, v in enumerate(value or [], start=1) if "=" not in v]
-    if malformed:  # the value itself is not echoed: it is what the book says about a person
-        raise typer.BadParameter(f"expected field=value, got something else in --value number {malformed[0]}",
-                                 param_hint="--value")
-    book_values = dict(v.split("=", 1) for v in value or [])
-    item = _state_store().resolve_review_item(
-        item_id, reviewer, {"book_values": book_values, "note": note})
-    console.print(f"review item {item.id} resolved by {item.reviewer}")
-
-
-@review_app.command("corrections")
-def review_corrections(
-    batch: Annotated[str, typer.Option(help="Batch id")],
-    out: Annotated[Path, typer.Option(help="Output .jsonl (or .csv) of proposed registry corrections")],
-    registry_db: Annotated[Optional[str], typer.Option("--registry-db", help="Registry URL")] = None,
-) -> None:
-    """Propose registry corrections for the batch's resolved entries: the registry is to follow the book.
-    The file holds personal data; it goes to the registry's operators, never into logs."""
-    from review.exports import as_csv, as_jsonl, batch_corrections
-    from storage.registry import RegistryReader
-
-    settings = get_settings()
-    reader = RegistryReader(registry_db or settings.resolved_registry_db_url)
-    proposals = batch_corrections(_state_store(), reader, batch)
-    out.write_text(as_csv(proposals) if out.suffix.lower() == ".csv" else as_jsonl(proposals), encoding="utf-8")
-    console.print(f"wrote {len(proposals)} proposed correction(s) to {out}")
-
-
-@review_app.command("double-reading")
-def review_double_reading(
-    batch: Annotated[str, typer.Option(help="Batch id")],
-    on: Annotated[bool, typer.Option("--on/--off", help="Two reviewers read every item of the batch independently")] = True,
-) -> None:
-    """Turn double reading on or off for a batch (disagreements go to an arbiter; also on the admin page)."""
-    from storage.review_work import ReviewWork
-
-    work = ReviewWork(_state_store())
-    work.create_schema()
-    work.set_double_reading(batch, on)
-    console.print(f"double reading {'on' if on else 'off'} for batch {batch}")
-
-
-@review_app.command("serve")
-def review_serve(
-    host: Annotated[Optional[str], typer.Option(help="Address to listen on; default SOHOA_REVIEW_HOST (127.0.0.1)")] = None,
-    port: Annotated[Optional[int], typer.Option(help="Port; default SOHOA_REVIEW_PORT (8000)")] = None,
-    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes; default SOHOA_REVIEW_WORKERS (1)")] = None,
-) -> None:
-    """Run the reviewers' web app until Ctrl-C."""
-    from review.app import serve
-
-    settings = get_settings()
-    _state_store()  # a database that cannot be used is one line, before the server starts
-    console.print(f"review app: [bold]http://{host or settings.review_host}:{port or settings.review_port}[/]")
-    serve(settings, host=host, port=port, workers=workers)
-
-
-Role = Annotated[str, typer.Option(help="reviewer, arbiter or admin")]
-
-
-@users_app.command("add")
-def users_add(
-    name: Annotated[str, typer.Argument(help="Login name")],
-    role: Role,
-    authority: Annotated[list[str], typer.Option("--authority", help="An authority whose books they may see (repeatable)")],
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input")] = False,
-) -> None:
-    """Add an account. The password is asked for (twice), or read from standard input."""
-    import sys
-
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    user = _user_store().add(name, password, role, authority)
-    console.print(f"added {user.role} {user.name} ({len(user.authorities)} authorit{'y' if len(user.authorities) == 1 else 'ies'})")
-
-
-@users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="Login name")]) -> None:
-    """Disable an account; its sessions end now. Accounts are never deleted (decisions name them)."""
-    _user_store().disable(name)
-    console.print(f"disabled {name}")
-
-
-@users_app.command("list")
-def users_list() -> None:
-    """Accounts with their role and authorities."""
-    table = Table("name", "role", "authorities", "state")
-    for user in _user_store().list():
-        table.add_row(user.name, user.role, "; ".join(user.authorities), "disabled" if user.disabled else "active")
-    console.print(table)
-
-
-def _user_store():
-    from storage.users import UserStore
-
-    users = UserStore(_state_store())
-    users.create_schema()
-    return users
-
-
-def _state_store() -> StateStore:
-    """sohoa's state database, its tables created if this is a fresh one; a database that cannot be opened
-    is named (without its password)."""
-    from sqlalchemy.exc import OperationalError
-
-    from storage.db import reason, redacted
-    from storage.state import StateStore
-
-    url = get_settings().resolved_state_db_url
-    store = StateStore(url)
-    try:
-        store.create_schema()
-    except OperationalError as error:
-        raise ServiceUnavailableError(f"the state database at {redacted(url)} cannot be used: {reason(error)}") from None
-    return store
-
-
-def print_summary(summary: dict) -> None:
-    table = Table(title=f"batch {summary['batch_id']}", show_header=False)
-    for key in ("status", "pages", "pages_read", "pages_resumed", "entries", "verified", "flagged", "registry_only"):
-        if key in summary:
-            table.add_row(key, str(summary[key]))
-    for code, n in sorted(summary["flagged_by_reason"].items()):
-        table.add_row(f"flagged: {code}", str(n))
-    table.add_row("records", summary["records"])
-    table.add_row("review queue", summary["review_queue"])
-    console.print(table)
-    for kind, label in (("input_errors", "input error"), ("failures", "not done"),
-                        ("damaged_cache", "damaged OCR cache, page read again")):
-        for error in summary.get(kind, []):
-            page = f" page {error['page']}" if error.get("page") else ""
-            err.print(Text.assemble((f"{label} ", "yellow"), f"{error['file']}{page}: {error['message']}"),
-                      soft_wrap=True, highlight=False)
-    if summary.get("status") == "incomplete":
-        err.print(Text.assemble(("incomplete ", "bold yellow"),
-                                f"batch {summary['batch_id']}: {summary['pages_read']} of {summary['pages']} pages "
-                                f"done; run `sohoa resume {summary['batch_id']}` to do the rest"),
-                  soft_wrap=True, highlight=False)
-
-
 def main() -> None:
     """Console entry point. Every typed error, of any command, ends here as one line on stderr naming the file
     or the service, and the exit code of sohoa.errors.ExitCode: never a traceback. An exception no table
@@ -494,65 +317,3 @@ def main() -> None:
         raise SystemExit(code) from None
 
 
-def exit_status(error: BaseException) -> tuple[ExitCode, str] | None:
-    """The exit code and the one-line message for an error, or None for an error that is a bug."""
-    if isinstance(error, SohoaError):
-        return error.exit_code, _one_line(error)
-    table = _typed_errors()
-    for cls in type(error).__mro__:
-        if cls in table:
-            return table[cls], _one_line(error)
-    return _foreign(error)
-
-
-def _typed_errors() -> dict[type[BaseException], ExitCode]:
-    """ocr/, storage/ and the evaluation keep their own exceptions; this is where each gets its exit code.
-    An error takes the code of its nearest class here (RegistrySnapshotError before StorageError)."""
-    from ocr import errors as ocr_errors
-    from sohoa.evaluation import EvaluationInputError
-    from storage import errors as storage_errors
-
-    return {
-        ocr_errors.SohoaInputError: ExitCode.input_file,
-        ocr_errors.MissingDependencyError: ExitCode.missing_dependency,
-        ocr_errors.ExternalProgramError: ExitCode.external_program,
-        storage_errors.StorageError: ExitCode.storage_error,
-        storage_errors.StorageUnavailableError: ExitCode.service_unavailable,
-        storage_errors.SeaweedError: ExitCode.service_unavailable,
-        storage_errors.RegistrySnapshotError: ExitCode.registry_snapshot,
-        storage_errors.StateError: ExitCode.state_error,
-        EvaluationInputError: ExitCode.input_file,
-    }
-
-
-def _foreign(error: BaseException) -> tuple[ExitCode, str] | None:
-    """Errors of the libraries underneath that a user can cause: an invalid setting, a database or S3 endpoint
-    that does not answer, a file that cannot be opened. Messages never quote values (a setting may be a
-    secret; a failed SQL statement's parameters may be personal data)."""
-    from pydantic import ValidationError
-    from sqlalchemy.exc import ArgumentError, OperationalError
-    from urllib3.exceptions import MaxRetryError
-
-    from sohoa.settings import Settings
-    from storage.db import reason
-
-    if isinstance(error, ValidationError) and error.title == Settings.__name__:
-        prefix = Settings.model_config.get("env_prefix", "")
-        problems = "; ".join(f"{prefix}{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
-        return ExitCode.invalid_config, f"invalid setting {problems}"
-    if isinstance(error, OperationalError):
-        return ExitCode.service_unavailable, f"a database cannot be used: {reason(error)}"
-    if isinstance(error, ArgumentError):
-        return ExitCode.invalid_config, ("a database URL sohoa cannot use: give sqlite:///path/to/file.sqlite "
-                                         "or postgresql+psycopg://user@host/db")
-    if isinstance(error, MaxRetryError):
-        pool = error.pool
-        return ExitCode.service_unavailable, f"object storage at {pool.host}:{pool.port} does not answer"
-    if isinstance(error, OSError) and error.filename:
-        return ExitCode.file_access, f"{error.filename}: {error.strerror or type(error).__name__}"
-    return None
-
-
-def _one_line(error: BaseException) -> str:
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    return "; ".join(lines) or type(error).__name__

@@ -36,6 +36,7 @@ def check_services(settings: Settings, registry_db_url: str | None = None, dask_
     halfway through a book."""
     from sqlalchemy.exc import OperationalError
 
+    from sohoa.stack import dask_scheduler_answers
     from storage.db import reason, redacted
     from storage.seaweed import endpoint_answers
 
@@ -53,19 +54,6 @@ def check_services(settings: Settings, registry_db_url: str | None = None, dask_
             check(url)
         except OperationalError as error:
             raise ServiceUnavailableError(f"the {name} at {redacted(url)} cannot be used: {reason(error)}") from None
-
-
-def dask_scheduler_answers(address: str, timeout: float = 5.0) -> bool:
-    """Whether something listens at a scheduler address such as tcp://HOST:8786."""
-    import socket
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
-    try:
-        with socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=timeout):
-            return True
-    except (OSError, ValueError):
-        return False
 
 
 def _can_open_state(url: str) -> None:
@@ -254,7 +242,7 @@ def tracebacks_in_run_logs_only() -> Iterator[None]:
 
 def run_demo(out: Path, *, pages: int, console: Console) -> None:
     """Make a sample book of each layout, load its registry snapshot, digitize it, export and evaluate."""
-    from sohoa.cli import print_summary
+    from sohoa.summary import print_summary
     from sohoa.evaluation import evaluate, render_report
     from storage.registry import load_snapshot
     from storage.state import StateStore

@@ -175,7 +175,6 @@ def queue_batch(
         _wait_http(f"{api}/health", 5, "the Prefect server")
     except ServiceUnavailableError as error:
         raise ServiceUnavailableError(f"{error}; start it with `sohoa up`") from None
-    from sohoa.runner import dask_scheduler_answers
 
     if dask_address and not dask_scheduler_answers(dask_address):
         raise ServiceUnavailableError(f"the Dask scheduler does not answer at {dask_address}")
@@ -191,3 +190,16 @@ def queue_batch(
     ui = settings.prefect_api_url.rstrip("/").removesuffix("/api")
     return {"id": str(flow_run.id), "name": flow_run.name, "batch_id": batch_id,
             "url": f"{ui}/runs/flow-run/{flow_run.id}"}
+
+
+def dask_scheduler_answers(address: str, timeout: float = 5.0) -> bool:
+    """Whether something listens at a scheduler address such as tcp://HOST:8786."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        with socket.create_connection((parts.hostname or "", parts.port or 8786), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
