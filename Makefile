@@ -18,7 +18,7 @@ demo: venv
 	$(BIN)/sohoa demo
 
 test: venv
-	$(BIN)/python -m pytest -q -ra
+	$(BIN)/python -m pytest -q -ra --durations=15
 
 bench: venv
 	$(BIN)/python bench/bench_ocr.py
