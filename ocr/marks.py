@@ -42,6 +42,8 @@ OPEN_PAIRS = frozenset({"oa", "oe", "uy"})
 UNSURE_PLACEMENT_CONFIDENCE = 0.5
 #: How far under the baseline (in word heights) a dot below may start.
 BELOW_DEPTH = 0.25
+#: A piece starting this far (in word heights) above the baseline of the line above hangs from that line.
+HANGS = 0.12
 #: Neighbouring letters needed to tell monospaced type from proportional.
 MIN_PAIRS = 12
 
@@ -94,7 +96,9 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
         for word, bodies in word_bodies:
             pitch = median(step for step, _ in pairs) if len(pairs) >= 2 else word.bbox[2] / max(1, len(word.text))
             tones, unsure = {}, set()
-            for mark in _tone_marks(word, pieces, bodies, pitch, labels):
+            higher = [_baseline_span(other, others) for other, others in word_bodies
+                      if other is not word and others and _line_above(other.bbox, word.bbox)]
+            for mark in _tone_marks(word, pieces, bodies, pitch, labels, higher):
                 if mark.shift != (0, 0):
                     if cell.image is None:
                         cell.image = crop.copy()
@@ -215,9 +219,11 @@ class Mark:
 
 
 def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies: list[tuple], pitch: float,
-                labels: np.ndarray) -> list[Mark]:
+                labels: np.ndarray, lines_above: list[tuple[float, float, float]] = ()) -> list[Mark]:
     """The tone marks of one word: pieces of ink above the letters or under the baseline that are not a
-    letter's own hat or dot, each with its vowel."""
+    letter's own hat or dot, each with its vowel. A piece above the letters that starts above the baseline
+    of a word of the line above (``lines_above``: left, right, baseline) hangs from that word: the comma
+    ending the line above stands over the letters below."""
     letters = [_letter(ch) for ch in unicodedata.normalize("NFC", word.text)]
     wx, wy, ww, wh = word.bbox
     if len(letters) < 2 or len(bodies) < 2 or not any(base in VOWELS for base, _ in letters):
@@ -229,7 +235,9 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
     x_line = sorted(p[1] for p in bodies)[len(bodies) * 3 // 4]  # most letters are x-height letters
     body_area = median(p[2] * p[3] for p in bodies)
     small = [p for p in near if p not in bodies and p[2] * p[3] <= 0.4 * body_area and p[3] <= 0.4 * wh]
-    above = {p for p in small if p[1] + p[3] <= x_line + 0.1 * wh}
+    above = {p for p in small if p[1] + p[3] <= x_line + 0.1 * wh
+             and not any(left - pitch <= p[0] + p[2] / 2 <= right + pitch and p[1] < base - HANGS * wh
+                         for left, right, base in lines_above)}
     # A dot below hangs just under its letter; lower down is the next line's hat or mark.
     below = {p for p in small if baseline - 0.02 * wh <= p[1] <= baseline + BELOW_DEPTH * wh}
     own = _own_pieces(letters, above, origin, pitch)
@@ -260,6 +268,17 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
                 shift_y = round(hat[1] - 0.06 * wh - (y + h))  # above the hat, not on it
         marks.append(Mark(piece, host, (round(origin + (host + 0.5) * pitch - (x + w / 2)), shift_y), tone))
     return marks
+
+
+def _line_above(other: tuple[int, int, int, int], word: tuple[int, int, int, int]) -> bool:
+    """Whether the word box ``other`` stands on a line above ``word``'s (they share under half their height)."""
+    overlap = min(other[1] + other[3], word[1] + word[3]) - max(other[1], word[1])
+    return other[1] + other[3] / 2 < word[1] + word[3] / 2 and overlap < 0.5 * min(other[3], word[3])
+
+
+def _baseline_span(word: Word, bodies: list[tuple]) -> tuple[float, float, float]:
+    """(left, right, baseline) of a word's letters."""
+    return (word.bbox[0], word.bbox[0] + word.bbox[2], median(p[1] + p[3] for p in bodies))
 
 
 def _either_vowel(letters: list[tuple[str, bool]], slot: int) -> bool:
