@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from validation import units
 from validation.orthography import canonical, same_spelling, with_tone_placement
 from validation.text import nfc, strip_diacritics
 from validation.vocab import current_province, old_provinces
@@ -30,11 +31,17 @@ UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "
 #: snapped across one letter only to the few names the book's own authority spells.
 PROVINCE_EDITS = 1
 MIN_FUZZY_LENGTH = 6
+#: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
+#: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
+SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
 _UNIT_WORD_KEYS = {" ".join(strip_diacritics(w).casefold().split()): w for w in UNIT_WORDS if w != "TP."}
-_SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>\S+(?:\s+\S+)?)")
+_PART_START_KEYS = {**{" ".join(strip_diacritics(w).casefold().split()): w for w in SETTLEMENT_WORDS},
+                    **_UNIT_WORD_KEYS}
+_SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
+_TOKEN_RE = re.compile(r"\S+")
 _UNIT_RE = re.compile(
-    r"(?P<unit>\b(?:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r"))\s+(?P<name>[^,;()]+)",
-    re.IGNORECASE,
+    r"(?P<unit>\b(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r"))\s+"
+    r"(?P<name>(?:(?!\s(?:" + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s)[^,;()])+)",
 )
 
 
@@ -56,34 +63,57 @@ def _key(name: str) -> str:
 def snap_unit_names(text: str, known: set[str]) -> str:
     """``text`` with each unit name that matches exactly one known name but for its marks replaced by it.
 
-    The two tone placements are one spelling: a name that differs from a known name only in where its tone
-    marks sit ("Thanh Hoá" for "Thanh Hóa") is left as written, and a snapped name takes the placement the
-    reading used, so the book's own style survives the repair. The book's authority spells names the book
-    itself uses, so its spelling wins over the province list's.
+    Known names are the book's authority's units, the 63 old provinces, and the units of the old
+    administrative tree (``validation.units``) under the units the place names after it: a commune among
+    its district's communes. The two tone placements are one spelling: a name that differs from a known
+    name only in where its tone marks sit ("Thanh Hoá" for "Thanh Hóa") is left as written, and a snapped
+    name takes the placement the reading used, so the book's own style survives the repair. The book's
+    authority spells names the book itself uses, so its spelling wins over the lists'.
     """
-    by_key: dict[str, dict[str, str]] = {}  # bare key → canonical form → spelling
-    for name in sorted(_province_names()) + sorted(known):  # known last: the book's spelling wins
-        by_key.setdefault(_key(name), {})[canonical(name)] = name
-
-    provinces = {canonical(name): name for name in _province_names()}
-
-    def replace(match: re.Match) -> str:
-        name = match["name"].rstrip()
-        trailing = match["name"][len(name):]
-        candidates = by_key.get(_key(name), {})
-        if len(candidates) != 1 and match.end() == len(text.rstrip()):
-            candidates = _near_province(name, provinces)  # the last unit of a place is its province
-        if not candidates:
-            candidates = _one_letter_from(name, known)
-        if len(candidates) != 1:
-            return match.group(0)
-        spelling = next(iter(candidates.values()))
-        if same_spelling(name, spelling):
-            return match.group(0)  # the book's own placement: nothing to repair
-        return f"{match['unit']} {_in_placement_of(name, spelling)}{trailing}"
-
     text = snap_unit_words(nfc(text))
-    return _UNIT_RE.sub(replace, text)
+    matches = list(_UNIT_RE.finditer(text))
+    provinces = {canonical(name): name for name in _province_names()}
+    provinces_by_key: dict[str, dict[str, str]] = {}
+    for spelling in _province_names():
+        provinces_by_key.setdefault(_key(spelling), {})[canonical(spelling)] = spelling
+    known_by_key: dict[str, dict[str, str]] = {}
+    for spelling in sorted(known):
+        known_by_key.setdefault(_key(spelling), {})[canonical(spelling)] = spelling
+    replacements: dict[int, str] = {}
+    district = province = None
+    for index in range(len(matches) - 1, -1, -1):  # the province first: it narrows the rest
+        match = matches[index]
+        name = match["name"].rstrip()
+        word = match["unit"].casefold()
+        tiers = units.candidate_tiers(word, district, province)
+        key = _key(name)
+        found: dict[str, str] = {}
+        for tier in tiers:  # its district's units first, then its province's, then the whole country's
+            found = {**provinces_by_key.get(key, {}), **tier.get(key, {}), **known_by_key.get(key, {})}
+            if found:  # the book's own spelling (known) wins over the lists' for one comparison form
+                break
+        narrowed = len(tiers) > 1
+        tree_names = {n for group in tiers[0].values() for n in group.values()} if narrowed else set()
+        if len(found) != 1 and index == len(matches) - 1:
+            found = _near_province(name, provinces)  # the last unit of a place is its province
+        if not found:
+            found = _one_letter_from(name, set(known) | tree_names)
+        spelling = next(iter(found.values())) if len(found) == 1 else None
+        if spelling is not None and not same_spelling(name, spelling):
+            replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling)}{match['name'][len(name):]}"
+        recognised = spelling if spelling is not None else None
+        if recognised is not None and canonical(recognised) in provinces and word in units.PROVINCE_WORDS:
+            province = recognised
+        elif recognised is not None and word in units.DISTRICT_WORDS:
+            district = recognised
+    if not replacements:
+        return text
+    out, last = [], 0
+    for index, match in enumerate(matches):
+        if index in replacements:
+            out += [text[last:match.start()], replacements[index]]
+            last = match.end()
+    return "".join(out) + text[last:]
 
 
 def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
@@ -107,22 +137,50 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
 
 
 def snap_unit_words(text: str) -> str:
-    """A place's unit words (xã, huyện, tỉnh…, a closed list) read with a wrong mark where a part of the
-    address begins ("huyên Bến Lức" → "huyện Bến Lức"), in the reading's case."""
+    """A place's unit and hamlet words (xã, huyện, tỉnh, thôn, bản…, closed lists) read with a wrong mark
+    where a part of the address begins ("huyên Bến Lức" → "huyện Bến Lức", "Bẩn Púng" → "Bản Púng"), in
+    the reading's case; and a unit word inside a part, in small letters before a name or number
+    ("Trạm y tế xá Thanh Xương" → "xã")."""
     def replace(match: re.Match) -> str:
         words = match["words"].split()
-        for size in (2, 1):
-            if len(words) < size:
-                continue
+        if len(words) < 2:
+            return match.group(0)  # a part of one word is a name, not a unit word and its name
+        for size in (3, 2, 1):
+            if len(words) <= size or not (words[size][:1].isupper() or words[size][:1].isdigit()):
+                continue  # a unit or hamlet word is followed by its name or number
             head = " ".join(words[:size])
-            unit = _UNIT_WORD_KEYS.get(" ".join(strip_diacritics(head).casefold().split()))
+            unit = _PART_START_KEYS.get(" ".join(strip_diacritics(head).casefold().split()))
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
             fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
             return match["space"] + " ".join([fixed, *words[size:]])
         return match.group(0)
 
-    return _SEGMENT_START_RE.sub(replace, text)
+    return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _inner_unit_words(text: str) -> str:
+    tokens = list(_TOKEN_RE.finditer(text))
+    out, last, index = [], 0, 1  # the first word was seen as a part's start
+    while index < len(tokens) - 1:
+        for size in (2, 1):
+            head_tokens = tokens[index:index + size]
+            after = tokens[index + size] if index + size < len(tokens) else None
+            head = " ".join(t.group(0) for t in head_tokens)
+            if (len(head_tokens) < size or after is None or not head.replace(" ", "").isalpha()
+                    or not head.islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
+                continue
+            unit = _UNIT_WORD_KEYS.get(" ".join(strip_diacritics(head).split()))
+            if unit is None:
+                continue
+            if not same_spelling(head, unit):
+                out += [text[last:head_tokens[0].start()], unit]
+                last = head_tokens[-1].end()
+            index += size
+            break
+        else:
+            index += 1
+    return "".join(out) + text[last:]
 
 
 def _in_placement_of(read: str, name: str) -> str:

@@ -27,8 +27,8 @@ def test_a_misread_mark_on_a_known_unit_is_snapped():
 
 def test_other_text_and_unknown_units_are_left_alone():
     known = unit_names(AUTHORITY)
-    # Another commune, not named by the authority: kept as read, marks and all.
-    assert snap_unit_names("xã Nghĩ Hòa, huyện Nghi Lộc", known) == "xã Nghĩ Hòa, huyện Nghi Lộc"
+    # A commune neither the authority nor the list of old units names: kept as read, marks and all.
+    assert snap_unit_names("xã Nghĩ Hàm, huyện Nghi Lộc", known) == "xã Nghĩ Hàm, huyện Nghi Lộc"
     # A different name (not just marks) is not a misread mark.
     assert snap_unit_names("huyện Nghi Xuân", known) == "huyện Nghi Xuân"
     assert snap_unit_names("Xóm ổ, xã Nghi Phong", known) == "Xóm ổ, xã Nghi Phong"

@@ -31,3 +31,45 @@ def test_a_name_two_letters_from_any_province_stays_as_read():
 
 def test_the_books_tone_placement_is_never_rewritten():
     assert snap_unit_names("xã Quảng Phú, tỉnh Thanh Hoá", KNOWN) == "xã Quảng Phú, tỉnh Thanh Hoá"
+
+
+def test_a_commune_of_the_old_tree_is_recognised_under_its_district_and_province():
+    # Neither unit is the authority's: the old administrative tree names them (validation.units).
+    assert (snap_unit_names("Thôn 3, xã Hồang Lộc, huyện Hoăng Hóa, tỉnh Thanh Hoá", KNOWN)
+            == "Thôn 3, xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hoá")
+    assert snap_unit_names("Trung tâm Y tế quận Ba Đỉnh, thành phố Hà Nội", KNOWN).endswith("quận Ba Đình, thành phố Hà Nội")
+
+
+def test_a_bare_name_that_two_communes_of_the_country_share_is_left_as_read():
+    # Phú Linh and Phù Linh are both communes; with no district or province to narrow them, neither is chosen.
+    assert snap_unit_names("xã Phụ Linh", set()) == "xã Phụ Linh"
+
+
+def test_a_unit_word_after_a_dropped_comma_still_starts_a_unit():
+    assert (snap_unit_names("xã Thanh Xương huyện Điện Biến, tỉnh Điện Biên", set())
+            == "xã Thanh Xương huyện Điện Biên, tỉnh Điện Biên")
+
+
+def test_the_old_tree_holds_the_units_of_every_old_province():
+    from validation.units import unit_tree
+    from validation.vocab import old_provinces
+    tree = unit_tree()
+    names = {spelling for group in tree.provinces.values() for spelling in group.values()}
+    assert names == {p.old_name for p in old_provinces()}
+    assert sum(len(index) for index in tree.districts.values()) > 600
+
+
+def test_a_hamlet_word_at_the_start_of_a_place_is_put_right():
+    assert snap_unit_words("Bẩn Púng, xã Chiềng Mung") == "Bản Púng, xã Chiềng Mung"
+    assert snap_unit_words("Tổ dân phô 3, phường 5") == "Tổ dân phố 3, phường 5"
+
+
+def test_a_one_word_part_is_a_name_not_a_hamlet_word():
+    assert snap_unit_words("xã Tân Phú, Bẩn") == "xã Tân Phú, Bẩn"
+
+
+def test_a_unit_word_inside_a_part_is_put_right_only_in_small_letters_before_a_name():
+    assert snap_unit_words("Trạm y tế xá Thanh Xương") == "Trạm y tế xã Thanh Xương"
+    assert snap_unit_words("Trung tâm Y tế quân 3") == "Trung tâm Y tế quận 3"
+    # Capitalized, it is a name ("Quân"); before small letters, it is another word.
+    assert snap_unit_words("Bệnh viện Quân y 7, xa nhà") == "Bệnh viện Quân y 7, xa nhà"
