@@ -259,7 +259,11 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
             marks.append(Mark(piece, slot, (0, 0), tone, _either_vowel(letters, slot)))  # over its vowel already
             continue
         host = slot if letter in VOWELS and offset > 0 else slot - 1
-        if not 0 <= host < len(letters) or letters[host][0] not in VOWELS or letters[host][1]:
+        if not 0 <= host < len(letters) or letters[host][0] not in VOWELS:
+            continue
+        # A vowel the engine read with a tone already may still own this loose mark: an engine reading
+        # "Đực" for a drifted acute invents the dot below, and the mark's shape says which tone it is.
+        if letters[host][1] and tone is None:
             continue
         shift_y = 0
         if piece in above and letters[host][0] in HATTED:

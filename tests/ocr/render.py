@@ -211,19 +211,20 @@ MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
-def typewritten_cell(lines: list[str], mark_shift: float, size: int = 40, font_path: str = MONO) -> np.ndarray:
+def typewritten_cell(lines: list[str], mark_shift: float, size: int = 40, font_path: str = MONO,
+                     line_height: float = 1.9) -> np.ndarray:
     """A cell typed on a typewriter: each letter struck without its tone mark, the mark struck on its own
     ``mark_shift`` advances to the right (black text on white, uint8). With a proportional ``font_path`` and
-    no shift it is plain type."""
+    no shift it is plain type. Lines are ``line_height`` font sizes apart."""
     import unicodedata
 
     font = ImageFont.truetype(font_path, size)
     advance = font.getlength("M")
     width = int(advance * (max(len(line) for line in lines) + 3)) + 40
-    image = Image.new("L", (width, int(size * 1.9 * len(lines)) + 40), 255)
+    image = Image.new("L", (width, int(size * line_height * len(lines) + size) + 40), 255)
     draw = ImageDraw.Draw(image)
     for row, line in enumerate(lines):
-        x, baseline = 20.0, 20 + size * 1.5 + row * size * 1.9
+        x, baseline = 20.0, 20 + size * 1.5 + row * size * line_height
         for char in line:
             decomposed = unicodedata.normalize("NFD", char)
             base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))

@@ -74,3 +74,41 @@ def test_a_mark_that_may_belong_to_either_vowel_of_oa_is_left_to_a_reviewer():
     retoned, changed = retone(words, marks)
     assert changed and [w.text for w in retoned] == ["Hoà", "Bình"]
     assert retoned[0].conf <= 0.5 and retoned[1].conf == 0.95
+
+
+def _reseated_words(engine, cells):
+    from ocr.cells import _with_marks_reseated
+
+    first = engine.recognize_many(cells, DPI, psm=6)
+    final = _with_marks_reseated([f"cell{i}" for i in range(len(cells))], cells, first, DPI, engine, {})
+    return [unicodedata.normalize("NFC", " ".join(w.text for w in words)) for words in final]
+
+
+def test_the_comma_ending_a_line_is_no_mark_of_the_line_below(engine):
+    """Typed single-spaced, the comma after "Xương," hangs over the "ê" of the line below: it is that line's
+    comma, not an acute for "Biên"."""
+    cells = [typewritten_cell(["xã Thanh Xương,", "huyện Điện Biên,"], mark_shift=0.5, line_height=1.2),
+             *(typewritten_cell([name], mark_shift=0.5) for name in NAMES)]
+    said = _reseated_words(engine, cells)[0]
+    assert "Biến" not in said and "Biên" in said, said
+
+
+def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
+    """An acute struck over the c of "Đức", which the engine read as "Đực" (a dot below it invented): the
+    loose mark is still the ư's, it moves over it, and its shape says acute."""
+    import cv2
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _bodies, _tone_marks
+
+    image = np.zeros((80, 120), np.uint8)
+    for left in (10, 34, 58):  # Đ, ư, c: one 24-pixel advance each, bodies of the x-height
+        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    cv2.line(image, (61, 33), (67, 25), 255, 2)  # the acute, rising to the right, over the c's slot
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    word = Word("Đực", 0.9, (10, 25, 64, 36))
+    marks = _tone_marks(word, pieces, _bodies(word, pieces), 24.0, labels)
+    assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
+    assert marks[0].shift[0] < 0, "moved left, over the ư"
