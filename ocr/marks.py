@@ -28,8 +28,8 @@ VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 OWN_PIECE = frozenset("ăâêôijĂÂÊÔ")
 #: Letters with a hat or breve: a tone mark rides above it.
 HATTED = frozenset("ăâêôĂÂÊÔ")
-#: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà).
-MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’")
+#: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà, "tê/" for tế).
+MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’/")
 #: How far (in advances) a letter's own hat or dot may lie from its slot's centre.
 SLOT_TOLERANCE = 0.3
 #: Monospaced: the spread of letter-to-letter distances is this many times smaller than that of the blanks,

@@ -41,6 +41,9 @@ _MARK_AFTER_SPACE_RE = re.compile(rf"([^\W\d_])([\s,.;:)]+)([{_TONES}])")
 #: Spacing accents OCR reads for a separately struck mark, right after a letter.
 _SPACING_TONES = {"`": "\u0300", "ˋ": "\u0300", "´": "\u0301", "ˊ": "\u0301", "˜": "\u0303", "~": "\u0303"}
 _SPACING_RE = re.compile(r"(?<=[^\W\d_])[`ˋ´ˊ˜~]")
+#: A slash right after a word's last vowel is an acute read on its own ("tê/" for tế, "ky/" for ký); between
+#: digits or after a consonant it is a slash (2/5/2015, 32/QĐ-UBND).
+_SLASH_ACUTE_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])/(?=[\s,.;:)]|$)")
 
 
 @dataclass
@@ -132,7 +135,7 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     so such a word stays as read and counts as unsure.
     """
     text = unicodedata.normalize("NFC", text)
-    prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], text)
+    prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], _SLASH_ACUTE_RE.sub("\u0301", text))
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]

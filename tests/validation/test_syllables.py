@@ -287,3 +287,11 @@ def test_the_registry_confirms_a_hesitant_placement_only_where_marks_were_not_st
 
     assert not low_confidence(set())
     assert low_confidence({"place_of_birth"})
+
+
+def test_a_slash_after_a_words_last_vowel_is_its_acute_and_elsewhere_a_slash():
+    from validation.syllables import repair_syllables
+
+    assert repair_syllables("Trung tâm Y tê/ huyện").text == "Trung tâm Y tế huyện"
+    assert repair_syllables("Đăng ky/ tại").text == "Đăng ký tại"
+    assert repair_syllables("số 32/QĐ-UBND ngày 2/5/2015").text == "số 32/QĐ-UBND ngày 2/5/2015"
