@@ -20,7 +20,7 @@ from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_na
 from validation.orthography import canonical, same_spelling
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
-from validation.syllables import repair_syllables
+from validation.syllables import is_valid_syllable, repair_syllables
 from validation.text import clean_reading, fold_key, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
@@ -96,7 +96,50 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             # The grammar decides for the date in words, whatever the syllables said.
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
     _repair_letter_case(repaired, repairs)
+    _repair_digits_in_names(repaired, repairs)
     return repaired, repairs, unsure
+
+
+#: Letters a digit read inside a name may be (a name holds no digits): 0 for O, 1 for I, i or l.
+LETTERS_FOR_DIGITS = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
+_NAME_WORD_WITH_DIGIT_RE = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")
+LETTERS_FOR_DIGITS_REPAIR = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
+
+
+def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None:
+    """A digit inside a word of a name ("0anh", "Bù1") is a letter misread: where exactly one of the letters
+    it may be makes a word written like a name part (a capital, then small letters) that Vietnamese spelling
+    allows, that letter is put in. Otherwise the word stays and its field's format check sends it to review."""
+    for name in sorted(NAME_FIELDS):
+        if not (name in readings and readings[name][0]):
+            continue
+        text, conf = readings[name]
+
+        def replace(match: re.Match) -> str:
+            word = match[0]
+            choices = [LETTERS_FOR_DIGITS.get(ch, ch) if ch.isdigit() else ch for ch in word]
+            fits = {candidate for candidate in ("".join(p) for p in _product(choices))
+                    if candidate[:1].isupper() and candidate[1:] == candidate[1:].lower()
+                    and is_valid_syllable(candidate) is not False and _vietnamese_ending(candidate)}
+            return fits.pop() if len(fits) == 1 else word
+
+        fixed = _NAME_WORD_WITH_DIGIT_RE.sub(replace, text)
+        if fixed != text:
+            readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), LETTERS_FOR_DIGITS_REPAIR
+
+
+#: How a Vietnamese syllable may end: a vowel or one of these consonants.
+_ENDING_RE = re.compile(r"(?:[^\W\d_]*[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
+                        r"|ch|nh|ng|[cmnpt])$", re.IGNORECASE)
+
+
+def _vietnamese_ending(word: str) -> bool:
+    return bool(_ENDING_RE.search(unicodedata.normalize("NFC", word)))
+
+
+def _product(choices: list[str]):
+    import itertools
+    return itertools.product(*choices)
 
 
 def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:

@@ -295,3 +295,17 @@ def test_a_slash_after_a_words_last_vowel_is_its_acute_and_elsewhere_a_slash():
     assert repair_syllables("Trung tâm Y tê/ huyện").text == "Trung tâm Y tế huyện"
     assert repair_syllables("Đăng ky/ tại").text == "Đăng ký tại"
     assert repair_syllables("số 32/QĐ-UBND ngày 2/5/2015").text == "số 32/QĐ-UBND ngày 2/5/2015"
+
+
+def test_a_digit_inside_a_name_word_becomes_the_one_letter_that_fits():
+    from validation.repair import repair_readings
+    from validation.schema import BookKeys
+
+    book = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2015, volume="01")
+    raw = {"full_name": ("Nguyễn Thị 0anh", 0.9), "mother_name": ("Bù1 Thị Hà", 0.9),
+           "father_name": ("Lê 1234", 0.9)}
+    repaired, repairs, _ = repair_readings(raw, book)
+    assert repaired["full_name"][0] == "Nguyễn Thị Oanh" and repairs["full_name"] == "letters_for_digits"
+    assert repaired["mother_name"][0] == "Bùi Thị Hà", "1 is i, not l: no Vietnamese syllable ends in l"
+    assert repaired["full_name"][1] < 0.9, "a repaired reading is less sure than it was read"
+    assert repaired["father_name"][0] == "Lê 1234", "a number is no misread letter"
