@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
 from validation.digits import repair_digits
+from validation.names import usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import canonical, same_spelling
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
@@ -34,7 +35,10 @@ OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the 
 DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
 LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part not capitalized like the rest
 APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE})
+LETTERS_FOR_DIGITS = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
+USUAL_NAME = "usual_name"  # a doubtful name word no one is named ("Trân" as a surname) given its usual marks
+REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
+                          LETTERS_FOR_DIGITS, USUAL_NAME})
 #: Fields of running text whose words get the letter-case repair.
 TEXT_CASE_FIELDS = (*PLACE_FIELDS, "notes", "date_of_birth_words")
 #: Digit fields in the order their repairs depend on each other (years and the ID follow the date of birth).
@@ -97,13 +101,33 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
     _repair_letter_case(repaired, repairs)
     _repair_digits_in_names(repaired, repairs)
+    _repair_usual_names(repaired, repairs)
     return repaired, repairs, unsure
 
 
+#: A name read at least this confidently keeps its words: only doubtful readings take a name's usual marks.
+USUAL_NAME_BELOW = 0.9
+
+
+def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
+    """Doubtful readings of the names in a Kinh family's entry (the child's ethnic group is Kinh) whose
+    words no listed name uses take the usual spelling of those letters (``validation.names``). The table
+    is of Kinh names: the names of other groups (Giàng, Tòng, Mùa) are left as read."""
+    group = ethnic_group(readings["ethnicity"][0]) if readings.get("ethnicity", ("", 0))[0] else None
+    if group is None or group[1] != "Kinh":
+        return
+    for name in sorted(NAME_FIELDS):
+        if not (name in readings and readings[name][0]) or readings[name][1] >= USUAL_NAME_BELOW:
+            continue
+        text, conf = readings[name]
+        fixed = usual_spelling(text)
+        if fixed != unicodedata.normalize("NFC", text):
+            readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), USUAL_NAME
+
+
 #: Letters a digit read inside a name may be (a name holds no digits): 0 for O, 1 for I, i or l.
-LETTERS_FOR_DIGITS = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
+DIGIT_LOOKALIKES = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
 _NAME_WORD_WITH_DIGIT_RE = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")
-LETTERS_FOR_DIGITS_REPAIR = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
 
 
 def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None:
@@ -117,7 +141,7 @@ def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None
 
         def replace(match: re.Match) -> str:
             word = match[0]
-            choices = [LETTERS_FOR_DIGITS.get(ch, ch) if ch.isdigit() else ch for ch in word]
+            choices = [DIGIT_LOOKALIKES.get(ch, ch) if ch.isdigit() else ch for ch in word]
             fits = {candidate for candidate in ("".join(p) for p in _product(choices))
                     if candidate[:1].isupper() and candidate[1:] == candidate[1:].lower()
                     and is_valid_syllable(candidate) is not False and _vietnamese_ending(candidate)}
@@ -125,7 +149,7 @@ def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None
 
         fixed = _NAME_WORD_WITH_DIGIT_RE.sub(replace, text)
         if fixed != text:
-            readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), LETTERS_FOR_DIGITS_REPAIR
+            readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), LETTERS_FOR_DIGITS
 
 
 #: How a Vietnamese syllable may end: a vowel or one of these consonants.

@@ -1,0 +1,70 @@
+"""The usual spelling of a Kinh name's words, for readings whose marks the engine was unsure of.
+
+Data: ``data/name_words.csv``, how often each word stands first (the surname, họ) and elsewhere (middle
+and given names, tên đệm and tên) in 8,725 real full names (the uit_member list of duyet/vietnamese-namedb,
+MIT licence). Nearly all of them are Kinh names, so the table speaks for Kinh names only.
+
+An engine unsure of a mark reads a common name as a word no one is named ("Trân" as a surname for Trần,
+"Đỉnh" for Đinh, "Nhỉ" for Nhi). Such a word, never seen in its place, is replaced by the one word of the
+same letters (marks aside; Đ and D are two letters) that is common there. A word seen at all is left as
+read, however rare: a wrong value is worse than a flag.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+#: How many of the listed names must use a spelling for it to replace a reading no name uses.
+MIN_COMMON = 10
+
+
+@dataclass(frozen=True)
+class NameWords:
+    surname: dict[str, int]
+    other: dict[str, int]
+    surname_by_letters: dict[str, tuple[str, ...]]
+    other_by_letters: dict[str, tuple[str, ...]]
+
+
+def letters_key(word: str) -> str:
+    """The word's letters without tone or vowel marks, casefolded; đ stays apart from d."""
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "\x00").replace("Đ", "\x00"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=1)
+def name_words() -> NameWords:
+    text = resources.files("validation").joinpath("data", "name_words.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    surname = {unicodedata.normalize("NFC", r["word"]): int(r["as_surname"]) for r in rows}
+    other = {unicodedata.normalize("NFC", r["word"]): int(r["as_other"]) for r in rows}
+
+    def by_letters(counts: dict[str, int]) -> dict[str, tuple[str, ...]]:
+        groups: dict[str, list[str]] = {}
+        for word, count in counts.items():
+            if count >= MIN_COMMON:
+                groups.setdefault(letters_key(word), []).append(word)
+        return {key: tuple(words) for key, words in groups.items()}
+
+    return NameWords(surname, other, by_letters(surname), by_letters(other))
+
+
+def usual_spelling(name: str) -> str:
+    """``name`` (a Kinh full name as read) with each word that no listed name uses in its place (surname
+    first, then the rest) replaced by the one common word of the same letters, if there is exactly one."""
+    table = name_words()
+    words = unicodedata.normalize("NFC", name).split()
+    out = []
+    for index, word in enumerate(words):
+        counts, common = ((table.surname, table.surname_by_letters) if index == 0
+                          else (table.other, table.other_by_letters))
+        choices = common.get(letters_key(word), ())
+        if counts.get(word, 0) == 0 and len(choices) == 1 and choices[0][:1].isupper() == word[:1].isupper():
+            out.append(choices[0])
+        else:
+            out.append(word)
+    return " ".join(out)
