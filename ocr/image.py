@@ -120,14 +120,17 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
             if regular.mean() < 0.7:
                 continue
             step, origin = float(np.median(steps)), centroids[run[0], 0]
+            typical = (np.median(stats[run, 2]), np.median(stats[run, 3]))
             for k, j in enumerate(run):
                 x, y, w, h = stats[j, :4]
                 if keep_under_ink and clean[max(0, y - above):y, x:x + w].any():
                     # Under a letter a leader's dot and a dot below (ạ, ị) look alike. A dot off the leader's
-                    # pitch is the letter's; one on it may be either: kept, and reported, so that the value
-                    # is read both ways (see ocr.form).
+                    # pitch, or clearly taller or bigger than the leader's own dots (a dot below touching
+                    # one), is the letter's; one like them on the pitch may be either: kept, and reported,
+                    # so that the value is read both ways (see ocr.form).
                     phase = (centroids[j, 0] - origin) / step if step > 0 else 0.0
-                    if doubts is not None and abs(phase - round(phase)) <= 0.15:
+                    like_leader = h <= typical[1] + 1.5 and w * h <= 1.8 * typical[0] * typical[1]
+                    if doubts is not None and abs(phase - round(phase)) <= 0.15 and like_leader:
                         doubts.append((int(x), int(y), int(w), int(h)))
                     continue
                 if (k > 0 and regular[k - 1]) or (k < len(run) - 1 and regular[k]):
