@@ -18,6 +18,7 @@ from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
 from ocr.letter_case import sized_case
+from ocr.lines import reread_split_lines
 from ocr.dots_below import without_unseen_dots
 from ocr.marks import looks_typewritten, reseat, retone
 from ocr.model import FieldReading
@@ -219,6 +220,7 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
         crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
         read = engine.recognize_many(crops, crop_dpi, psm=6, digits=digits)
         if not digits:
+            read = reread_split_lines(crops, read, crop_dpi, engine)
             read = _with_marks_reseated(keys, crops, read, crop_dpi, engine, apart)
         for key, words, squeeze in zip(keys, read, compact):
             if squeeze:
