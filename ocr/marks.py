@@ -91,14 +91,22 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
     result: list[CellMarks | None] = [None] * len(crops)
     if not is_monospaced([pairs for *_, pairs in found]):
         return result
-    for index, (crop, (labels, pieces, word_bodies, pairs)) in enumerate(zip(crops, found)):
-        cell = CellMarks()
+    marks_per_cell = []
+    for labels, pieces, word_bodies, pairs in found:
+        cell_marks = []
         for word, bodies in word_bodies:
             pitch = median(step for step, _ in pairs) if len(pairs) >= 2 else word.bbox[2] / max(1, len(word.text))
-            tones, unsure = {}, set()
             higher = [_baseline_span(other, others) for other, others in word_bodies
                       if other is not word and others and _line_above(other.bbox, word.bbox)]
-            for mark in _tone_marks(word, pieces, bodies, pitch, labels, higher):
+            cell_marks.append((word, pitch, _tone_marks(word, pieces, bodies, pitch, labels, higher)))
+        marks_per_cell.append(cell_marks)
+    usual = _usual_drift([m for cell in marks_per_cell for _, _, marks in cell for m in marks])
+    for index, (crop, (labels, *_), cell_marks) in enumerate(zip(crops, found, marks_per_cell)):
+        cell = CellMarks()
+        for word, pitch, marks in cell_marks:
+            tones, unsure = {}, set()
+            for mark in marks:
+                mark = _settled_placement(mark, usual, pitch)
                 if mark.shift != (0, 0):
                     if cell.image is None:
                         cell.image = crop.copy()
@@ -113,6 +121,33 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
         if cell.image is not None or cell.words:
             result[index] = cell
     return result
+
+
+#: Marks of certain vowel needed on a page to know how far its typewriter strikes them off their letter.
+MIN_DRIFTS = 6
+#: How much nearer (in advances) the page's usual drift one vowel of oa/oe/uy must put a mark than the other.
+PLACEMENT_MARGIN = 0.25
+
+
+def _usual_drift(marks: list[Mark]) -> float | None:
+    """The page's usual offset of a mark from its vowel (a typewriter strikes them all alike), from the
+    marks whose vowel is certain; None when too few."""
+    drifts = [m.drift for m in marks if not m.placement_unsure and m.tone is not None]
+    return float(median(drifts)) if len(drifts) >= MIN_DRIFTS else None
+
+
+def _settled_placement(mark: Mark, usual: float | None, pitch: float) -> Mark:
+    """A mark over the second vowel of an open oa, oe or uy (Hoà) may have been struck for the first (Hòa)
+    and drifted: the vowel for which its offset is the page's usual one, when clearly so; else unsure."""
+    if not mark.placement_unsure or usual is None:
+        return mark
+    as_second, as_first = abs(mark.drift - usual), abs(mark.drift + 1.0 - usual)
+    if as_second + PLACEMENT_MARGIN < as_first:
+        return Mark(mark.piece, mark.host, mark.shift, mark.tone, False, mark.drift)
+    if as_first + PLACEMENT_MARGIN < as_second:
+        return Mark(mark.piece, mark.host - 1, (round(mark.shift[0] - pitch), mark.shift[1]), mark.tone, False,
+                    mark.drift + 1.0)
+    return mark
 
 
 def looks_typewritten(clean: np.ndarray, words_per_cell: list[list[Word]]) -> bool:
@@ -144,6 +179,11 @@ def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]
         if index is None:
             continue
         letters = list(unicodedata.normalize("NFC", result[index].text))
+        if len(found.tones) == 1 and all(0 <= h < len(letters) and _letter(letters[h])[0] in VOWELS
+                                         for h in found.tones):
+            # A syllable carries one tone: the one its mark's shape says, on the vowel the mark belongs to.
+            letters = [_letter(ch)[0] if i not in found.tones and _letter(ch)[0] in VOWELS else ch
+                       for i, ch in enumerate(letters)]
         for host, tone in found.tones.items():
             base, _ = _letter(letters[host])
             if base in VOWELS:
@@ -216,6 +256,7 @@ class Mark:
     shift: tuple[int, int]  # (x, y) pixels to put it over its vowel; (0, 0) when it stands there
     tone: str | None  # the combining tone mark its shape is, if it can be told
     placement_unsure: bool = False  # it may have drifted here from the vowel before (see _either_vowel)
+    drift: float = 0.0  # how far right of its vowel's centre it was struck, in advances
 
 
 def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies: list[tuple], pitch: float,
@@ -256,7 +297,7 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
             continue  # a letter the engine could not read: its own dot or hat, for all we know
         tone = classify_mark(labels[y:y + h, x:x + w] == label, below=piece in below)
         if letter in VOWELS and (toned or abs(offset) < 0.2):
-            marks.append(Mark(piece, slot, (0, 0), tone, _either_vowel(letters, slot)))  # over its vowel already
+            marks.append(Mark(piece, slot, (0, 0), tone, _either_vowel(letters, slot), offset))  # over its vowel
             continue
         host = slot if letter in VOWELS and offset > 0 else slot - 1
         if not 0 <= host < len(letters) or letters[host][0] not in VOWELS:
@@ -270,7 +311,9 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
             hat = _hat_over(near, origin + host * pitch, pitch, x_line, wh, piece)
             if hat is not None and y + h > hat[1] - 0.04 * wh:
                 shift_y = round(hat[1] - 0.06 * wh - (y + h))  # above the hat, not on it
-        marks.append(Mark(piece, host, (round(origin + (host + 0.5) * pitch - (x + w / 2)), shift_y), tone))
+        host_centre = origin + (host + 0.5) * pitch
+        marks.append(Mark(piece, host, (round(host_centre - (x + w / 2)), shift_y), tone,
+                          drift=(x + w / 2 - host_centre) / pitch))
     return marks
 
 

@@ -112,3 +112,30 @@ def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
     marks = _tone_marks(word, pieces, _bodies(word, pieces), 24.0, labels)
     assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
     assert marks[0].shift[0] < 0, "moved left, over the ư"
+
+
+def test_the_pages_usual_drift_tells_which_vowel_of_oa_a_mark_was_struck_for():
+    from ocr.marks import Mark, _settled_placement, _usual_drift
+
+    piece = (0, 0, 4, 4, 1)
+    certain = [Mark(piece, 1, (-15, 0), "\u0301", drift=d) for d in (0.55, 0.6, 0.65, 0.7, 0.75, 0.6)]
+    usual = _usual_drift(certain)
+    assert usual is not None and 0.6 <= usual <= 0.7
+    # Over the a of "Hoa", a little left of its centre: struck for the o, one advance and a bit before.
+    over_a = Mark(piece, 2, (0, 0), "\u0300", placement_unsure=True, drift=-0.1)
+    settled = _settled_placement(over_a, usual, pitch=24)
+    assert (settled.host, settled.placement_unsure, settled.shift[0]) == (1, False, -24)
+    # Right of the a's centre by the usual drift: the a's own (Hoà).
+    own = _settled_placement(Mark(piece, 2, (0, 0), "\u0300", placement_unsure=True, drift=0.62), usual, 24)
+    assert (own.host, own.placement_unsure) == (2, False)
+    # Halfway: either could be; left to a reviewer.
+    assert _settled_placement(Mark(piece, 2, (0, 0), "\u0300", True, drift=0.15), usual, 24).placement_unsure
+    assert _usual_drift(certain[:3]) is None, "too few certain marks to know the typewriter"
+
+
+def test_a_words_one_tone_goes_to_the_vowel_its_mark_belongs_to():
+    from ocr.engine import Word
+    from ocr.marks import WordTones, retone
+
+    retoned, changed = retone([Word("Hoà", 0.9, (0, 0, 60, 20))], [WordTones((0, 0, 60, 20), 3, {1: "\u0300"})])
+    assert changed and retoned[0].text == "Hòa"
