@@ -36,6 +36,10 @@ SLOT_TOLERANCE = 0.3
 #: and under this share of an advance (typewriters keep to about 2%; proportional type and hands spread 6-10%).
 MONOSPACED_MARGIN = 1.5
 MAX_STEP_SPREAD = 0.045
+#: Two vowels that may stand side by side in a Vietnamese word (ai, ươ, uyê…; qu and gi included).
+VOWEL_PAIRS = frozenset({"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi",
+                         "oo", "ôi", "ơi", "ơu", "ua", "uâ", "uă", "ue", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi",
+                         "ươ", "ưu", "ya", "yê"})
 #: Open vowel pairs whose tone mark either vowel may carry (the old and the new placement).
 OPEN_PAIRS = frozenset({"oa", "oe", "uy"})
 #: Confidence at most of a word whose mark may belong to either of two vowels.
@@ -296,6 +300,8 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
         if not (letter.isalpha() or letter == " "):
             continue  # a letter the engine could not read: its own dot or hat, for all we know
         tone = classify_mark(labels[y:y + h, x:x + w] == label, below=piece in below)
+        if letter in VOWELS and toned and _impossible_after(letters, slot):
+            letter, toned = "c", False  # a consonant read as a toned vowel under a drifted mark ("Đưé")
         if letter in VOWELS and (toned or abs(offset) < 0.2):
             marks.append(Mark(piece, slot, (0, 0), tone, _either_vowel(letters, slot), offset))  # over its vowel
             continue
@@ -326,6 +332,14 @@ def _line_above(other: tuple[int, int, int, int], word: tuple[int, int, int, int
 def _baseline_span(word: Word, bodies: list[tuple]) -> tuple[float, float, float]:
     """(left, right, baseline) of a word's letters."""
     return (word.bbox[0], word.bbox[0] + word.bbox[2], median(p[1] + p[3] for p in bodies))
+
+
+def _impossible_after(letters: list[tuple[str, bool]], slot: int) -> bool:
+    """Whether the vowel in ``slot`` cannot follow the untoned vowel before it in a Vietnamese word ("ưe"):
+    then the engine read a consonant with a drifted mark over it as a toned vowel ("Đưé" for Đức)."""
+    if slot < 1 or letters[slot - 1][1] or letters[slot - 1][0] not in VOWELS:
+        return False
+    return (letters[slot - 1][0] + letters[slot][0]).lower() not in VOWEL_PAIRS
 
 
 def _either_vowel(letters: list[tuple[str, bool]], slot: int) -> bool:

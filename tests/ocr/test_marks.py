@@ -139,3 +139,12 @@ def test_a_words_one_tone_goes_to_the_vowel_its_mark_belongs_to():
 
     retoned, changed = retone([Word("Hoà", 0.9, (0, 0, 60, 20))], [WordTones((0, 0, 60, 20), 3, {1: "\u0300"})])
     assert changed and retoned[0].text == "Hòa"
+
+
+def test_a_toned_vowel_no_word_can_have_after_the_vowel_before_is_a_consonant_under_a_drifted_mark():
+    from ocr.marks import _impossible_after, _letter
+
+    letters = [_letter(c) for c in "Đưé"]
+    assert _impossible_after(letters, 2), "ưe is no Vietnamese vowel pair: the é is a c under the ứ's acute"
+    assert not _impossible_after([_letter(c) for c in "Hoà"], 2), "oa is"
+    assert not _impossible_after([_letter(c) for c in "Nguyễn"], 4), "after a consonant nothing is impossible"
