@@ -8,7 +8,9 @@ One module per job:
 * ``descriptions``: the layout descriptions (``layouts/*.toml``: titles, labels, sections, formats) loader;
 * ``table`` and ``form``: the two readers, each finding its structure and reading its entries (``grid``:
   a table page's rules and the kinds of its rows);
-* ``cells``: cell reading and confidence shared by both readers;
+* ``cells``: cell reading and confidence shared by both readers; ``lines``: a cell's lines read one by one
+  where the engine gave one line's marks to another; ``marks``, ``mark_shapes``, ``dots_below``,
+  ``letter_case``: the marks and letter case checked against the ink (typewriters' separately struck marks);
 * ``layout``: which layout a page has; ``read``: the entry point (read_page, recognize_page);
 * ``model``: the data handed on (PageLayout, PageReading); ``engine``: the OCR engine interface;
   ``programs``: the external programs; ``errors``: the typed input errors.
