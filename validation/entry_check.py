@@ -94,7 +94,8 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
     """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
     same case; tone placement aside, unless its marks were struck apart) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
-    (the registry keeps the date, not the words)."""
+    (the registry keeps the date, not the words), and any reading whose repair was not settled, such as a
+    tone placement no mark read showed (the registry compares placements as one)."""
     rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
 
     def corroborated(flag: Flag) -> bool:
@@ -108,6 +109,8 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
             return said is not None and said.isoformat() == values.get("date_of_birth") and any(
                 comparable(values["date_of_birth"]) == comparable(row.get("date_of_birth")) for row in rows)
         value = values[flag.field]
+        if flag.field in unsure:
+            return False  # a placement or repair nothing read could settle: the registry cannot settle it
         if isinstance(value, str):
             # Letter for letter and in the same case: the registry's "Đa khoa" does not confirm a hesitant
             # "Đa Khoa" (an engine's guess at a k it could not tell). Typed with marks struck apart, in the

@@ -195,7 +195,16 @@ def title_case_name(text: str) -> str:
     """Vietnamese title case: "NGUYỄN thị thanh hương" → "Nguyễn Thị Thanh Hương", "H'BIA NIÊ" → "H'Bia Niê"
     (each part between spaces, hyphens and apostrophes; Đ/đ handled). Only letter case changes;
     diacritics are kept exactly as read."""
-    return _NAME_PART_RE.sub(lambda m: m[0][:1].upper() + m[0][1:].lower(), text)
+    return _NAME_PART_RE.sub(lambda m: _capitalized(m[0]), text)
+
+
+def _capitalized(part: str) -> str:
+    """The part's first letter (or digit) capital, the rest small; punctuation before it ('"Nguyễn') is
+    left be."""
+    first = next((i for i, ch in enumerate(part) if ch.isalnum()), None)
+    if first is None:
+        return part
+    return part[:first] + part[first].upper() + part[first + 1:].lower()
 
 
 def normalize_name(raw: str, confidence: float) -> NormalizedField:

@@ -18,7 +18,7 @@ from validation.date_words import closest_verbalization, verbalization_by_letter
 from validation.digits import repair_digits
 from validation.names import usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
-from validation.orthography import canonical, same_spelling
+from validation.orthography import canonical, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, repair_syllables
@@ -89,6 +89,9 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
             text, conf = repaired[name]
             snapped = snap_unit_names(text, known_units)
             if not same_spelling(snapped, text):
+                if _placement_guessed(text, snapped):
+                    conf = min(conf, UNSURE_CONFIDENCE)
+                    unsure.add(name)
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
@@ -103,6 +106,17 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
     _repair_digits_in_names(repaired, repairs)
     _repair_usual_names(repaired, repairs)
     return repaired, repairs, unsure
+
+
+def _placement_guessed(read: str, snapped: str) -> bool:
+    """Whether a snapped unit name gave a tone to an open oa, oe or uy the reading had read without one
+    ("Lương Hoa" → Hòa): the list spells one placement, the book may have used the other (Hoà), and nothing
+    read tells which."""
+    read_words, words = unicodedata.normalize("NFC", read).split(), unicodedata.normalize("NFC", snapped).split()
+    if len(read_words) != len(words):
+        return False
+    return any(seen != word and with_tone_placement(word, "old") != with_tone_placement(word, "new")
+               and not any(split_tone(ch)[1] for ch in seen) for seen, word in zip(read_words, words))
 
 
 #: A name read at least this confidently keeps its words: only doubtful readings take a name's usual marks.

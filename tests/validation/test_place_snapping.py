@@ -73,3 +73,28 @@ def test_a_unit_word_inside_a_part_is_put_right_only_in_small_letters_before_a_n
     assert snap_unit_words("Trung tâm Y tế quân 3") == "Trung tâm Y tế quận 3"
     # Capitalized, it is a name ("Quân"); before small letters, it is another word.
     assert snap_unit_words("Bệnh viện Quân y 7, xa nhà") == "Bệnh viện Quân y 7, xa nhà"
+
+
+def test_a_tone_placement_no_mark_read_showed_is_unsure_and_the_registry_cannot_confirm_it():
+    """"Lương Hoa" read without its mark: the list spells Hòa, the book may print Hoà; the registry compares
+    the two as one, so it confirms nothing and the entry goes to review."""
+    from validation.entry_check import check_entry
+    from validation.schema import BookKeys, EntrySource, EntryStatus
+
+    book = BookKeys(authority="UBND xã Lương Hòa, huyện Bến Lức, tỉnh Long An", year=2015, volume="01")
+    place = "xã Lương Hòa, huyện Bến Lức, tỉnh Long An"
+    row = {"entry_no": 1, "hometown": place, "full_name": "Lê Văn An", "date_of_birth": "2015-01-02"}
+    raw = {"entry_no": ("1", 0.99), "full_name": ("Lê Văn An", 0.99), "date_of_birth": ("02/01/2015", 0.99)}
+    source = EntrySource(page=1, object_key=None)
+    guessed = check_entry(book, {**raw, "hometown": ("xã Lương Hoa, huyện Bến Lức, tỉnh Long An", 0.95)},
+                          source, [row], 0.8)
+    assert guessed.fields["hometown"] == place and guessed.status == EntryStatus.FLAGGED
+    read = check_entry(book, {**raw, "hometown": ("xã Lương Hoà, huyện Bến Lức, tỉnh Long An", 0.95)},
+                       source, [row], 0.8)
+    assert read.status == EntryStatus.VERIFIED, "the book's own placement, read: no doubt"
+
+
+def test_a_name_after_a_stray_quote_keeps_its_capital():
+    from validation.normalize import title_case_name
+
+    assert title_case_name('"NGUYỄN tấn tùng') == '"Nguyễn Tấn Tùng'
