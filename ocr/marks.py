@@ -13,7 +13,7 @@ spelling, not geometry; the validation step still checks and repairs that.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 import cv2
@@ -36,7 +36,7 @@ SLOT_TOLERANCE = 0.3
 #: and under this share of an advance (typewriters keep to about 2%; proportional type and hands spread 6-10%).
 MONOSPACED_MARGIN = 1.5
 MAX_STEP_SPREAD = 0.045
-#: Two vowels that may stand side by side in a Vietnamese word (ai, ươ, uyê…; qu and gi included).
+#: Two vowels that may stand side by side in a Vietnamese word (with the u of qu and the i of gi).
 VOWEL_PAIRS = frozenset({"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi",
                          "oo", "ôi", "ơi", "ơu", "ua", "uâ", "uă", "ue", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi",
                          "ươ", "ưu", "ya", "yê"})
@@ -147,10 +147,10 @@ def _settled_placement(mark: Mark, usual: float | None, pitch: float) -> Mark:
         return mark
     as_second, as_first = abs(mark.drift - usual), abs(mark.drift + 1.0 - usual)
     if as_second + PLACEMENT_MARGIN < as_first:
-        return Mark(mark.piece, mark.host, mark.shift, mark.tone, False, mark.drift)
+        return replace(mark, placement_unsure=False)
     if as_first + PLACEMENT_MARGIN < as_second:
-        return Mark(mark.piece, mark.host - 1, (round(mark.shift[0] - pitch), mark.shift[1]), mark.tone, False,
-                    mark.drift + 1.0)
+        return replace(mark, host=mark.host - 1, shift=(round(mark.shift[0] - pitch), mark.shift[1]),
+                       placement_unsure=False, drift=mark.drift + 1.0)
     return mark
 
 

@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from validation import units
 from validation.orthography import canonical, same_spelling, with_tone_placement
-from validation.text import nfc, strip_diacritics
+from validation.text import nfc
 from validation.vocab import current_province, old_provinces
 
 #: Fields that name places: nơi sinh = place of birth, quê quán = hometown, nơi cư trú = residence.
@@ -34,8 +34,8 @@ MIN_FUZZY_LENGTH = 6
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
 #: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
 SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
-_UNIT_WORD_KEYS = {" ".join(strip_diacritics(w).casefold().split()): w for w in UNIT_WORDS if w != "TP."}
-_PART_START_KEYS = {**{" ".join(strip_diacritics(w).casefold().split()): w for w in SETTLEMENT_WORDS},
+_UNIT_WORD_KEYS = {units.bare_key(w): w for w in UNIT_WORDS if w != "TP."}
+_PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
                     **_UNIT_WORD_KEYS}
 _SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
 _TOKEN_RE = re.compile(r"\S+")
@@ -56,8 +56,7 @@ def _province_names() -> frozenset[str]:
     return frozenset(p.old_name for p in old_provinces()) | frozenset(p.new_name for p in old_provinces())
 
 
-def _key(name: str) -> str:
-    return " ".join(strip_diacritics(name).casefold().split())
+_key = units.bare_key
 
 
 def snap_unit_names(text: str, known: set[str]) -> str:
@@ -73,12 +72,7 @@ def snap_unit_names(text: str, known: set[str]) -> str:
     text = snap_unit_words(nfc(text))
     matches = list(_UNIT_RE.finditer(text))
     provinces = {canonical(name): name for name in _province_names()}
-    provinces_by_key: dict[str, dict[str, str]] = {}
-    for spelling in _province_names():
-        provinces_by_key.setdefault(_key(spelling), {})[canonical(spelling)] = spelling
-    known_by_key: dict[str, dict[str, str]] = {}
-    for spelling in sorted(known):
-        known_by_key.setdefault(_key(spelling), {})[canonical(spelling)] = spelling
+    provinces_by_key, known_by_key = units.index_of(_province_names()), units.index_of(sorted(known))
     replacements: dict[int, str] = {}
     district = province = None
     for index in range(len(matches) - 1, -1, -1):  # the province first: it narrows the rest
@@ -101,11 +95,10 @@ def snap_unit_names(text: str, known: set[str]) -> str:
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name, spelling):
             replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling)}{match['name'][len(name):]}"
-        recognised = spelling if spelling is not None else None
-        if recognised is not None and canonical(recognised) in provinces and word in units.PROVINCE_WORDS:
-            province = recognised
-        elif recognised is not None and word in units.DISTRICT_WORDS:
-            district = recognised
+        if spelling is not None and canonical(spelling) in provinces and word in units.PROVINCE_WORDS:
+            province = spelling
+        elif spelling is not None and word in units.DISTRICT_WORDS:
+            district = spelling
     if not replacements:
         return text
     out, last = [], 0
@@ -149,7 +142,7 @@ def snap_unit_words(text: str) -> str:
             if len(words) <= size or not (words[size][:1].isupper() or words[size][:1].isdigit()):
                 continue  # a unit or hamlet word is followed by its name or number
             head = " ".join(words[:size])
-            unit = _PART_START_KEYS.get(" ".join(strip_diacritics(head).casefold().split()))
+            unit = _PART_START_KEYS.get(units.bare_key(head))
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
             fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
@@ -170,7 +163,7 @@ def _inner_unit_words(text: str) -> str:
             if (len(head_tokens) < size or after is None or not head.replace(" ", "").isalpha()
                     or not head.islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
                 continue
-            unit = _UNIT_WORD_KEYS.get(" ".join(strip_diacritics(head).split()))
+            unit = _UNIT_WORD_KEYS.get(units.bare_key(head))
             if unit is None:
                 continue
             if not same_spelling(head, unit):

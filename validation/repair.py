@@ -7,6 +7,7 @@ book's own spelling into another accepted spelling: the two tone placements (Ho�
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from datetime import date
@@ -18,11 +19,11 @@ from validation.date_words import closest_verbalization, verbalization_by_letter
 from validation.digits import repair_digits
 from validation.names import usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
-from validation.orthography import canonical, same_spelling, split_tone, with_tone_placement
+from validation.orthography import VOWELS, canonical, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, repair_syllables
-from validation.text import clean_reading, fold_key, strip_diacritics
+from validation.text import clean_reading, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
@@ -156,7 +157,7 @@ def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None
         def replace(match: re.Match) -> str:
             word = match[0]
             choices = [DIGIT_LOOKALIKES.get(ch, ch) if ch.isdigit() else ch for ch in word]
-            fits = {candidate for candidate in ("".join(p) for p in _product(choices))
+            fits = {candidate for candidate in ("".join(p) for p in itertools.product(*choices))
                     if candidate[:1].isupper() and candidate[1:] == candidate[1:].lower()
                     and is_valid_syllable(candidate) is not False and _vietnamese_ending(candidate)}
             return fits.pop() if len(fits) == 1 else word
@@ -166,18 +167,13 @@ def _repair_digits_in_names(readings: RawEntry, repairs: dict[str, str]) -> None
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), LETTERS_FOR_DIGITS
 
 
-#: How a Vietnamese syllable may end: a vowel or one of these consonants.
-_ENDING_RE = re.compile(r"(?:[^\W\d_]*[aăâeêioôơuưyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]"
-                        r"|ch|nh|ng|[cmnpt])$", re.IGNORECASE)
+#: The consonants a Vietnamese syllable may end in; otherwise it ends in a vowel.
+ENDING_CONSONANTS = ("ch", "nh", "ng", "c", "m", "n", "p", "t")
 
 
 def _vietnamese_ending(word: str) -> bool:
-    return bool(_ENDING_RE.search(unicodedata.normalize("NFC", word)))
-
-
-def _product(choices: list[str]):
-    import itertools
-    return itertools.product(*choices)
+    bare = "".join(split_tone(ch)[0] for ch in unicodedata.normalize("NFC", word)).lower()
+    return bool(bare) and (bare[-1] in VOWELS or bare.endswith(ENDING_CONSONANTS))
 
 
 def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:

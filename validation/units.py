@@ -49,6 +49,14 @@ def _add(index: Index, name: str) -> None:
     index.setdefault(bare_key(name), {})[canonical(name)] = name
 
 
+def index_of(names) -> Index:
+    """``names`` indexed by bare key; of two with one comparison form, the later one's spelling stays."""
+    index: Index = {}
+    for name in names:
+        _add(index, name)
+    return index
+
+
 @lru_cache(maxsize=1)
 def unit_tree() -> UnitTree:
     text = resources.files("validation").joinpath("data", "units_2024.csv").read_text(encoding="utf-8")
