@@ -53,6 +53,13 @@ def name_words() -> NameWords:
     return NameWords(surname, other, by_letters(surname), by_letters(other))
 
 
+def has_common_surname(name: str) -> bool:
+    """Whether ``name`` starts with a surname at least ``MIN_COMMON`` listed names carry (Nguyễn, Đỗ, Lương):
+    where a book has no ethnic-group column, the one sign that the family's names are Kinh names."""
+    words = unicodedata.normalize("NFC", name).split()
+    return bool(words) and name_words().surname.get(words[0], 0) >= MIN_COMMON
+
+
 def usual_spelling(name: str) -> str:
     """``name`` (a Kinh full name as read) with each word that no listed name uses in its place (surname
     first, then the rest) replaced by the one common word of the same letters, if there is exactly one."""

@@ -38,3 +38,13 @@ def test_only_doubtful_readings_of_kinh_names_are_repaired():
     # The table is of Kinh names: a Hmông or Thái family's names are their own.
     assert _repaired("Tòng Văn Ún", 0.6, "Thái")[0][0] == "Tòng Văn Ún"
     assert _repaired("Trân Bảo Khang", 0.6, "")[0][0] == "Trân Bảo Khang", "no ethnic group read: left alone"
+
+
+def test_a_book_without_an_ethnic_group_column_counts_as_kinh_by_a_common_surname():
+    def repaired(full_name: str, father_name: str) -> str:
+        raw = {"full_name": (full_name, 0.95), "father_name": (father_name, 0.8)}
+        return repair_readings(raw, BOOK)[0]["father_name"][0]
+
+    assert repaired("Đặng Thị Ngân", "Đăng Anh Thắng") == "Đặng Anh Thắng", "no surname Đăng; Đặng is common"
+    assert repaired("Thạch Thị Sa Rươl", "Thạch Văn Chanh Đa") == "Thạch Văn Chanh Đa", "Thạch is no Kinh surname"
+    assert repaired("Trân Bảo Khang", "Trân Văn Hùng") == "Trân Văn Hùng", "the child's surname as read is no sign"
