@@ -31,6 +31,9 @@ UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "
 #: snapped across one letter only to the few names the book's own authority spells.
 PROVINCE_EDITS = 1
 MIN_FUZZY_LENGTH = 6
+#: Shorter names are matched by one letter only where the two letters look alike in print (E and F).
+MIN_SHAPE_LENGTH = 4
+LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"}, {"h", "b"}, {"o", "c"})
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
 #: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
 SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
@@ -120,13 +123,25 @@ def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
 
 def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
     """The names the book's authority spells that a reading of the same length misses by one letter
-    ("Krông Đắc" for Krông Pắc, "Đức Hòg" for Đức Hòa). Only a substitution, and only in long names: a
-    letter more or less is another place (xã An Phú beside xã Tân Phú)."""
+    ("Krông Đắc" for Krông Pắc, "Đức Hòg" for Đức Hòa). Only a substitution, in long names, or in short
+    ones where the two letters look alike in print ("Fa Tu" for Ea Tu): a letter more or less is another
+    place (xã An Phú beside xã Tân Phú)."""
     key = canonical(name)
-    if len(key) < MIN_FUZZY_LENGTH:
+    if len(key) < MIN_SHAPE_LENGTH:
         return {}
-    return {canonical(spelling): spelling for spelling in known
-            if len(canonical(spelling)) == len(key) and Levenshtein.distance(key, canonical(spelling)) == 1}
+    found = {}
+    for spelling in known:
+        form = canonical(spelling)
+        if len(form) != len(key) or Levenshtein.distance(key, form) != 1:
+            continue
+        if len(key) >= MIN_FUZZY_LENGTH or _lookalike_swap(key, form):
+            found[form] = spelling
+    return found
+
+
+def _lookalike_swap(read: str, form: str) -> bool:
+    """Whether the one letter two forms of the same length differ in is a pair print confuses (e/f)."""
+    return any({a, b} in LOOKALIKE_LETTERS for a, b in zip(read, form) if a != b)
 
 
 def snap_unit_words(text: str) -> str:

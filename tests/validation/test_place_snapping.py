@@ -98,3 +98,9 @@ def test_a_name_after_a_stray_quote_keeps_its_capital():
     from validation.normalize import title_case_name
 
     assert title_case_name('"NGUYỄN tấn tùng') == '"Nguyễn Tấn Tùng'
+
+
+def test_a_short_commune_name_is_recognised_one_look_alike_letter_off_under_its_district():
+    place = "xã {}, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"
+    assert snap_unit_names(place.format("Fa Tu"), set()) == place.format("Ea Tu"), "F is an E misread"
+    assert snap_unit_names(place.format("Ea Ru"), set()) == place.format("Ea Ru"), "R and T do not look alike"
