@@ -60,6 +60,15 @@ def has_common_surname(name: str) -> bool:
     return bool(words) and name_words().surname.get(words[0], 0) >= MIN_COMMON
 
 
+def reads_like_kinh_name(name: str) -> bool:
+    """Whether every word of ``name`` is common in its place or used by no listed name at all (a misreading
+    to repair): a word few names use ("A" in the Hmông "Lý A Vư") marks a name of another tradition."""
+    table = name_words()
+    words = unicodedata.normalize("NFC", name).split()
+    return all((count := (table.surname if index == 0 else table.other).get(word, 0)) == 0 or count >= MIN_COMMON
+               for index, word in enumerate(words))
+
+
 def usual_spelling(name: str) -> str:
     """``name`` (a Kinh full name as read) with each word that no listed name uses in its place (surname
     first, then the rest) replaced by the one common word of the same letters, if there is exactly one."""

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
 from validation.digits import repair_digits
-from validation.names import has_common_surname, usual_spelling
+from validation.names import has_common_surname, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, canonical, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
@@ -128,8 +128,10 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
     """Doubtful readings of the names in a Kinh family's entry (the child's ethnic group is Kinh) whose
     words no listed name uses take the usual spelling of those letters (``validation.names``). The table
     is of Kinh names: the names of other groups (Giàng, Tòng, Mùa) are left as read. A book without an
-    ethnic-group column (the older tables) counts as Kinh where the child's surname is a common Kinh one."""
-    if "ethnicity" in readings:
+    ethnic-group column (the older tables) counts as Kinh where the child's surname is a common Kinh one,
+    and there only names whose other words are all common Kinh name words are repaired."""
+    column = "ethnicity" in readings
+    if column:
         group = ethnic_group(readings["ethnicity"][0]) if readings["ethnicity"][0] else None
         if group is None or group[1] != "Kinh":
             return
@@ -137,6 +139,8 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
         return
     for name in sorted(NAME_FIELDS):
         if not (name in readings and readings[name][0]) or readings[name][1] >= USUAL_NAME_BELOW:
+            continue
+        if not column and not reads_like_kinh_name(readings[name][0]):
             continue
         text, conf = readings[name]
         fixed = usual_spelling(text)

@@ -48,3 +48,4 @@ def test_a_book_without_an_ethnic_group_column_counts_as_kinh_by_a_common_surnam
     assert repaired("Đặng Thị Ngân", "Đăng Anh Thắng") == "Đặng Anh Thắng", "no surname Đăng; Đặng is common"
     assert repaired("Thạch Thị Sa Rươl", "Thạch Văn Chanh Đa") == "Thạch Văn Chanh Đa", "Thạch is no Kinh surname"
     assert repaired("Trân Bảo Khang", "Trân Văn Hùng") == "Trân Văn Hùng", "the child's surname as read is no sign"
+    assert repaired("Lý A Vư", "Lý A Vư") == "Lý A Vư", "Lý is a Kinh surname too, but few Kinh are named A"
