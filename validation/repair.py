@@ -296,8 +296,16 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
         conf = min(conf, UNSURE_CONFIDENCE)
     if edits == 0:
         cased = _in_style_of(text, chosen) if _stray_capitals(text) else text
-        return (cased, conf), (LETTER_CASE if cased != text else None), unique
+        kind = LETTER_CASE if cased != text else None
+        if (unpunctuated := _STRAY_STOP_RE.sub("", cased)) != cased:
+            cased, kind = unpunctuated, DATE_WORDS
+        return (cased, conf), kind, unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
+
+
+#: A stop, colon or quote between two words of a date in words ("không. trăm") is a speck read as a mark:
+#: no verbalization has one there. Commas stay; they are the book's.
+_STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
 
 
 def _stray_capitals(text: str) -> bool:

@@ -155,6 +155,9 @@ def test_the_books_own_variant_is_kept_and_other_dates_are_left_to_the_rules():
     other = _check(date_of_birth="05/04/2004", date_of_birth_words=words.replace("năm,", "sáu,"))
     assert other.fields["date_of_birth_words"] == words.replace("năm,", "sáu,")
     assert (FlagCode.RULE_VIOLATION, "date_of_birth_words") in {(f.code, f.field) for f in other.flags}
+    # A speck read as a stop between two words is no punctuation of the book's; its commas stay.
+    speck = _check(date_of_birth="05/04/2004", date_of_birth_words=words.replace("không", "không."))
+    assert speck.fields["date_of_birth_words"] == words
     # Far from every verbalization: unsure.
     far = _check(date_of_birth="05/04/2004", date_of_birth_words="Ngày xx, tháng yy, năm zz")
     assert far.status.value == "flagged"
