@@ -125,6 +125,10 @@ def test_a_verbalization_with_one_character_corrupted_comes_back_as_that_variant
     assume(canonical(corrupted) != canonical(original))
     chosen, edits, unique = closest_verbalization(corrupted, day)
     assert chosen is not None and edits <= 1
+    if any(canonical(v) == canonical(corrupted) for v in variants):
+        # The corruption spelled another variant ("mười năm" → "mười lăm"): that one is what was read.
+        assert unique and edits == 0 and canonical(chosen) == canonical(corrupted)
+        return
     others = [v for v in variants if v != original
               and Levenshtein.distance(_words_key(corrupted), _words_key(v)) <= edits]
     if not others:
