@@ -11,9 +11,9 @@ from typing import Any
 from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
 from validation.date_words import words_to_date
 from validation.normalize import normalize_entry, normalize_field
-from validation.repair import book_text, repair_readings
+from validation.repair import SYLLABLE_FIELDS, book_text, repair_readings
 from validation.rules import check_rules
-from validation.orthography import same_letters, same_spelling
+from validation.orthography import Style, placement_used, same_letters, same_spelling
 from validation.text import comparable
 from validation.schema import (
     BIRTH_FIELDS,
@@ -43,10 +43,12 @@ class EntryReading:
     unsure: set[str]  # fields whose reading no repair could settle (see validation.repair)
 
 
-def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float) -> EntryReading:
+def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
+               placement: Style | None = None) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
-    normalizers' flags. Rules and the cross-check come after (``check_entry``)."""
-    repaired, repairs, unsure = repair_readings(raw, book)
+    normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
+    placement the entry's page shows."""
+    repaired, repairs, unsure = repair_readings(raw, book, placement)
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
     for name in BIRTH_FIELDS:
@@ -68,8 +70,9 @@ def check_entry(
     min_confidence: float,
     claimed_entry_nos: set[int] | None = None,
     marks_apart: set[str] = frozenset(),
+    placement: Style | None = None,
 ) -> ExportedEntry:
-    reading = read_entry(book, raw, min_confidence)
+    reading = read_entry(book, raw, min_confidence, placement)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart)
     flags += check_rules(values, book_year=book.year)
@@ -159,6 +162,9 @@ def check_page(
 ) -> list[ExportedEntry]:
     """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence."""
     raws = [{name: (f.text, f.confidence) for name, f in entry.fields.items()} for entry in reading.entries]
+    # One hand typed the page: the placement its readings show is the one a tone they lack should take.
+    placement = placement_used([text for raw in raws for name, (text, _) in raw.items()
+                                if name in SYLLABLE_FIELDS and text])
     numbers_read = [normalize_field("entry_no", raw["entry_no"][0], 1.0).value if "entry_no" in raw else None
                     for raw in raws]
     checked = []
@@ -169,7 +175,7 @@ def check_page(
                              field_boxes=boxes)
         apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)}
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
-                                   marks_apart=apart))
+                                   marks_apart=apart, placement=placement))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:
         # A column the reader could not name holds a field of every entry on the page: none is complete.

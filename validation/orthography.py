@@ -79,6 +79,33 @@ def _place(word: str, style: Style) -> str:
     return "".join(out)
 
 
+def placement_of(word: str) -> Style | None:
+    """The placement a word shows: "old" for hòa, "new" for hoà; None where the word has no open oa, oe or
+    uy carrying a tone (hoa, hoàn, quý)."""
+    old, new = _place(word, "old"), _place(word, "new")
+    if old == new:
+        return None
+    return "old" if word == old else "new" if word == new else None
+
+
+#: Observations of one placement, and none of the other, that make a page's placement known.
+PLACEMENT_EVIDENCE = 3
+
+
+def placement_used(texts: list[str]) -> Style | None:
+    """The tone placement a page's readings show, when they show only one, at least ``PLACEMENT_EVIDENCE``
+    times; None for a page that shows both (a mixed hand) or too few."""
+    seen = {"old": 0, "new": 0}
+    for text in texts:
+        for match in _WORD_RE.finditer(unicodedata.normalize("NFC", text)):
+            if style := placement_of(match[0]):
+                seen[style] += 1
+    for style, other in (("old", "new"), ("new", "old")):
+        if seen[style] >= PLACEMENT_EVIDENCE and not seen[other]:
+            return style
+    return None
+
+
 def with_tone_placement(text: str, style: Style) -> str:
     """``text`` (NFC out) with every open oa/oe/uy syllable's tone mark where ``style`` puts it:
     "old" → hòa, khỏe, thụy; "new" → hoà, khoẻ, thuỵ. Everything else is unchanged, case included."""

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from validation import units
-from validation.orthography import canonical, same_spelling, with_tone_placement
+from validation.orthography import Style, canonical, same_spelling, with_tone_placement
 from validation.text import nfc
 from validation.vocab import current_province, old_provinces
 
@@ -47,6 +47,9 @@ _UNIT_RE = re.compile(
     r"(?P<name>(?:(?!\s(?:" + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s)[^,;()])+)",
 )
 
+#: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
+_STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
+
 
 def unit_names(authority: str) -> set[str]:
     """The unit names an authority string spells out: "UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An"
@@ -62,7 +65,7 @@ def _province_names() -> frozenset[str]:
 _key = units.bare_key
 
 
-def snap_unit_names(text: str, known: set[str]) -> str:
+def snap_unit_names(text: str, known: set[str], placement: Style | None = None) -> str:
     """``text`` with each unit name that matches exactly one known name but for its marks replaced by it.
 
     Known names are the book's authority's units, the 63 old provinces, and the units of the old
@@ -70,7 +73,8 @@ def snap_unit_names(text: str, known: set[str]) -> str:
     its district's communes. The two tone placements are one spelling: a name that differs from a known
     name only in where its tone marks sit ("Thanh Hoá" for "Thanh Hóa") is left as written, and a snapped
     name takes the placement the reading used, so the book's own style survives the repair. The book's
-    authority spells names the book itself uses, so its spelling wins over the lists'.
+    authority spells names the book itself uses, so its spelling wins over the lists'. A tone the reading
+    lacks takes ``placement``, the page's own, when it is known.
     """
     text = snap_unit_words(nfc(text))
     matches = list(_UNIT_RE.finditer(text))
@@ -97,7 +101,7 @@ def snap_unit_names(text: str, known: set[str]) -> str:
             found = _one_letter_from(name, set(known) | tree_names)
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name, spelling):
-            replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling)}{match['name'][len(name):]}"
+            replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling, placement)}{match['name'][len(name):]}"
         if spelling is not None and canonical(spelling) in provinces and word in units.PROVINCE_WORDS:
             province = spelling
         elif spelling is not None and word in units.DISTRICT_WORDS:
@@ -164,6 +168,8 @@ def snap_unit_words(text: str) -> str:
             return match["space"] + " ".join([fixed, *words[size:]])
         return match.group(0)
 
+    if "(" not in text:
+        text = _STRAY_CLOSE_RE.sub(",", text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
 
 
@@ -191,9 +197,10 @@ def _inner_unit_words(text: str) -> str:
     return "".join(out) + text[last:]
 
 
-def _in_placement_of(read: str, name: str) -> str:
+def _in_placement_of(read: str, name: str, placement: Style | None = None) -> str:
     """``name`` with each word's tone mark placed as the reading's word of the same letters placed it: of the
-    two placements, the one closer to what was read ("Họà", a stray dot and a grave on the a, is Hoà)."""
+    two placements, the one closer to what was read ("Họà", a stray dot and a grave on the a, is Hoà); where
+    the reading tells neither, ``placement`` if given."""
     read_words, words = read.split(), name.split()
     if len(read_words) != len(words):
         return name
@@ -202,7 +209,8 @@ def _in_placement_of(read: str, name: str) -> str:
         seen = unicodedata.normalize("NFC", seen)
         old, new = with_tone_placement(word, "old"), with_tone_placement(word, "new")
         to_old, to_new = Levenshtein.distance(seen, old), Levenshtein.distance(seen, new)
-        out.append(new if to_new < to_old else old if to_old < to_new else word)
+        tie = with_tone_placement(word, placement) if placement else word
+        out.append(new if to_new < to_old else old if to_old < to_new else tie)
     return " ".join(out)
 
 

@@ -19,7 +19,7 @@ from validation.date_words import closest_verbalization, verbalization_by_letter
 from validation.digits import repair_digits
 from validation.names import has_common_surname, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
-from validation.orthography import VOWELS, canonical, same_spelling, split_tone, with_tone_placement
+from validation.orthography import VOWELS, Style, canonical, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, repair_syllables
@@ -59,12 +59,14 @@ NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_n
 SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
-def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, str], set[str]]:
+def repair_readings(raw: RawEntry, book: BookKeys,
+                    placement: Style | None = None) -> tuple[RawEntry, dict[str, str], set[str]]:
     """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
     and the page's context (unit names the authority spells out), with confidences adjusted; field → kind
     of repair for each one changed; and the fields whose reading could not be settled. Such a reading
     keeps its text (or, for the date in words, the first of the equally close variants) and gets at most
-    ``UNSURE_CONFIDENCE``, so it goes to review."""
+    ``UNSURE_CONFIDENCE``, so it goes to review. ``placement``: the tone placement the page's readings show
+    (``orthography.placement_used``), given to a tone a unit name's reading lacks."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
     unsure: set[str] = set()
@@ -88,9 +90,9 @@ def repair_readings(raw: RawEntry, book: BookKeys) -> tuple[RawEntry, dict[str, 
     for name in PLACE_FIELDS:
         if name in repaired and repaired[name][0]:
             text, conf = repaired[name]
-            snapped = snap_unit_names(text, known_units)
+            snapped = snap_unit_names(text, known_units, placement)
             if not same_spelling(snapped, text):
-                if _placement_guessed(text, snapped):
+                if placement is None and _placement_guessed(text, snapped):
                     conf = min(conf, UNSURE_CONFIDENCE)
                     unsure.add(name)
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME

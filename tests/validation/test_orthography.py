@@ -118,3 +118,13 @@ def test_the_variants_named_in_the_grammar_are_there():
     assert not any("mười mốt" in v for v in variants)
     assert "Ngày mười lăm, tháng một, năm một nghìn chín trăm chín mươi năm" in set(
         date_verbalizations(date(1995, 1, 15)))
+
+
+def test_a_page_shows_a_placement_only_when_its_readings_show_one_and_often_enough():
+    from validation.orthography import placement_used
+
+    assert placement_used(["xã Lương Hoà", "Thuỵ Khuê", "khoẻ"]) == "new"
+    assert placement_used(["xã Lương Hòa", "Thụy", "khỏe", "quý", "hoàn"]) == "old"
+    assert placement_used(["xã Lương Hoà", "Thuỵ", "khỏe", "Hoà"]) is None, "a page with both"
+    assert placement_used(["Hoà", "Thuỵ"]) is None, "too little to tell"
+    assert placement_used(["quý già hoàn"]) is None, "one spelling only: no evidence"

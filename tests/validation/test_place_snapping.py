@@ -104,3 +104,47 @@ def test_a_short_commune_name_is_recognised_one_look_alike_letter_off_under_its_
     place = "xã {}, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"
     assert snap_unit_names(place.format("Fa Tu"), set()) == place.format("Ea Tu"), "F is an E misread"
     assert snap_unit_names(place.format("Ea Ru"), set()) == place.format("Ea Ru"), "R and T do not look alike"
+
+
+def test_a_tone_the_reading_lacks_takes_the_placement_the_page_shows():
+    """Typed with the new placement, the page reads "Hoà" where the mark was seen; where a mark was lost
+    ("Hoa"), the unit name gets the page's placement and is not sent to review for it."""
+    from validation.entry_check import check_page
+    from validation.schema import BookKeys, EntryStatus
+
+    class Field:
+        def __init__(self, text):
+            self.text, self.confidence, self.bbox = text, 0.95, None
+
+    class Entry:
+        def __init__(self, fields):
+            self.fields, self.bbox = {k: Field(v) for k, v in fields.items()}, (0, 0, 1, 1)
+
+    class Reading:
+        def __init__(self, entries):
+            self.entries = entries
+
+    book = BookKeys(authority="UBND xã Lương Hòa, huyện Bến Lức, tỉnh Long An", year=2015, volume="01")
+    seen = "xã Lương Hoà, huyện Bến Lức, tỉnh Long An"
+    lost = "xã Lương Hoa, huyện Bến Lức, tỉnh Long An"
+    names = {1: "Lê Văn An", 2: "Lê Văn Bình", 3: "Lê Thị Cúc", 4: "Lê Văn Dũng"}
+    rows = [{"entry_no": n, "hometown": "xã Lương Hòa, huyện Bến Lức, tỉnh Long An", "full_name": name,
+             "date_of_birth": f"2015-01-0{n}"} for n, name in names.items()]
+
+    def entry(n, hometown):
+        return Entry({"entry_no": str(n), "full_name": names[n], "date_of_birth": f"0{n}/01/2015",
+                      "hometown": hometown})
+
+    page = check_page(book, Reading([entry(1, seen), entry(2, seen), entry(3, seen), entry(4, lost)]),
+                      1, "p1", "scan.pdf", rows, 0.8)
+    assert page[3].fields["hometown"] == seen and page[3].status == EntryStatus.VERIFIED
+    # A page that shows both placements tells nothing: the lost mark stays a guess, sent to review.
+    mixed = check_page(book, Reading([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
+                                      entry(4, lost)]), 1, "p1", "scan.pdf", rows, 0.8)
+    assert mixed[3].status == EntryStatus.FLAGGED
+
+
+def test_an_unclosed_bracket_before_a_unit_word_is_the_comma_between_two_parts():
+    known = unit_names("UBND phường An Hòa, quận Ninh Kiều, thành phố Cần Thơ")
+    assert snap_unit_names("phường An Hòa) quận Ninh Kiều", known) == "phường An Hòa, quận Ninh Kiều"
+    assert snap_unit_names("Bệnh viện (cơ sở 2) quận Ninh Kiều", known) == "Bệnh viện (cơ sở 2) quận Ninh Kiều"
