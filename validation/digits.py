@@ -18,9 +18,11 @@ from validation.normalize import MAX_YEAR, MIN_YEAR, normalize_field
 from validation.rules import check_personal_id
 
 #: Digit pairs engines mistake for each other, both ways, each with the most digits one reading may have
-#: swapped: 1 and 7 are confused throughout a hand ("77" for 11), a 0 read as 9 is one slip. A later pair
-#: is tried only when no swap of an earlier one fits.
-CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1))
+#: swapped: 1 and 7 are confused throughout a hand ("77" for 11), a 0 read as 9 is one slip, a typed 0
+#: whose ink broke reads 6 throughout a reading. A later pair is tried only when no swap of an earlier one fits.
+CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (
+    ({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1), ({"0": "6", "6": "0"}, 2),
+)
 #: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
 ID_CHECKABLE = 6
 
@@ -30,14 +32,16 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
     """(text, settled): the reading with confusable digits swapped when exactly one swap makes it valid.
     Swaps of one digit and of two count alike: "77.04" could be 17.04 or 11.04, so it is not settled.
 
-    ``settled`` is False when the reading is invalid and no single repair fits (none or several); the
-    caller then lowers the confidence. A valid reading, or a field without checkable structure, comes back
+    ``settled`` is False when the reading is invalid and no single repair fits (none or several), or when
+    one fits a personal ID whose unchecked digits hold digits of the confusion it put right; the caller then
+    lowers the confidence. A valid reading, or a field without checkable structure, comes back
     unchanged and settled."""
     valid = _validator(name, book_year, born, sex)
     if valid is None or valid(text):
         return text, True
     limit = ID_CHECKABLE if name == "personal_id" else len(text)
     fits: set[str] = set()
+    swaps: dict[str, str] = {}
     for swaps, max_swaps in CONFUSIONS:
         positions = [i for i, ch in enumerate(text[:limit]) if ch in swaps]
         for count in range(1, max_swaps + 1):
@@ -50,7 +54,8 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
         if fits:
             break
     if len(fits) == 1:
-        return fits.pop(), True
+        # The digits past the checkable part may hold the same confusion, and nothing can check them.
+        return fits.pop(), not any(ch in swaps for ch in text[limit:])
     return text, False
 
 

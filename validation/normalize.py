@@ -90,6 +90,8 @@ def normalize_personal_id(raw: str, confidence: float) -> NormalizedField:
 # --- dates ------------------------------------------------------------------------------------------
 
 _NUMERIC_DATE_RE = re.compile(r"^(?P<d>[\dOolI]{1,2})\s*[/.\-]\s*(?P<m>[\dOolI]{1,2})\s*[/.\-]\s*(?P<y>[\dOolI]{4})$")
+#: The same with its separators lost to the reading ("01 12 2009" for 01.12.2009: the dots too faint).
+_SPACED_DATE_RE = re.compile(r"^(?P<d>[\dOolI]{1,2})\s+(?P<m>[\dOolI]{1,2})\s+(?P<y>[\dOolI]{4})$")
 _ISO_DATE_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$")
 _WORDED_DATE_RE = re.compile(
     r"^ngày\s*(?P<d>[\dOolI]{1,2})\s*,?\s*tháng\s*(?P<m>[\dOolI]{1,2})\s*,?\s*năm\s*(?P<y>[\dOolI]{4})$",
@@ -99,12 +101,13 @@ _WORDED_DATE_RE = re.compile(
 
 def parse_date(text: str) -> tuple[date | None, bool, str | None]:
     """(date, repaired, problem) for dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd and
-    "ngày 05 tháng 3 năm 1998"."""
-    match = _ISO_DATE_RE.match(text) or _NUMERIC_DATE_RE.match(text) or _WORDED_DATE_RE.match(text)
+    "ngày 05 tháng 3 năm 1998"; "dd mm yyyy" is one whose separators were not read (repaired)."""
+    spaced = _SPACED_DATE_RE.match(text)
+    match = _ISO_DATE_RE.match(text) or _NUMERIC_DATE_RE.match(text) or _WORDED_DATE_RE.match(text) or spaced
     if not match:
         return None, False, "not a date in a known format"
     parts = {k: _digits(v) for k, v in match.groupdict().items()}
-    repaired = any(r for _, r in parts.values())
+    repaired = any(r for _, r in parts.values()) or match is spaced
     try:
         return date(int(parts["y"][0]), int(parts["m"][0]), int(parts["d"][0])), repaired, None
     except ValueError:

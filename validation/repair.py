@@ -267,8 +267,8 @@ def _repair_digit_fields(readings: RawEntry, repairs: dict[str, str], unsure: se
         fixed, settled = repair_digits(name, text, book.year, date.fromisoformat(born) if born else None, sex)
         if fixed != text:
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), DIGITS
-        elif not settled:
-            readings[name] = (text, min(conf, UNSURE_CONFIDENCE))
+        if not settled:
+            readings[name] = (fixed, min(conf, UNSURE_CONFIDENCE))
             unsure.add(name)
 
 

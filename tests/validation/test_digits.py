@@ -40,6 +40,16 @@ def test_a_province_code_read_with_a_nine_for_its_zero_is_repaired_once_no_1_7_s
     assert repair_digits("mother_birth_year", "9099", 2020) == ("9099", False)
 
 
+def test_typed_zeros_read_as_sixes_are_repaired_where_the_structure_shows_them():
+    born = date(2009, 12, 1)
+    assert repair_digits("date_of_birth", "61 12 2009", 2010) == ("01 12 2009", True)
+    # Province 011, a girl born in 2009: the first digit must be 0, and the year's 0 too.
+    assert repair_digits("personal_id", "611309985255", 2010, born, "Nữ") == ("011309985255", True)
+    assert repair_digits("personal_id", "611369985255", 2010, born, "Nữ") == ("011309985255", True)
+    # A 6 in the random part may be another misread 0, and nothing can tell: repaired, but not settled.
+    assert repair_digits("personal_id", "611309963980", 2010, born, "Nữ") == ("011309963980", False)
+
+
 def test_fields_without_checkable_structure_are_left_alone():
     assert repair_digits("entry_no", "7", 2022) == ("7", True)
 

@@ -161,3 +161,11 @@ def test_confidence_stays_within_0_and_1(raw, confidence):
         result = normalize_field(name, raw, confidence)
         assert 0.0 <= result.confidence <= 1.0
         assert result.confidence <= confidence + 1e-9
+
+
+def test_a_date_whose_separators_were_not_read_is_a_date_with_less_confidence():
+    from validation.normalize import normalize_field
+
+    spaced = normalize_field("date_of_birth", "01 12 2009", 0.9)
+    assert spaced.value == "2009-12-01" and spaced.confidence < 0.9
+    assert normalize_field("date_of_birth", "0112 2009", 0.9).value is None, "where one part ends is unknown"
