@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from validation import units
-from validation.orthography import Style, canonical, same_spelling, with_tone_placement
+from validation.orthography import Style, canonical, same_spelling, split_tone, with_tone_placement
 from validation.text import nfc
 from validation.vocab import current_province, old_provinces
 
@@ -37,6 +37,13 @@ LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"},
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
 #: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
 SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
+#: How a place of birth that is a health facility begins (trạm y tế = commune health station, trung tâm y tế
+#: = district health centre, bệnh viện đa khoa / phụ sản = general / maternity hospital, nhà hộ sinh =
+#: maternity home), longest first: a word of these read with another mark is the facility word misread.
+FACILITY_WORDS = tuple(sorted((
+    "trạm y tế", "trung tâm y tế", "bệnh viện", "bệnh viện đa khoa", "bệnh viện phụ sản", "bệnh viện sản nhi",
+    "bệnh viện nhi", "bệnh viện quân y", "bệnh xá", "nhà hộ sinh", "phòng khám đa khoa", "phòng khám",
+), key=lambda phrase: -len(phrase.split())))
 _UNIT_WORD_KEYS = {units.bare_key(w): w for w in UNIT_WORDS if w != "TP."}
 _PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
                     **_UNIT_WORD_KEYS}
@@ -81,12 +88,14 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
     provinces = {canonical(name): name for name in _province_names()}
     provinces_by_key, known_by_key = units.index_of(_province_names()), units.index_of(sorted(known))
     replacements: dict[int, str] = {}
+    skip_after: set[int] = set()  # replacements that also replace the character after the match
     district = province = None
     for index in range(len(matches) - 1, -1, -1):  # the province first: it narrows the rest
         match = matches[index]
         name = match["name"].rstrip()
         word = match["unit"].casefold()
         tiers = units.candidate_tiers(word, district, province)
+        name_read, name = name, _DIGIT_IN_WORD_RE.sub(lambda m: _DIGIT_LETTERS[m[0]], name)
         key = _key(name)
         found: dict[str, str] = {}
         for tier in tiers:  # its district's units first, then its province's, then the whole country's
@@ -100,8 +109,12 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
         if not found:
             found = _one_letter_from(name, set(known) | tree_names)
         spelling = next(iter(found.values())) if len(found) == 1 else None
-        if spelling is not None and not same_spelling(name, spelling):
-            replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling, placement)}{match['name'][len(name):]}"
+        if spelling is not None and not same_spelling(name_read, spelling):
+            rest = match["name"][len(name):]
+            if text[match.end():match.end() + 1] == ";" and _mark_lost_at_end(name_read, spelling):
+                rest += ","  # the mark the last word lacks was struck over the comma after it, read as ";"
+                skip_after.add(index)
+            replacements[index] = f"{match['unit']} {_in_placement_of(name, spelling, placement)}{rest}"
         if spelling is not None and canonical(spelling) in provinces and word in units.PROVINCE_WORDS:
             province = spelling
         elif spelling is not None and word in units.DISTRICT_WORDS:
@@ -112,8 +125,22 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
     for index, match in enumerate(matches):
         if index in replacements:
             out += [text[last:match.start()], replacements[index]]
-            last = match.end()
+            last = match.end() + (index in skip_after)
     return "".join(out) + text[last:]
+
+
+#: A 1 or 0 inside a word of letters is an i or an o ("xã Nga1 Xuyên" for Ngãi Xuyên); "Phường 1" is a number.
+_DIGIT_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[10]|[10](?=[^\W\d_])")
+_DIGIT_LETTERS = {"1": "i", "0": "o"}
+
+
+def _mark_lost_at_end(read: str, spelling: str) -> bool:
+    """Whether the known spelling's last word carries a tone mark its reading lacks ("Trà Cu" for Trà Cú)."""
+    read_words, words = read.split(), spelling.split()
+    if not read_words or not words:
+        return False
+    tones = lambda word: [t for ch in word for t in split_tone(ch)[1]]  # noqa: E731
+    return bool(tones(words[-1])) and not tones(read_words[-1])
 
 
 def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
@@ -170,7 +197,27 @@ def snap_unit_words(text: str) -> str:
 
     if "(" not in text:
         text = _STRAY_CLOSE_RE.sub(",", text)
+    text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _facility_words(text: str) -> str:
+    """A place that begins with a facility's words read with other marks ("Tram y tê", "Trung tâm Ÿ tế") begins
+    with them as spelled, each word in the case it was read in ("Trạm Y tế" stays capitalized)."""
+    tokens = text.split(" ")
+    for phrase in FACILITY_WORDS:
+        words = phrase.split()
+        head = tokens[:len(words)]
+        if len(head) < len(words) or any(_word_key(t) != units.bare_key(w) for t, w in zip(head, words)):
+            continue
+        spelled = [w.upper()[:1] + w[1:] if t[:1].isupper() else w for t, w in zip(head, words)]
+        return " ".join(spelled + tokens[len(words):])
+    return text
+
+
+def _word_key(token: str) -> str:
+    """A read word's bare key; Ÿ is a Y with specks."""
+    return units.bare_key(token.replace("Ÿ", "Y").replace("ÿ", "y"))
 
 
 def _inner_unit_words(text: str) -> str:

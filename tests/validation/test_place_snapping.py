@@ -148,3 +148,24 @@ def test_an_unclosed_bracket_before_a_unit_word_is_the_comma_between_two_parts()
     known = unit_names("UBND phường An Hòa, quận Ninh Kiều, thành phố Cần Thơ")
     assert snap_unit_names("phường An Hòa) quận Ninh Kiều", known) == "phường An Hòa, quận Ninh Kiều"
     assert snap_unit_names("Bệnh viện (cơ sở 2) quận Ninh Kiều", known) == "Bệnh viện (cơ sở 2) quận Ninh Kiều"
+
+
+def test_a_mark_struck_over_the_comma_after_its_word_gives_the_comma_back():
+    known = unit_names("UBND xã Ngãi Xuyên, huyện Trà Cú, tỉnh Trà Vinh")
+    assert snap_unit_names("huyện Trà Cu; tỉnh Trà Vinh", known) == "huyện Trà Cú, tỉnh Trà Vinh"
+    # Read with its mark, the name lost nothing to the comma: a semicolon the book printed stays.
+    assert snap_unit_names("huyện Trà Cú; tỉnh Trà Vinh", known) == "huyện Trà Cú; tỉnh Trà Vinh"
+
+
+def test_a_one_or_zero_inside_a_unit_name_is_a_letter_and_a_number_after_a_unit_word_is_a_number():
+    known = unit_names("UBND xã Ngãi Xuyên, huyện Trà Cú, tỉnh Trà Vinh")
+    assert snap_unit_names("xã Nga1 Xuyên, huyện Trà Cú", known) == "xã Ngãi Xuyên, huyện Trà Cú"
+    assert snap_unit_names("Phường 1, quận 3", known) == "Phường 1, quận 3"
+
+
+def test_a_facility_read_with_other_marks_begins_with_its_words_as_spelled_in_the_case_read():
+    assert snap_unit_words("Tram y tê xã Tân Hương") == "Trạm y tế xã Tân Hương"
+    assert snap_unit_words("Trung tâm Ÿ tế huyện Châu Thành") == "Trung tâm Y tế huyện Châu Thành"
+    assert snap_unit_words("Trung tâm y tế huyện Châu Thành") == "Trung tâm y tế huyện Châu Thành"
+    # Only a place's first words are a facility's: a hamlet named Trạm is not touched.
+    assert snap_unit_words("Thôn Tram, xã Tân Hương") == "Thôn Tram, xã Tân Hương"
