@@ -14,6 +14,7 @@ Problem texts never contain the value read (it may be personal data).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -151,7 +152,8 @@ def normalize_sex(raw: str, confidence: float) -> NormalizedField:
         if key == fold_key(sex):
             return NormalizedField(sex, confidence)
     # Without diacritics "Nam"/"Nu" still differ; "Nũ", "Nư", "Nừ" are misread "Nữ".
-    bare = strip_diacritics(key).replace("rn", "m")  # "rn" is a classic OCR reading of "m"
+    # "rn" is a classic OCR reading of "m"; a mark struck apart may read as a quote or caret ("Nư”").
+    bare = "".join(ch for ch in strip_diacritics(key) if unicodedata.category(ch) in ("Ll", "Lu")).replace("rn", "m")
     if bare == "nam":
         return NormalizedField("Nam", confidence * _snap_factor(90))
     if bare == "nu":

@@ -169,3 +169,11 @@ def test_a_date_whose_separators_were_not_read_is_a_date_with_less_confidence():
     spaced = normalize_field("date_of_birth", "01 12 2009", 0.9)
     assert spaced.value == "2009-12-01" and spaced.confidence < 0.9
     assert normalize_field("date_of_birth", "0112 2009", 0.9).value is None, "where one part ends is unknown"
+
+
+def test_a_sex_read_with_its_mark_struck_apart_as_a_quote_or_caret_is_still_one_of_the_two():
+    from validation.normalize import normalize_field
+
+    assert normalize_field("sex", "Nư”", 0.9).value == "Nữ"
+    assert normalize_field("sex", "Nưˆ", 0.9).value == "Nữ"
+    assert normalize_field("sex", "N”", 0.9).value is None, "one letter tells nothing"
