@@ -21,8 +21,12 @@ from validation.rules import check_personal_id
 #: swapped: 1 and 7 are confused throughout a hand ("77" for 11), a 0 read as 9 is one slip, a typed 0
 #: whose ink broke reads 6 throughout a reading. A later pair is tried only when no swap of an earlier one fits.
 CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (
-    ({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1), ({"0": "6", "6": "0"}, 2),
+    ({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1), ({"0": "6", "6": "0"}, 2), ({"0": "8", "8": "0"}, 2),
 )
+#: Pairs of digits one reading may mistake for each other (every pair above), for the entry numbers.
+CONFUSABLE_PAIRS = frozenset(frozenset((a, b)) for swaps, _ in CONFUSIONS for a, b in swaps.items())
+#: Readings that must say the same sequence, as read, before it stands for a page's numbers.
+MIN_SEQUENCE_ANCHORS = 2
 #: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
 ID_CHECKABLE = 6
 
@@ -78,3 +82,57 @@ def _validator(name: str, book_year: int, born: date | None, sex: str | None) ->
             return value is not None and not check_personal_id(value, born.year if born else None, sex)
         return valid_id
     return None
+
+
+def repair_entry_numbers(readings: list[str | None]) -> list[str | None]:
+    """A page's entry numbers in row order → for each reading, the number it must be, or None to keep it.
+
+    Entries are numbered on from one to the next (số đăng ký = registration number, continuous through the
+    year), so the numbers read as ``start + row`` are the page's sequence. Of the starts the readings (and
+    their confusable variants) suggest, the page's is the one that explains the most readings, as read or
+    one confusion off, and of those the one with the most read exactly (at least ``MIN_SEQUENCE_ANCHORS``),
+    when no other start is as good. Then the readings one or
+    two confusable digits off ("61" for 01, "196" for 100) take their number. A reading that fits no
+    confusion stays as read (a gap, a carried-over row); a hand that confuses a digit throughout ("70 71
+    72" for 10 11 12) is not seen, and there the registry record of each number, which must agree with the
+    entry's name and date before it is verified, is what catches it."""
+    numbers = [int(text) if text and text.isdigit() else None for text in readings]
+    # A start may be said by no reading exactly ("70 17 72" for 10 11 12): the confusable readings of each count.
+    starts = {int(variant) - row for row, text in enumerate(readings) if numbers[row] is not None
+              for variant in (text, *_variants(text))}
+    # The start that explains the most readings (exact, or a confusion off), then with the fewest misread.
+    scored = []
+    for start in starts:
+        exact = sum(n == start + row for row, n in enumerate(numbers))
+        near = sum(_confusable(readings[row], start + row) for row in range(len(readings)))
+        scored.append((exact + near, exact, start))
+    scored.sort(reverse=True)
+    if not scored or scored[0][1] < MIN_SEQUENCE_ANCHORS or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+        return [None] * len(readings)
+    start = scored[0][2]
+    return [str(start + row).zfill(len(text)) if numbers[row] != start + row and _confusable(text, start + row)
+            else None for row, text in enumerate(readings)]
+
+
+def _confusable(text: str | None, number: int) -> bool:
+    """Whether a digit reading is ``number`` (zero-padded to its width) with one or two confusable digits."""
+    if not text or not text.isdigit() or number <= 0 or len(str(number)) > len(text):
+        return False
+    expected = str(number).zfill(len(text))
+    differing = [frozenset((a, b)) for a, b in zip(text, expected) if a != b]
+    return 0 < len(differing) <= 2 and all(pair in CONFUSABLE_PAIRS for pair in differing)
+
+
+def _variants(text: str) -> set[str]:
+    """The readings one or two confusable digits away from a digit reading."""
+    out: set[str] = set()
+    for count in (1, 2):
+        for positions in itertools.combinations(range(len(text)), count):
+            options = [[b for pair in CONFUSABLE_PAIRS if text[i] in pair for b in pair if b != text[i]]
+                       for i in positions]
+            for choice in itertools.product(*options):
+                chars = list(text)
+                for i, ch in zip(positions, choice):
+                    chars[i] = ch
+                out.add("".join(chars))
+    return out

@@ -11,7 +11,8 @@ from typing import Any
 from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
 from validation.date_words import words_to_date
 from validation.normalize import normalize_entry, normalize_field
-from validation.repair import SYLLABLE_FIELDS, book_text, repair_readings
+from validation.digits import repair_entry_numbers
+from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
 from validation.rules import check_rules
 from validation.orthography import Style, placement_used, same_letters, same_spelling
 from validation.text import comparable
@@ -27,6 +28,8 @@ from validation.schema import (
 )
 
 RawEntry = dict[str, tuple[str, float]]
+#: Field → (reading, kind of repair): readings the page's context put right.
+PageRepairs = dict[str, tuple[tuple[str, float], str]]
 
 
 @dataclass
@@ -44,11 +47,15 @@ class EntryReading:
 
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
-               placement: Style | None = None) -> EntryReading:
+               placement: Style | None = None, page_repairs: PageRepairs | None = None) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
-    placement the entry's page shows."""
-    repaired, repairs, unsure = repair_readings(raw, book, placement)
+    placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
+    (reading, kind of repair)), used in place of the raw ones, which the record keeps."""
+    page_repairs = page_repairs or {}
+    repaired, repairs, unsure = repair_readings(
+        {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement)
+    repairs.update({name: kind for name, (_, kind) in page_repairs.items()})
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
     for name in BIRTH_FIELDS:
@@ -71,8 +78,9 @@ def check_entry(
     claimed_entry_nos: set[int] | None = None,
     marks_apart: set[str] = frozenset(),
     placement: Style | None = None,
+    page_repairs: PageRepairs | None = None,
 ) -> ExportedEntry:
-    reading = read_entry(book, raw, min_confidence, placement)
+    reading = read_entry(book, raw, min_confidence, placement, page_repairs)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart)
     flags += check_rules(values, book_year=book.year)
@@ -162,11 +170,14 @@ def check_page(
 ) -> list[ExportedEntry]:
     """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence."""
     raws = [{name: (f.text, f.confidence) for name, f in entry.fields.items()} for entry in reading.entries]
+    renumbered = _repair_entry_numbers(raws)
     # One hand typed the page: the placement its readings show is the one a tone they lack should take.
     placement = placement_used([text for raw in raws for name, (text, _) in raw.items()
                                 if name in SYLLABLE_FIELDS and text])
-    numbers_read = [normalize_field("entry_no", raw["entry_no"][0], 1.0).value if "entry_no" in raw else None
-                    for raw in raws]
+    numbers_read = []
+    for index, raw in enumerate(raws):
+        text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]
+        numbers_read.append(normalize_field("entry_no", text, 1.0).value if text else None)
     checked = []
     for index, (entry, raw) in enumerate(zip(reading.entries, raws)):
         others = {n for i, n in enumerate(numbers_read) if i != index and n is not None}
@@ -175,7 +186,8 @@ def check_page(
                              field_boxes=boxes)
         apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)}
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
-                                   marks_apart=apart, placement=placement))
+                                   marks_apart=apart, placement=placement,
+                                   page_repairs=renumbered.get(index)))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:
         # A column the reader could not name holds a field of every entry on the page: none is complete.
@@ -183,6 +195,17 @@ def check_page(
                                                      "so their values were not read")
         checked = [e.model_copy(update={"flags": [*e.flags, flag], "status": EntryStatus.FLAGGED}) for e in checked]
     return checked
+
+
+def _repair_entry_numbers(raws: list[RawEntry]) -> dict[int, PageRepairs]:
+    """Entry numbers the page's sequence puts right (``digits.repair_entry_numbers``), with the repair's
+    lower confidence, by the index of the entry."""
+    texts = []
+    for raw in raws:
+        value = normalize_field("entry_no", raw["entry_no"][0], 1.0).value if raw.get("entry_no") else None
+        texts.append(str(value).zfill(len(raw["entry_no"][0].strip())) if value is not None else None)
+    return {index: {"entry_no": ((fixed, raws[index]["entry_no"][1] * REPAIRED_FACTOR), DIGITS)}
+            for index, fixed in enumerate(repair_entry_numbers(texts)) if fixed is not None}
 
 
 def registry_only_entries(

@@ -124,3 +124,42 @@ def test_an_empty_reading_the_reader_is_unsure_of_is_flagged_and_a_page_with_an_
     Reading.unnamed_columns = 1
     [entry] = check_page(book, Reading(), 1, "k", "f.pdf", [row], 0.8)
     assert entry.status.value == "flagged" and any(f.code == FlagCode.UNREADABLE and f.field is None for f in entry.flags)
+
+
+def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion_agree():
+    from validation.digits import repair_entry_numbers
+
+    read = ["61", "02", "03", "94", "95", "96", "97", "98", "99", "19", "11", "12"]
+    assert repair_entry_numbers(read) == ["01", None, None, "04", "05", "06", "07", "08", "09", "10", None, None]
+    # 17 is no confusion of 13: a reading no swap explains stays as read (a gap, a row carried over).
+    assert repair_entry_numbers(["10", "11", "12", "17", "14"]) == [None] * 5
+    # The fewest misreadings: 01 02 04 exact, so 63 is 03, not 01 02 04 misread for 61 62 64.
+    assert repair_entry_numbers(["01", "02", "63", "04"]) == [None, None, "03", None]
+    # Two starts alike ("71 12 73 14": 71..74 or 11..14): nothing is changed.
+    assert repair_entry_numbers(["71", "12", "73", "14"]) == [None] * 4
+
+
+def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registry_record_of_its_number():
+    from validation.entry_check import check_page
+    from validation.schema import BookKeys
+
+    class Field:
+        def __init__(self, text):
+            self.text, self.confidence, self.bbox = text, 0.95, None
+
+    class Entry:
+        def __init__(self, fields):
+            self.fields, self.bbox = {k: Field(v) for k, v in fields.items()}, (0, 0, 1, 1)
+
+    class Reading:
+        def __init__(self, entries):
+            self.entries = entries
+
+    book = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2015, volume="01")
+    names = ["Lê Văn An", "Lê Văn Bình", "Lê Thị Cúc", "Lê Văn Dũng"]
+    rows = [{"entry_no": n + 1, "full_name": name, "date_of_birth": f"2015-01-0{n + 1}"} for n, name in enumerate(names)]
+    entries = [Entry({"entry_no": number, "full_name": name, "date_of_birth": f"0{n + 1}/01/2015"})
+               for n, (number, name) in enumerate(zip(["01", "02", "63", "04"], names))]
+    page = check_page(book, Reading(entries), 1, "p1", "scan.pdf", rows, 0.8)
+    assert page[2].entry_no == 3 and page[2].raw["entry_no"] == "63" and page[2].repairs["entry_no"] == "confusable_digits"
+    assert page[2].status.value == "verified", "the registry record of number 3 agrees with the entry"
