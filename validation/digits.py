@@ -67,7 +67,11 @@ def _validator(name: str, book_year: int, born: date | None, sex: str | None) ->
     if name in ("registration_date", "date_of_birth"):
         def valid_date(text: str) -> bool:
             value = normalize_field(name, text, 1.0).value
-            return value is not None and date.fromisoformat(value).year <= book_year
+            if value is None:
+                return False
+            # A book holds its own year's registrations (the rules flag any other year).
+            year = date.fromisoformat(value).year
+            return year == book_year if name == "registration_date" else year <= book_year
         return valid_date
     if name in ("mother_birth_year", "father_birth_year"):
         latest = born.year if born else book_year

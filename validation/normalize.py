@@ -91,8 +91,10 @@ def normalize_personal_id(raw: str, confidence: float) -> NormalizedField:
 # --- dates ------------------------------------------------------------------------------------------
 
 _NUMERIC_DATE_RE = re.compile(r"^(?P<d>[\dOolI]{1,2})\s*[/.\-]\s*(?P<m>[\dOolI]{1,2})\s*[/.\-]\s*(?P<y>[\dOolI]{4})$")
-#: The same with its separators lost to the reading ("01 12 2009" for 01.12.2009: the dots too faint).
-_SPACED_DATE_RE = re.compile(r"^(?P<d>[\dOolI]{1,2})\s+(?P<m>[\dOolI]{1,2})\s+(?P<y>[\dOolI]{4})$")
+#: A date whose separators were misread: lost to the reading ("01 12 2009" for 01.12.2009, the dots too
+#: faint), read as a comma ("20.11,2067"), or one lost beside one read ("15 2.2008").
+_MISREAD_SEPARATORS_RE = re.compile(
+    r"^(?P<d>[\dOolI]{1,2})(?:\s*[/.\-,]\s*|\s+)(?P<m>[\dOolI]{1,2})(?:\s*[/.\-,]\s*|\s+)(?P<y>[\dOolI]{4})$")
 _ISO_DATE_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$")
 _WORDED_DATE_RE = re.compile(
     r"^ngày\s*(?P<d>[\dOolI]{1,2})\s*,?\s*tháng\s*(?P<m>[\dOolI]{1,2})\s*,?\s*năm\s*(?P<y>[\dOolI]{4})$",
@@ -102,13 +104,13 @@ _WORDED_DATE_RE = re.compile(
 
 def parse_date(text: str) -> tuple[date | None, bool, str | None]:
     """(date, repaired, problem) for dd/mm/yyyy, d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd and
-    "ngày 05 tháng 3 năm 1998"; "dd mm yyyy" is one whose separators were not read (repaired)."""
-    spaced = _SPACED_DATE_RE.match(text)
-    match = _ISO_DATE_RE.match(text) or _NUMERIC_DATE_RE.match(text) or _WORDED_DATE_RE.match(text) or spaced
+    "ngày 05 tháng 3 năm 1998"; "dd mm yyyy", "dd.mm,yyyy" are ones whose separators were misread (repaired)."""
+    misread = _MISREAD_SEPARATORS_RE.match(text)
+    match = _ISO_DATE_RE.match(text) or _NUMERIC_DATE_RE.match(text) or _WORDED_DATE_RE.match(text) or misread
     if not match:
         return None, False, "not a date in a known format"
     parts = {k: _digits(v) for k, v in match.groupdict().items()}
-    repaired = any(r for _, r in parts.values()) or match is spaced
+    repaired = any(r for _, r in parts.values()) or match is misread
     try:
         return date(int(parts["y"][0]), int(parts["m"][0]), int(parts["d"][0])), repaired, None
     except ValueError:

@@ -50,6 +50,12 @@ def test_typed_zeros_read_as_sixes_are_repaired_where_the_structure_shows_them()
     assert repair_digits("personal_id", "611309963980", 2010, born, "Nữ") == ("011309963980", False)
 
 
+def test_a_registration_date_lies_in_the_book_s_year_so_a_misread_year_is_repaired_to_it():
+    # 2088 could be 2008 or 2000 (or 2080 for a birth); a registration in a 2008 book is in 2008.
+    assert repair_digits("registration_date", "16.1.2088", 2008) == ("16.1.2008", True)
+    assert repair_digits("date_of_birth", "16.1.2088", 2008) == ("16.1.2088", False)
+
+
 def test_fields_without_checkable_structure_are_left_alone():
     assert repair_digits("entry_no", "7", 2022) == ("7", True)
 

@@ -169,6 +169,8 @@ def test_a_date_whose_separators_were_not_read_is_a_date_with_less_confidence():
     spaced = normalize_field("date_of_birth", "01 12 2009", 0.9)
     assert spaced.value == "2009-12-01" and spaced.confidence < 0.9
     assert normalize_field("date_of_birth", "0112 2009", 0.9).value is None, "where one part ends is unknown"
+    assert normalize_field("date_of_birth", "20.11,2007", 0.9).value == "2007-11-20", "a stop read as a comma"
+    assert normalize_field("date_of_birth", "15 2.2008", 0.9).value == "2008-02-15", "one stop lost"
 
 
 def test_a_sex_read_with_its_mark_struck_apart_as_a_quote_or_caret_is_still_one_of_the_two():
