@@ -31,6 +31,20 @@ def test_skew_of_text_without_frame_is_recovered(tmp_path, degrees):
     assert abs(prepared.skew_degrees - degrees) <= 0.3
 
 
+def test_a_frame_with_a_shadow_grown_onto_it_is_not_trusted_for_the_skew_and_the_text_lines_give_it():
+    """A dark blob touching the frame (a scanner shadow) makes its outline no longer a rectangle's, and on
+    a heavy scan it turned the frame's rectangle by 1.7°: the text lines give the skew instead."""
+    from PIL import ImageDraw
+
+    from ocr.preprocess import estimate_skew, flatten, frame_skew, otsu
+
+    page = ruled_page()
+    ImageDraw.Draw(page).ellipse((2800, 1750, 3400, 2250), fill=40)  # over the frame's bottom-right corner
+    binary = otsu(flatten(np.array(rotated(page, 2.4)), 300))
+    assert frame_skew(binary) is None
+    assert abs(estimate_skew(binary, 300) - 2.4) <= 0.3
+
+
 def test_straightened_page_has_horizontal_rules(tmp_path):
     prepared = prepare_page(_page(tmp_path, rotated(ruled_page(), 3.0)))
     # A straight rule is a row that is almost all ink across the table width.
