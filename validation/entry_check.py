@@ -14,7 +14,7 @@ from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
 from validation.rules import check_rules
-from validation.orthography import Style, placement_used, same_letters, same_spelling
+from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
 from validation.text import comparable
 from validation.schema import (
     BIRTH_FIELDS,
@@ -47,7 +47,7 @@ class EntryReading:
 
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
-               placement: Style | None = None, page_repairs: PageRepairs | None = None) -> EntryReading:
+               placement: PagePlacement = None, page_repairs: PageRepairs | None = None) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
     placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
@@ -77,7 +77,7 @@ def check_entry(
     min_confidence: float,
     claimed_entry_nos: set[int] | None = None,
     marks_apart: set[str] = frozenset(),
-    placement: Style | None = None,
+    placement: PagePlacement = None,
     page_repairs: PageRepairs | None = None,
 ) -> ExportedEntry:
     reading = read_entry(book, raw, min_confidence, placement, page_repairs)

@@ -92,16 +92,22 @@ def placement_of(word: str) -> Style | None:
 PLACEMENT_EVIDENCE = 3
 
 
-def placement_used(texts: list[str]) -> Style | None:
+PagePlacement = Literal["old", "new", "mixed"] | None
+
+
+def placement_used(texts: list[str]) -> PagePlacement:
     """The tone placement a page's readings show, when they show only one, at least ``PLACEMENT_EVIDENCE``
-    times; None for a page that shows both (a mixed hand) or too few."""
+    times; "mixed" for a page that shows both (a mixed hand, or marks struck apart that drifted); None for
+    too little to tell."""
     seen = {"old": 0, "new": 0}
     for text in texts:
         for match in _WORD_RE.finditer(unicodedata.normalize("NFC", text)):
             if style := placement_of(match[0]):
                 seen[style] += 1
-    for style, other in (("old", "new"), ("new", "old")):
-        if seen[style] >= PLACEMENT_EVIDENCE and not seen[other]:
+    if seen["old"] and seen["new"]:
+        return "mixed"
+    for style in ("old", "new"):
+        if seen[style] >= PLACEMENT_EVIDENCE:
             return style
     return None
 

@@ -19,7 +19,7 @@ from validation.date_words import closest_verbalization, verbalization_by_letter
 from validation.digits import repair_digits
 from validation.names import has_common_surname, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
-from validation.orthography import VOWELS, Style, canonical, same_spelling, split_tone, with_tone_placement
+from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, repair_syllables
@@ -60,7 +60,7 @@ SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
 def repair_readings(raw: RawEntry, book: BookKeys,
-                    placement: Style | None = None) -> tuple[RawEntry, dict[str, str], set[str]]:
+                    placement: PagePlacement = None) -> tuple[RawEntry, dict[str, str], set[str]]:
     """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
     and the page's context (unit names the authority spells out), with confidences adjusted; field → kind
     of repair for each one changed; and the fields whose reading could not be settled. Such a reading
@@ -90,9 +90,12 @@ def repair_readings(raw: RawEntry, book: BookKeys,
     for name in PLACE_FIELDS:
         if name in repaired and repaired[name][0]:
             text, conf = repaired[name]
-            snapped = snap_unit_names(text, known_units, placement)
+            snapped = snap_unit_names(text, known_units, placement if placement != "mixed" else None)
             if not same_spelling(snapped, text):
-                if placement is None and _placement_guessed(text, snapped):
+                # On a page that shows both placements a placement read may be a mark that drifted: in a
+                # reading that needed a repair, nothing confirms it (the registry compares placements as one).
+                if (placement in (None, "mixed") and _placement_guessed(text, snapped)
+                        or placement == "mixed" and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", snapped))):
                     conf = min(conf, UNSURE_CONFIDENCE)
                     unsure.add(name)
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME

@@ -142,6 +142,11 @@ def test_a_tone_the_reading_lacks_takes_the_placement_the_page_shows():
     mixed = check_page(book, Reading([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
                                       entry(4, lost)]), 1, "p1", "scan.pdf", rows, 0.8)
     assert mixed[3].status == EntryStatus.FLAGGED
+    # There a placement read in a reading that needed a repair may be a mark that drifted: review it too.
+    misread = seen.replace("Lức", "Lúc")
+    drifted = check_page(book, Reading([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
+                                        entry(4, misread)]), 1, "p1", "scan.pdf", rows, 0.8)
+    assert drifted[3].fields["hometown"] == seen and drifted[3].status == EntryStatus.FLAGGED
 
 
 def test_an_unclosed_bracket_before_a_unit_word_is_the_comma_between_two_parts():
