@@ -302,7 +302,7 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
     if edits == 0:
         cased = _in_style_of(text, chosen) if _stray_capitals(text) else text
         kind = LETTER_CASE if cased != text else None
-        if (unpunctuated := _STRAY_STOP_RE.sub("", cased)) != cased:
+        if (unpunctuated := _LABEL_COMMA_RE.sub(r"\1", _STRAY_STOP_RE.sub("", cased))) != cased:
             cased, kind = unpunctuated, DATE_WORDS
         return (cased, conf), kind, unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
@@ -311,6 +311,8 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
 #: A stop, colon or quote between two words of a date in words ("không. trăm") is a speck read as a mark:
 #: no verbalization has one there. Commas stay; they are the book's.
 _STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
+#: Nor a comma between "ngày" or "tháng" and its number ("tháng, bốn"); "năm," may be the day five.
+_LABEL_COMMA_RE = re.compile(r"\b((?i:ngày|tháng))\s*,(?=\s)")
 
 
 def _stray_capitals(text: str) -> bool:

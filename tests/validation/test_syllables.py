@@ -316,3 +316,9 @@ def test_a_digit_inside_a_name_word_becomes_the_one_letter_that_fits():
     assert repaired["mother_name"][0] == "Bùi Thị Hà", "1 is i, not l: no Vietnamese syllable ends in l"
     assert repaired["full_name"][1] < 0.9, "a repaired reading is less sure than it was read"
     assert repaired["father_name"][0] == "Lê 1234", "a number is no misread letter"
+
+
+def test_a_comma_between_a_date_word_label_and_its_number_is_a_speck():
+    entry = _check(date_of_birth="20/04/2017",
+                   date_of_birth_words="Ngày hai mươi, tháng, bốn, năm hai nghìn không trăm mười bảy")
+    assert entry.fields["date_of_birth_words"] == "Ngày hai mươi, tháng bốn, năm hai nghìn không trăm mười bảy"
