@@ -18,6 +18,7 @@ from validation.orthography import PagePlacement, placement_used, same_letters, 
 from validation.text import comparable
 from validation.schema import (
     BIRTH_FIELDS,
+    STRUCTURED_FIELDS,
     BookKeys,
     EntrySource,
     EntryStatus,
@@ -86,6 +87,7 @@ def check_entry(
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
+    flags += _case_against_registry(reading.fields, values, registry_rows, flags)
     return ExportedEntry(
         **book.model_dump(),
         entry_no=values.get("entry_no"),
@@ -151,6 +153,24 @@ def _blank_against_registry(raw: RawEntry, values: dict[str, Any], registry_rows
             for name, (text, _) in raw.items()
             if name in BIRTH_FIELDS and name not in flagged and not (text or "").strip()
             and rows[0].get(name) not in (None, "")]
+
+
+def _case_against_registry(fields: dict[str, Any], values: dict[str, Any], registry_rows: list[dict[str, Any]],
+                           flags: list[Flag]) -> list[Flag]:
+    """A text that says what the registry record says but for the case of some letter ("Trung tâm y tế" for
+    its "Y tế", "Xã" for "xã"): no discrepancy (case is folded), but engines confuse the case of letters
+    that differ only in size, so which case the book prints is for a reviewer to see. A text in capitals
+    throughout is the book's style (names in capitals), not a misread letter."""
+    flagged = {f.field for f in flags}
+    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
+    if len(rows) != 1:
+        return []
+    return [Flag(code=FlagCode.LOW_CONFIDENCE, field=name,
+                 detail="the letter case differs from the registry record's; the scan shows which the book has")
+            for name, text in fields.items()
+            if name not in STRUCTURED_FIELDS and name not in flagged and isinstance(text, str) and not text.isupper()
+            and isinstance(rows[0].get(name), str) and not same_spelling(text, rows[0][name])
+            and same_spelling(text.casefold(), rows[0][name].casefold())]
 
 
 def _without_essentials(values: dict[str, Any], flags: list[Flag]) -> list[Flag]:

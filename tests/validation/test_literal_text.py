@@ -106,3 +106,14 @@ def test_a_misread_ethnic_group_keeps_the_books_variant_and_case(read, printed):
     assert value.fields["ethnicity"] == printed
     assert value.repairs["ethnicity"] == "vocabulary"
     assert book_text("ethnicity", read, value.values["ethnicity"]) == (printed, "vocabulary")
+
+
+def test_a_text_the_registry_spells_but_for_one_letter_s_case_goes_to_review_not_to_the_record_unseen():
+    book = BookKeys(authority="UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An", year=2022, volume=1)
+    place = "Trung tâm Y tế huyện Nghi Lộc, tỉnh Nghệ An"
+    read = check_entry(book, _entry(place.replace("Y tế", "y tế")), SOURCE, [_row(place)], 0.8)
+    assert read.fields["place_of_birth"] == "Trung tâm y tế huyện Nghi Lộc, tỉnh Nghệ An", "the reading is kept"
+    assert read.status == EntryStatus.FLAGGED
+    assert not any(f.code == "field_mismatch" for f in read.flags), "case is no discrepancy"
+    same = check_entry(book, _entry(place), SOURCE, [_row(place)], 0.8)
+    assert same.status == EntryStatus.VERIFIED
