@@ -36,16 +36,15 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
     """(text, settled): the reading with confusable digits swapped when exactly one swap makes it valid.
     Swaps of one digit and of two count alike: "77.04" could be 17.04 or 11.04, so it is not settled.
 
-    ``settled`` is False when the reading is invalid and no single repair fits (none or several), or when
-    one fits a personal ID whose unchecked digits hold digits of the confusion it put right; the caller then
-    lowers the confidence. A valid reading, or a field without checkable structure, comes back
+    ``settled`` is False when the reading is invalid and no single repair fits (none or several); the
+    caller then lowers the confidence. (A personal ID's unchecked digits may hold the same confusion: the
+    registry record's ID, compared digit for digit, is what catches that.) A valid reading, or a field without checkable structure, comes back
     unchanged and settled."""
     valid = _validator(name, book_year, born, sex)
     if valid is None or valid(text):
         return text, True
     limit = ID_CHECKABLE if name == "personal_id" else len(text)
     fits: set[str] = set()
-    swaps: dict[str, str] = {}
     for swaps, max_swaps in CONFUSIONS:
         positions = [i for i, ch in enumerate(text[:limit]) if ch in swaps]
         for count in range(1, max_swaps + 1):
@@ -58,8 +57,7 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
         if fits:
             break
     if len(fits) == 1:
-        # The digits past the checkable part may hold the same confusion, and nothing can check them.
-        return fits.pop(), not any(ch in swaps for ch in text[limit:])
+        return fits.pop(), True
     return text, False
 
 

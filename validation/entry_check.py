@@ -194,6 +194,9 @@ def check_page(
     # One hand typed the page: the placement its readings show is the one a tone they lack should take.
     placement = placement_used([text for raw in raws for name, (text, _) in raw.items()
                                 if name in SYLLABLE_FIELDS and text])
+    if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
+                                        for f in e.fields.values()):
+        placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
     numbers_read = []
     for index, raw in enumerate(raws):
         text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]

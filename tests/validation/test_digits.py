@@ -46,8 +46,8 @@ def test_typed_zeros_read_as_sixes_are_repaired_where_the_structure_shows_them()
     # Province 011, a girl born in 2009: the first digit must be 0, and the year's 0 too.
     assert repair_digits("personal_id", "611309985255", 2010, born, "Nữ") == ("011309985255", True)
     assert repair_digits("personal_id", "611369985255", 2010, born, "Nữ") == ("011309985255", True)
-    # A 6 in the random part may be another misread 0, and nothing can tell: repaired, but not settled.
-    assert repair_digits("personal_id", "611309963980", 2010, born, "Nữ") == ("011309963980", False)
+    # A 6 in the random part may be another misread 0: nothing here can tell; the registry's ID can.
+    assert repair_digits("personal_id", "611309963980", 2010, born, "Nữ") == ("011309963980", True)
 
 
 def test_a_registration_date_lies_in_the_book_s_year_so_a_misread_year_is_repaired_to_it():
