@@ -23,8 +23,9 @@ from validation.rules import check_personal_id
 CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (
     ({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1), ({"0": "6", "6": "0"}, 2), ({"0": "8", "8": "0"}, 2),
 )
-#: Pairs of digits one reading may mistake for each other (every pair above), for the entry numbers.
-CONFUSABLE_PAIRS = frozenset(frozenset((a, b)) for swaps, _ in CONFUSIONS for a, b in swaps.items())
+#: Digit read → digit meant, for the entry numbers: a typed zero whose ink broke reads 6, 8 or 9 (also the
+#: padding zero of "048", often on a whole page), the reverse is rare; 1 and 7 both ways.
+NUMBER_MISREADS = {"6": "0", "8": "0", "9": "0", "1": "7", "7": "1"}
 #: Readings that must say the same sequence, as read, before it stands for a page's numbers.
 MIN_SEQUENCE_ANCHORS = 2
 #: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
@@ -121,17 +122,16 @@ def _confusable(text: str | None, number: int) -> bool:
     if not text or not text.isdigit() or number <= 0 or len(str(number)) > len(text):
         return False
     expected = str(number).zfill(len(text))
-    differing = [frozenset((a, b)) for a, b in zip(text, expected) if a != b]
-    return 0 < len(differing) <= 2 and all(pair in CONFUSABLE_PAIRS for pair in differing)
+    differing = [(read, meant) for read, meant in zip(text, expected) if read != meant]
+    return 0 < len(differing) <= 2 and all(NUMBER_MISREADS.get(read) == meant for read, meant in differing)
 
 
 def _variants(text: str) -> set[str]:
-    """The readings one or two confusable digits away from a digit reading."""
+    """The numbers a digit reading may have meant, one or two misread digits away."""
     out: set[str] = set()
     for count in (1, 2):
         for positions in itertools.combinations(range(len(text)), count):
-            options = [[b for pair in CONFUSABLE_PAIRS if text[i] in pair for b in pair if b != text[i]]
-                       for i in positions]
+            options = [[NUMBER_MISREADS[text[i]]] if text[i] in NUMBER_MISREADS else [] for i in positions]
             for choice in itertools.product(*options):
                 chars = list(text)
                 for i, ch in zip(positions, choice):

@@ -141,6 +141,9 @@ def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion
     assert repair_entry_numbers(["10", "11", "12", "17", "14"]) == [None] * 5
     # The fewest misreadings: 01 02 04 exact, so 63 is 03, not 01 02 04 misread for 61 62 64.
     assert repair_entry_numbers(["01", "02", "63", "04"]) == [None, None, "03", None]
+    # A page whose padding zeros mostly read 9 is still 41..48: a 0 read for a 9 is not a misread it makes.
+    assert repair_entry_numbers(["041", "942", "943", "944", "945", "046", "947", "048"]) == [
+        None, "042", "043", "044", "045", None, "047", None]
     # Two starts alike ("71 12 73 14": 71..74 or 11..14): nothing is changed.
     assert repair_entry_numbers(["71", "12", "73", "14"]) == [None] * 4
 
