@@ -39,8 +39,8 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
 
     ``settled`` is False when the reading is invalid and no single repair fits (none or several); the
     caller then lowers the confidence. (A personal ID's unchecked digits may hold the same confusion: the
-    registry record's ID, compared digit for digit, is what catches that.) A valid reading, or a field without checkable structure, comes back
-    unchanged and settled."""
+    registry record's ID, compared digit for digit, is what catches that.) A valid reading, or a field
+    without checkable structure, comes back unchanged and settled."""
     valid = _validator(name, book_year, born, sex)
     if valid is None or valid(text):
         return text, True
@@ -94,8 +94,8 @@ def repair_entry_numbers(readings: list[str | None]) -> list[str | None]:
     year), so the numbers read as ``start + row`` are the page's sequence. Of the starts the readings (and
     their confusable variants) suggest, the page's is the one that explains the most readings, as read or
     one confusion off, and of those the one with the most read exactly (at least ``MIN_SEQUENCE_ANCHORS``),
-    when no other start is as good. Then the readings one or
-    two confusable digits off ("61" for 01, "196" for 100) take their number. A reading that fits no
+    when no other start is as good. Then the readings one or two confusable digits off ("61" for 01, "196"
+    for 100) take their number. A reading that fits no
     confusion stays as read (a gap, a carried-over row); a hand that confuses a digit throughout ("70 71
     72" for 10 11 12) is not seen, and there the registry record of each number, which must agree with the
     entry's name and date before it is verified, is what catches it."""

@@ -102,6 +102,12 @@ def check_entry(
     )
 
 
+def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The registry records that carry the entry's number (none for an entry read without one)."""
+    number = values.get("entry_no")
+    return [] if number is None else [r for r in registry_rows if r.get("entry_no") == number]
+
+
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
                        unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset()) -> list[Flag]:
     """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
@@ -109,7 +115,7 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
     (the registry keeps the date, not the words), and any reading whose repair was not settled, such as a
     tone placement no mark read showed (the registry compares placements as one)."""
-    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
+    rows = records_numbered(values, registry_rows)
 
     def corroborated(flag: Flag) -> bool:
         if flag.code != FlagCode.LOW_CONFIDENCE or flag.field is None or values.get(flag.field) is None:
@@ -145,7 +151,7 @@ def _blank_against_registry(raw: RawEntry, values: dict[str, Any], registry_rows
     the entry holds a value: the book may lack it, or the reader missed it; either way a reviewer looks.
     (A field the layout lacks is no difference.)"""
     flagged = {f.field for f in flags if f.code == FlagCode.FIELD_MISMATCH}
-    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
+    rows = records_numbered(values, registry_rows)
     if len(rows) != 1:
         return []
     return [Flag(code=FlagCode.FIELD_MISMATCH, field=name, book_value=None, registry_value=str(rows[0][name]),
@@ -162,7 +168,7 @@ def _case_against_registry(fields: dict[str, Any], values: dict[str, Any], regis
     that differ only in size, so which case the book prints is for a reviewer to see. A text in capitals
     throughout is the book's style (names in capitals), not a misread letter."""
     flagged = {f.field for f in flags}
-    rows = [r for r in registry_rows if values.get("entry_no") is not None and r.get("entry_no") == values["entry_no"]]
+    rows = records_numbered(values, registry_rows)
     if len(rows) != 1:
         return []
     return [Flag(code=FlagCode.LOW_CONFIDENCE, field=name,

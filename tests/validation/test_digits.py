@@ -150,25 +150,14 @@ def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion
 
 def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registry_record_of_its_number():
     from validation.entry_check import check_page
-    from validation.schema import BookKeys
 
-    class Field:
-        def __init__(self, text):
-            self.text, self.confidence, self.bbox = text, 0.95, None
-
-    class Entry:
-        def __init__(self, fields):
-            self.fields, self.bbox = {k: Field(v) for k, v in fields.items()}, (0, 0, 1, 1)
-
-    class Reading:
-        def __init__(self, entries):
-            self.entries = entries
+    from .pages import page_of
 
     book = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2015, volume="01")
     names = ["Lê Văn An", "Lê Văn Bình", "Lê Thị Cúc", "Lê Văn Dũng"]
     rows = [{"entry_no": n + 1, "full_name": name, "date_of_birth": f"2015-01-0{n + 1}"} for n, name in enumerate(names)]
-    entries = [Entry({"entry_no": number, "full_name": name, "date_of_birth": f"0{n + 1}/01/2015"})
+    entries = [{"entry_no": number, "full_name": name, "date_of_birth": f"0{n + 1}/01/2015"}
                for n, (number, name) in enumerate(zip(["01", "02", "63", "04"], names))]
-    page = check_page(book, Reading(entries), 1, "p1", "scan.pdf", rows, 0.8)
+    page = check_page(book, page_of(entries), 1, "p1", "scan.pdf", rows, 0.8)
     assert page[2].entry_no == 3 and page[2].raw["entry_no"] == "63" and page[2].repairs["entry_no"] == "confusable_digits"
     assert page[2].status.value == "verified", "the registry record of number 3 agrees with the entry"

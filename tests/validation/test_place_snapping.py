@@ -112,17 +112,7 @@ def test_a_tone_the_reading_lacks_takes_the_placement_the_page_shows():
     from validation.entry_check import check_page
     from validation.schema import BookKeys, EntryStatus
 
-    class Field:
-        def __init__(self, text, apart):
-            self.text, self.confidence, self.bbox, self.marks_apart = text, 0.95, None, apart
-
-    class Entry:
-        def __init__(self, fields, apart=False):
-            self.fields, self.bbox = {k: Field(v, apart) for k, v in fields.items()}, (0, 0, 1, 1)
-
-    class Reading:
-        def __init__(self, entries):
-            self.entries = entries
+    from .pages import page_of
 
     book = BookKeys(authority="UBND xã Lương Hòa, huyện Bến Lức, tỉnh Long An", year=2015, volume="01")
     seen = "xã Lương Hoà, huyện Bến Lức, tỉnh Long An"
@@ -131,24 +121,22 @@ def test_a_tone_the_reading_lacks_takes_the_placement_the_page_shows():
     rows = [{"entry_no": n, "hometown": "xã Lương Hòa, huyện Bến Lức, tỉnh Long An", "full_name": name,
              "date_of_birth": f"2015-01-0{n}"} for n, name in names.items()]
 
-    def entry(n, hometown, apart=False):
-        return Entry({"entry_no": str(n), "full_name": names[n], "date_of_birth": f"0{n}/01/2015",
-                      "hometown": hometown}, apart)
+    def entry(n, hometown):
+        return {"entry_no": str(n), "full_name": names[n], "date_of_birth": f"0{n}/01/2015", "hometown": hometown}
 
-    page = check_page(book, Reading([entry(1, seen), entry(2, seen), entry(3, seen), entry(4, lost)]),
+    page = check_page(book, page_of([entry(1, seen), entry(2, seen), entry(3, seen), entry(4, lost)]),
                       1, "p1", "scan.pdf", rows, 0.8)
     assert page[3].fields["hometown"] == seen and page[3].status == EntryStatus.VERIFIED
     # A page that shows both placements tells nothing: the lost mark stays a guess, sent to review.
-    mixed = check_page(book, Reading([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
+    mixed = check_page(book, page_of([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
                                       entry(4, lost)]), 1, "p1", "scan.pdf", rows, 0.8)
     assert mixed[3].status == EntryStatus.FLAGGED
     # Typed with marks struck apart, a placement read in a reading that needed a repair may be a mark that
     # drifted there: review it too. Written by a mixed hand, it is as the hand placed it.
     misread = seen.replace("Lức", "Lúc")
     for apart, status in ((True, EntryStatus.FLAGGED), (False, EntryStatus.VERIFIED)):
-        page = check_page(book, Reading([entry(1, seen, apart), entry(2, seen.replace("Hoà", "Hòa"), apart),
-                                         entry(3, seen, apart), entry(4, misread, apart)]),
-                          1, "p1", "scan.pdf", rows, 0.8)
+        page = check_page(book, page_of([entry(1, seen), entry(2, seen.replace("Hoà", "Hòa")), entry(3, seen),
+                                         entry(4, misread)], marks_apart=apart), 1, "p1", "scan.pdf", rows, 0.8)
         assert page[3].fields["hometown"] == seen and page[3].status == status, apart
 
 
