@@ -300,9 +300,9 @@ def main() -> None:
     """Console entry point. Every typed error, of any command, ends here as one line on stderr naming the file
     or the service, and the exit code of sohoa.errors.ExitCode: never a traceback. An exception no table
     knows is a bug, and keeps its traceback."""
-    from sohoa.settings import quiet_prefect
+    from sohoa.settings import apply_prefect_defaults
 
-    quiet_prefect()
+    apply_prefect_defaults()
     try:
         app()
     except KeyboardInterrupt:

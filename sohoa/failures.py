@@ -66,7 +66,22 @@ def _foreign(error: BaseException) -> tuple[ExitCode, str] | None:
         return ExitCode.service_unavailable, f"object storage at {pool.host}:{pool.port} does not answer"
     if isinstance(error, OSError) and error.filename:
         return ExitCode.file_access, f"{error.filename}: {error.strerror or type(error).__name__}"
+    if isinstance(error, RuntimeError) and str(error).startswith(EPHEMERAL_SERVER_TIMEOUT):
+        return ExitCode.service_unavailable, _ephemeral_server_timeout()
     return None
+
+
+#: How Prefect's RuntimeError begins when a one-off run's own server does not answer in time; the rest of
+#: its message is the server's output, which is no use to the user.
+EPHEMERAL_SERVER_TIMEOUT = "Timed out while attempting to connect to ephemeral Prefect API server"
+
+
+def _ephemeral_server_timeout() -> str:
+    from prefect.settings import get_current_settings
+
+    seconds = get_current_settings().server.ephemeral.startup_timeout_seconds
+    return (f"the one-off Prefect server did not start within {seconds} s; the machine may be overloaded: "
+            "try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start a server with `sohoa up`")
 
 
 def _one_line(error: BaseException) -> str:

@@ -164,17 +164,26 @@ def get_settings() -> Settings:
     return Settings()
 
 
-#: Prefect phones home unless told not to; there is no internet here and no reason to.
-QUIET_PREFECT = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+#: Seconds a one-off run waits for its ephemeral Prefect server. Prefect's 20 s run out on a loaded 2-core
+#: machine while the server migrates its database.
+EPHEMERAL_STARTUP_SECONDS = 90
+
+#: Prefect phones home unless told not to (there is no internet here and no reason to), and gives up on its
+#: ephemeral server sooner than a busy machine starts one.
+PREFECT_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(EPHEMERAL_STARTUP_SECONDS),
+}
 
 
-def quiet_prefect() -> None:
-    """Tell Prefect, in this process and the ones it starts, not to phone home (unless already set)."""
-    for name, value in QUIET_PREFECT.items():
+def apply_prefect_defaults() -> None:
+    """Set PREFECT_DEFAULTS in this process and the ones it starts (a variable already set is kept)."""
+    for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
 
 
 def child_environment(settings: Settings, **overrides: str) -> dict[str, str]:
-    """The environment for a child process (Prefect server, worker): this one's, Prefect kept quiet, the
+    """The environment for a child process (Prefect server, worker): this one's, PREFECT_DEFAULTS, the
     overrides, and these settings as SOHOA_* variables for the child to read back."""
-    return dict(os.environ) | QUIET_PREFECT | overrides | settings.as_env()
+    return dict(os.environ) | PREFECT_DEFAULTS | overrides | settings.as_env()

@@ -68,6 +68,29 @@ def _fails_with(done: subprocess.CompletedProcess, code: ExitCode, *named: str) 
     return lines[0]
 
 
+
+def test_a_prefect_server_that_does_not_start_in_time_is_one_line_not_a_traceback(tmp_path):
+    """Under load the one-off server can miss its start-up window; Prefect then raises a RuntimeError that
+    carries the server's whole output. With no time at all to start, it always misses."""
+    done = _sohoa(tmp_path, "fixity", PREFECT_HOME=str(tmp_path / "prefect"),
+                  PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="0")
+    assert done.returncode == ExitCode.service_unavailable, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stdout + done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == ["error: the one-off Prefect server did not start within 0 s; the machine may be overloaded: "
+                      "try again, raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start a server with "
+                      "`sohoa up`"], done.stderr
+
+
+def test_a_one_off_run_waits_longer_for_its_server_than_prefect_does():
+    from prefect.settings.models.server.ephemeral import ServerEphemeralSettings
+
+    from sohoa.settings import PREFECT_DEFAULTS
+
+    waits = ServerEphemeralSettings.model_fields["startup_timeout_seconds"].default
+    assert int(PREFECT_DEFAULTS["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]) >= 3 * waits
+
+
 def _snapshot(path: Path, *lines: dict | str) -> Path:
     path.write_text("".join((line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n"
                             for line in lines), encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from flows import progress
-from sohoa.settings import QUIET_PREFECT, get_settings
+from sohoa.settings import PREFECT_DEFAULTS, get_settings
 from storage.registry import load_snapshot
 from storage.seaweed import free_port
 from storage.state import StateStore
@@ -36,7 +36,7 @@ class Cluster:
         self.address = ""
         self.workers: list[subprocess.Popen] = []
         self.scheduler: subprocess.Popen | None = None
-        self.env = dict(os.environ) | QUIET_PREFECT | {"PREFECT_HOME": str(home / "prefect"), "OMP_THREAD_LIMIT": "1"}
+        self.env = dict(os.environ) | PREFECT_DEFAULTS | {"PREFECT_HOME": str(home / "prefect"), "OMP_THREAD_LIMIT": "1"}
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen:
         log = (self.home / f"{name}.log").open("ab")

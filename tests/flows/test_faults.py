@@ -30,7 +30,7 @@ import pytest
 from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy import func, select
 
-from sohoa.settings import QUIET_PREFECT, Settings
+from sohoa.settings import PREFECT_DEFAULTS, Settings
 from storage.ledger import BatchPageRow
 from storage.objects import ObjectStore
 from storage.registry import load_snapshot
@@ -96,7 +96,7 @@ class Case:
         if not own_prefect:
             overrides["PREFECT_API_URL"] = rig.prefect_api
         inherited = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "SOHOA_"))}
-        self.env = inherited | QUIET_PREFECT | overrides | self.settings.as_env()
+        self.env = inherited | PREFECT_DEFAULTS | overrides | self.settings.as_env()
         keys = rig.book.book
         self.command = [SOHOA, "digitize", str(rig.book.scans[0].parent), "--authority", keys["authority"],
                         "--year", str(keys["year"]), "--volume", str(keys["volume"])]
@@ -145,7 +145,8 @@ class Case:
             if self.pages_done() >= n:
                 return
             if self.process is not None and self.process.poll() is not None:
-                raise AssertionError(f"{self.name}: the run ended before {n} pages were done")
+                raise AssertionError(f"{self.name}: the run ended (exit {self.process.returncode}) before {n} pages "
+                                     f"were done:\n{self._log.read_text(errors='replace')[-3000:]}")
             time.sleep(0.2)
         raise AssertionError(f"{self.name}: {n} pages not done within {timeout} s")
 

@@ -32,9 +32,9 @@ PASSWORD = "correct horse battery"
 def prefect_ephemeral():
     from prefect.testing.utilities import prefect_test_harness
 
-    from sohoa.settings import quiet_prefect
+    from sohoa.settings import apply_prefect_defaults
 
-    quiet_prefect()
+    apply_prefect_defaults()
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
