@@ -23,7 +23,7 @@ from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout,
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import Rules, ink_fraction, tick_boxes
 from ocr.model import EntryReading, EntryRegion, FieldReading, PageLayout
-from ocr.words import box_of, fold, split_colons, strip_leaders, text_lines, words_in_box
+from ocr.words import box_of, fit_to_ink, fold, split_colons, strip_leaders, text_lines, words_in_box
 
 MIN_LABEL_SCORE = 80.0
 
@@ -283,7 +283,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
 
     entries = []
     for entry in layout.entries:
-        words = ocr_region(clean, entry.bbox, dpi, engine)
+        words = fit_to_ink(clean, ocr_region(clean, entry.bbox, dpi, engine), entry.bbox)
         parts = entry.parts or {"main": entry.bbox}
         spans: list[ValueSpan] = []
         labels: list[Label] = []

@@ -106,3 +106,42 @@ def split_colons(words: list[Word]) -> list[Word]:
         else:
             result.append(word)
     return result
+
+
+
+def fit_to_ink(binary: np.ndarray, words: list[Word], region: BBox) -> list[Word]:
+    """The words with their boxes drawn in to the ink they own. A sparse pass can box a word over its
+    neighbours or over the first letter of the next ("thường" over "trú:", "trú:" over the T of "Thôn"); a
+    label erased by such a box takes that letter with it, and a value box that starts at the label's edge
+    loses it. So a box ends where the next word on its line begins, then shrinks to the connected pieces of
+    ink whose centre lies inside it. Edges only move in, and a piece far larger than the word (a rule) is
+    no letter."""
+    import cv2
+
+    x0, y0, w, h = region
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(
+        (binary[y0:y0 + h, x0:x0 + w] > 0).astype(np.uint8), connectivity=8)
+    lefts, rights, heights = stats[1:, 0] + x0, stats[1:, 0] + stats[1:, 2] + x0, stats[1:, 3]
+    cx, cy = centroids[1:, 0] + x0, centroids[1:, 1] + y0
+    fitted = []
+    for word in words:
+        wx, wy, ww, wh = word.bbox
+        # A word that starts within the first letter or so is the engine's second box of the same ink.
+        end = min([wx + ww] + [o.bbox[0] for o in words
+                               if wx + max(wh, ww / 4) <= o.bbox[0] < wx + ww and _same_line(word, o)])
+        own = ((cx >= wx) & (cx < end) & (cy >= wy) & (cy < wy + wh)
+               & (heights <= 2 * wh) & (rights - lefts <= ww + wh))
+        if not own.any():
+            fitted.append(word if end == wx + ww else Word(word.text, word.conf, (wx, wy, end - wx, wh), word.line))
+            continue
+        left = int(max(lefts[own].min(), wx))
+        right = int(max(min(rights[own].max(), end), left + 1))
+        fitted.append(Word(word.text, word.conf, (left, wy, right - left, wh), word.line))
+    return fitted
+
+
+def _same_line(a: Word, b: Word) -> bool:
+    """Whether two words overlap by at least half the taller one's height (a speck of a leader under a word
+    is on no line with it)."""
+    top, bottom = max(a.bbox[1], b.bbox[1]), min(a.bbox[1] + a.bbox[3], b.bbox[1] + b.bbox[3])
+    return bottom - top >= max(a.bbox[3], b.bbox[3]) / 2
