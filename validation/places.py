@@ -30,6 +30,7 @@ UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "
 #: 63 old and 34 new names lie far apart, commune names do not (xã Phù Linh, xã Phú Linh); those are
 #: snapped across one letter only to the few names the book's own authority spells.
 PROVINCE_EDITS = 1
+PROVINCE_MARKS = 2
 MIN_FUZZY_LENGTH = 6
 #: Shorter names are matched by one letter only where the two letters look alike in print (E and F).
 MIN_SHAPE_LENGTH = 4
@@ -56,6 +57,10 @@ _UNIT_RE = re.compile(
 
 #: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
+#: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
+#: letters, so it is the comma between two parts, misread. "TP." keeps its dot.
+_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])\.(?=\s+(?:" + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.")
+                              + r")\s+[^\W_])")
 
 
 def unit_names(authority: str) -> set[str]:
@@ -144,12 +149,20 @@ def _mark_lost_at_end(read: str, spelling: str) -> bool:
 
 
 def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
-    """The province names within PROVINCE_EDITS of a reading ("Hè Nội" → Hà Nội), by comparison form."""
+    """The province names within PROVINCE_EDITS of a reading ("Hè Nội" → Hà Nội), by comparison form; or
+    within PROVINCE_EDITS by their letters and PROVINCE_MARKS marks more ("Hã Nôj": a grave read as a
+    tilde, the dot below of ộ read as the tail of a j). A letter with a diaeresis is no Vietnamese letter but a mark read twice ("Hãä"): it is
+    left out of the comparison."""
+    name = "".join(ch for ch in nfc(name) if "\u0308" not in unicodedata.normalize("NFD", ch))
     key = canonical(name)
     if len(key) < MIN_FUZZY_LENGTH:
         return {}
+    bare = _key(name)
     return {form: spelling for form, spelling in provinces.items()
-            if Levenshtein.distance(key, form, score_cutoff=PROVINCE_EDITS) <= PROVINCE_EDITS}
+            if Levenshtein.distance(key, form, score_cutoff=PROVINCE_EDITS) <= PROVINCE_EDITS
+            or (Levenshtein.distance(bare, _key(spelling), score_cutoff=PROVINCE_EDITS) <= PROVINCE_EDITS
+                and Levenshtein.distance(key, form, score_cutoff=PROVINCE_EDITS + PROVINCE_MARKS)
+                <= PROVINCE_EDITS + PROVINCE_MARKS)}
 
 
 def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
@@ -197,6 +210,7 @@ def snap_unit_words(text: str) -> str:
 
     if "(" not in text:
         text = _STRAY_CLOSE_RE.sub(",", text)
+    text = _STRAY_PERIOD_RE.sub(",", text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
 

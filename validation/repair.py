@@ -98,6 +98,8 @@ def repair_readings(raw: RawEntry, book: BookKeys,
                         or placement == "mixed" and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", snapped))):
                     conf = min(conf, UNSURE_CONFIDENCE)
                     unsure.add(name)
+                elif name in unsure and not repair_syllables(snapped, offset=offset).unsure:
+                    unsure.discard(name)  # the words no syllable could be ("Tẩ", "xẫ") were a known unit's
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value

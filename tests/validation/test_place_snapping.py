@@ -25,6 +25,20 @@ def test_the_province_at_the_end_of_a_place_is_recognised_one_letter_off():
     assert snap_unit_names("xã Phù Linh, huyện Sóc Sơn, thành phố Hè Nội", KNOWN).endswith("thành phố Hà Nội")
 
 
+
+def test_a_province_one_letter_and_its_marks_off_is_recognised_and_narrows_its_district():
+    # Typed with marks struck apart: the dot below of ộ read as a j's tail, a grave read as a tilde plus a
+    # diaeresis no Vietnamese letter has. Only once the province is known is "Thanh Trỉ" one district
+    # (Thanh Trì, Hà Nội) and not two (Thạnh Trị is in Sóc Trăng).
+    known = unit_names("UBND xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội")
+    assert snap_unit_names("xã Tả Thanh Oai, huyện Thanh Trỉ, thành phố Hãä Nôj", known) == (
+        "xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội")
+
+
+def test_a_province_reading_between_two_provinces_stays_as_read():
+    # "Binh Thuân" and "Ninh Thuân" differ by a letter; "Dinh Thuân" is one letter from both.
+    assert snap_unit_names("xã Tân Phú, tỉnh Dinh Thuân", KNOWN).endswith("tỉnh Dinh Thuân")
+
 def test_a_name_two_letters_from_any_province_stays_as_read():
     assert snap_unit_names("xã Tân Phú, tỉnh Hè Nam Xa", KNOWN).endswith("tỉnh Hè Nam Xa")
 
@@ -146,6 +160,14 @@ def test_an_unclosed_bracket_before_a_unit_word_is_the_comma_between_two_parts()
     assert snap_unit_names("Bệnh viện (cơ sở 2) quận Ninh Kiều", known) == "Bệnh viện (cơ sở 2) quận Ninh Kiều"
 
 
+
+def test_a_dot_before_a_unit_word_in_small_letters_is_the_comma_between_two_parts():
+    assert snap_unit_words("Xóm 8. xã Diễn Kim, huyện Diễn Châu. tỉnh Nghệ An") == (
+        "Xóm 8, xã Diễn Kim, huyện Diễn Châu, tỉnh Nghệ An")
+    # A capital after the dot may begin a sentence, and TP. is written with its dot.
+    assert snap_unit_words("xã Diễn Kim. Huyện Diễn Châu") == "xã Diễn Kim. Huyện Diễn Châu"
+    assert snap_unit_words("số 5, TP. Vinh") == "số 5, TP. Vinh"
+
 def test_a_mark_struck_over_the_comma_after_its_word_gives_the_comma_back():
     known = unit_names("UBND xã Ngãi Xuyên, huyện Trà Cú, tỉnh Trà Vinh")
     assert snap_unit_names("huyện Trà Cu; tỉnh Trà Vinh", known) == "huyện Trà Cú, tỉnh Trà Vinh"
@@ -165,3 +187,20 @@ def test_a_facility_read_with_other_marks_begins_with_its_words_as_spelled_in_th
     assert snap_unit_words("Trung tâm y tế huyện Châu Thành") == "Trung tâm y tế huyện Châu Thành"
     # Only a place's first words are a facility's: a hamlet named Trạm is not touched.
     assert snap_unit_words("Thôn Tram, xã Tân Hương") == "Thôn Tram, xã Tân Hương"
+
+
+def test_a_word_no_syllable_can_be_is_settled_when_it_was_part_of_a_known_unit():
+    from validation.repair import repair_readings
+    from validation.schema import BookKeys
+
+    book = BookKeys(authority="UBND xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội", book_type="birth",
+                    year=2016, volume="1")
+    # "Tẩ" and "xẫ": â never ends a syllable. Both belong to the authority's own commune, named in full.
+    raw = {"hometown": ("xẫ Tẩ Thanh Oai, huyện Thanh Trì, thành phố Hà Nội", 0.9),
+           "place_of_birth": ("Trạm y tế xã Tẩ Thanh Ôi", 0.9)}
+    repaired, _, unsure = repair_readings(raw, book)
+    assert repaired["hometown"][0] == "xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội"
+    assert "hometown" not in unsure
+    # A wrong word the snap did not replace keeps its doubt.
+    raw = {"hometown": ("xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội, Tẩ", 0.9)}
+    assert "hometown" in repair_readings(raw, book)[2]
