@@ -22,7 +22,7 @@ from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_na
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.schema import BookKeys
-from validation.syllables import is_valid_syllable, repair_syllables
+from validation.syllables import is_valid_syllable, join_split_name_parts, repair_syllables
 from validation.text import clean_reading, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
@@ -194,8 +194,8 @@ def _vietnamese_ending(word: str) -> bool:
 def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:
     """Letter case OCR cannot see: c, o, s, v, x, z (and ô, ơ, ư…) have one shape in both cases, so an
     engine guesses. A name is written with every part capitalized (or all in capitals); inside a word a
-    capital after small letters ("tẾ", "tỪ") is a misreading. Which case a word begins with is left alone
-    (a place may start "xã" or "Xã")."""
+    capital after small letters ("tẾ", "tỪ") is a misreading, and so is a part split in two ("Ng uyễn"). Which
+    case a word begins with is left alone (a place may start "xã" or "Xã")."""
     for name in (*sorted(NAME_FIELDS), *TEXT_CASE_FIELDS):
         if not (name in readings and readings[name][0]):
             continue
@@ -203,7 +203,7 @@ def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:
         if name in NAME_FIELDS and (prefixed := _h_prefix(text)) != text:
             readings[name], repairs[name] = (prefixed, conf), APOSTROPHE
             text = prefixed
-        fixed = _name_case(text) if name in NAME_FIELDS else _inner_case(text)
+        fixed = _name_case(join_split_name_parts(text)) if name in NAME_FIELDS else _inner_case(text)
         if fixed != text:
             readings[name] = (fixed, conf)
             repairs.setdefault(name, LETTER_CASE)

@@ -208,3 +208,18 @@ def _drifted_back(word: str) -> str:
 
 def _joined_by_space(text: str, first: re.Match, second: re.Match) -> bool:
     return text[first.end():second.start()].isspace()
+
+
+def join_split_name_parts(text: str) -> str:
+    """A name read with one of its parts in two pieces ("Ng uyễn" for Nguyễn) put back together: the first
+    piece has no vowel, which no syllable lacks, and the second begins in small letters, which no part of
+    a name does. Anything else stays as read."""
+    parts = text.split(" ")
+    joined: list[str] = []
+    for part in parts:
+        if (joined and part[:1].islower() and joined[-1].isalpha()
+                and not any(_is_vowel(base) for base, _ in letters_of(joined[-1]))):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    return " ".join(joined)

@@ -322,3 +322,15 @@ def test_a_comma_between_a_date_word_label_and_its_number_is_a_speck():
     entry = _check(date_of_birth="20/04/2017",
                    date_of_birth_words="Ngày hai mươi, tháng, bốn, năm hai nghìn không trăm mười bảy")
     assert entry.fields["date_of_birth_words"] == "Ngày hai mươi, tháng bốn, năm hai nghìn không trăm mười bảy"
+
+
+def test_a_name_part_read_in_two_pieces_is_put_back_together():
+    from validation.syllables import join_split_name_parts
+
+    assert join_split_name_parts("Ng uyễn Mỹ Oanh") == "Nguyễn Mỹ Oanh"
+    assert join_split_name_parts("Ksor H uyên") == "Ksor Huyên"
+    # A piece with a vowel is a syllable of its own, and a capital begins a part of its own.
+    assert join_split_name_parts("Lê Thị ánh") == "Lê Thị ánh"
+    assert join_split_name_parts("Ng Uyễn") == "Ng Uyễn"
+    assert join_split_name_parts("H'Hen Niê") == "H'Hen Niê"
+
