@@ -243,6 +243,15 @@ def _words_key(text: str) -> str:
     return key[at:] if at > 0 else key
 
 
+def is_verbalization(text: str, d: date) -> bool:
+    """Whether ``text`` is, all of it, a valid way of writing ``d`` in words (punctuation, case and tone
+    placement aside): nothing read before "Ngày" or after the year."""
+    def words(t: str) -> str:
+        return " ".join(re.sub(r"[,.;:()]", " ", canonical(t)).split())
+
+    return words(text) in {words(v) for v in date_verbalizations(d)}
+
+
 def closest_verbalization(text: str, d: date, max_edits: int = 3) -> tuple[str | None, int, bool]:
     """(the valid verbalization of ``d`` the reading is closest to, character edits between them, whether
     it is the only one that close).

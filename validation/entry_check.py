@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_status, registry_only
-from validation.date_words import words_to_date
+from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
@@ -125,7 +125,9 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
                 return False
             # The registry keeps no words; they are confirmed when they say the date the registry confirms.
             said = words_to_date(values["date_of_birth_words"])
-            return said is not None and said.isoformat() == values.get("date_of_birth") and any(
+            # All of it words of that date: "26-07-2016 Ngày hai mươi sáu…" says the date, but is no text of it.
+            return (said is not None and is_verbalization(values["date_of_birth_words"], said)
+                    and said.isoformat() == values.get("date_of_birth")) and any(
                 comparable(values["date_of_birth"]) == comparable(row.get("date_of_birth")) for row in rows)
         value = values[flag.field]
         if flag.field in unsure:

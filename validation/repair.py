@@ -283,8 +283,9 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
     another date are left for the rules to flag (either side may be the misread one); words close to no
     verbalization stay as read, unsure; equally close variants give the first of them, unsure."""
     text = unicodedata.normalize("NFC", text)
-    # A label read with the value ("(ghi bằng chữ):" = written in words) is not the book's date.
-    label = re.match(r"^[^\d]*?(?=ngày\b)", text, flags=re.IGNORECASE)
+    # A label or the date in digits read with the value ("(ghi bằng chữ):" = written in words) is not the
+    # book's date in words, which begins with "Ngày".
+    label = re.match(r"^.*?(?=\bngày\b)", text, flags=re.IGNORECASE)
     if label and label.group(0).strip():
         text = text[label.end():]
     said = words_to_date(text)

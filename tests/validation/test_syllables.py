@@ -334,3 +334,14 @@ def test_a_name_part_read_in_two_pieces_is_put_back_together():
     assert join_split_name_parts("Ng Uyễn") == "Ng Uyễn"
     assert join_split_name_parts("H'Hen Niê") == "H'Hen Niê"
 
+
+def test_the_date_in_digits_read_before_the_words_is_not_kept_nor_confirmed():
+    from validation.date_words import is_verbalization
+    from validation.repair import _repair_date_words
+
+    words = "Ngày hai mươi sáu, tháng bảy, năm hai nghìn không trăm mười sáu"
+    born = date(2016, 7, 26)
+    assert _repair_date_words(f"26-07-2016 {words}", 0.3, born)[0][0] == words
+    assert is_verbalization(words, born) and is_verbalization(words.lower().replace(",", ""), born)
+    assert not is_verbalization(f"26-07-2016 {words}", born)
+    assert not is_verbalization(f"{words} 2016", born)
