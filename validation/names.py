@@ -6,8 +6,10 @@ MIT licence). Nearly all of them are Kinh names, so the table speaks for Kinh na
 
 An engine unsure of a mark reads a common name as a word no one is named ("Trân" as a surname for Trần,
 "Đỉnh" for Đinh, "Nhỉ" for Nhi). Such a word, never seen in its place, is replaced by the one word of the
-same letters (marks aside; Đ and D are two letters) that is common there. A word seen at all is left as
-read, however rare: a wrong value is worse than a flag.
+same letters (marks aside; Đ and D are two letters) that is common there. Where several common words share
+those letters, or the reading is a rare name word, the reading becomes the word that far outnumbers the
+others ("Đỉnh" → Đình, 194 names against Định's 21; "Hàng", 1 name, → Hằng, 19) only as a guess: it keeps
+a confidence the registry alone can confirm, since the table's counts are no reading of the book.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from importlib import resources
 
 #: How many of the listed names must use a spelling for it to replace a reading no name uses.
 MIN_COMMON = 10
+#: How many times more names must use a spelling than any other of the same letters (and than the reading
+#: itself) for it to be the guess where the letters are shared.
+DOMINANT = 5
 
 
 @dataclass(frozen=True)
@@ -72,15 +77,31 @@ def reads_like_kinh_name(name: str) -> bool:
 def usual_spelling(name: str) -> str:
     """``name`` (a Kinh full name as read) with each word that no listed name uses in its place (surname
     first, then the rest) replaced by the one common word of the same letters, if there is exactly one."""
+    return _spelled(name, guess=False)
+
+
+def likely_spelling(name: str) -> str:
+    """``usual_spelling``, and besides each word that is rare in its place (fewer than MIN_COMMON names)
+    replaced by the common word of the same letters that DOMINANT times outnumbers the others and the
+    reading. A guess from the table's counts: the caller keeps it unconfirmed."""
+    return _spelled(name, guess=True)
+
+
+def _spelled(name: str, guess: bool) -> str:
     table = name_words()
     words = unicodedata.normalize("NFC", name).split()
     out = []
     for index, word in enumerate(words):
         counts, common = ((table.surname, table.surname_by_letters) if index == 0
                           else (table.other, table.other_by_letters))
-        choices = common.get(letters_key(word), ())
-        if counts.get(word, 0) == 0 and len(choices) == 1 and choices[0][:1].isupper() == word[:1].isupper():
+        seen = counts.get(word, 0)
+        choices = [c for c in common.get(letters_key(word), ()) if c[:1].isupper() == word[:1].isupper()]
+        ranked = sorted(choices, key=lambda c: -counts[c])
+        if seen == 0 and len(choices) == 1:
             out.append(choices[0])
+        elif (guess and seen < MIN_COMMON and ranked and ranked[0] != word
+              and counts[ranked[0]] >= DOMINANT * max([seen, 1] + [counts[c] for c in ranked[1:]])):
+            out.append(ranked[0])
         else:
             out.append(word)
     return " ".join(out)

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
 from validation.digits import repair_digits
-from validation.names import has_common_surname, reads_like_kinh_name, usual_spelling
+from validation.names import has_common_surname, likely_spelling, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
@@ -150,8 +150,10 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
         if not column and not reads_like_kinh_name(readings[name][0]):
             continue
         text, conf = readings[name]
-        fixed = usual_spelling(text)
-        if fixed != unicodedata.normalize("NFC", text):
+        fixed, guessed = usual_spelling(text), likely_spelling(text)
+        if guessed != fixed:  # only the registry can confirm a guess from the names' counts
+            readings[name], repairs[name] = (guessed, min(conf * REPAIRED_FACTOR, UNSURE_CONFIDENCE)), USUAL_NAME
+        elif fixed != unicodedata.normalize("NFC", text):
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), USUAL_NAME
 
 

@@ -1,8 +1,10 @@
-"""A doubtful Kinh name whose word no one is named takes the usual marks of its letters (validation.names)."""
+"""A doubtful Kinh name whose word no one is named takes the usual marks of its letters, and one whose word few
+are named takes the marks that far outnumber the others only as a guess the registry must confirm
+(validation.names)."""
 
 from __future__ import annotations
 
-from validation.names import name_words, usual_spelling
+from validation.names import likely_spelling, name_words, usual_spelling
 from validation.repair import repair_readings
 from validation.schema import BookKeys
 
@@ -49,3 +51,33 @@ def test_a_book_without_an_ethnic_group_column_counts_as_kinh_by_a_common_surnam
     assert repaired("Thạch Thị Sa Rươl", "Thạch Văn Chanh Đa") == "Thạch Văn Chanh Đa", "Thạch is no Kinh surname"
     assert repaired("Trân Bảo Khang", "Trân Văn Hùng") == "Trân Văn Hùng", "the child's surname as read is no sign"
     assert repaired("Lý A Vư", "Lý A Vư") == "Lý A Vư", "Lý is a Kinh surname too, but few Kinh are named A"
+
+
+def test_where_common_words_share_the_letters_the_one_that_far_outnumbers_them_is_the_guess():
+    assert usual_spelling("Nguyễn Đỉnh Hiêu") == "Nguyễn Đỉnh Hiếu", "Đình and Định share the letters"
+    assert likely_spelling("Nguyễn Đỉnh Hiêu") == "Nguyễn Đình Hiếu", "194 names against 21"
+    assert likely_spelling("Phạm Thuỳ Hàng") == "Phạm Thuỳ Hằng", "Hàng: one name; Hằng: 19"
+    # A common word stays, and so does a rare one whose letters no word outnumbers five times (An 85, Ân 26).
+    assert likely_spelling("Hoàng Tuấn An") == "Hoàng Tuấn An"
+    assert likely_spelling("Trần Văn Ản") == "Trần Văn Ản"
+
+
+def test_a_guess_from_the_counts_is_verified_only_where_the_registry_says_it():
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus, FlagCode
+
+    from .pages import page_of
+
+    def checked(registry_name: str):
+        rows = [{"entry_no": 1, "full_name": registry_name, "date_of_birth": "2015-01-01", "ethnicity": "Kinh"}]
+        reading = page_of([{"entry_no": "1", "full_name": "Lê Đỉnh Nam", "date_of_birth": "01/01/2015",
+                            "ethnicity": "Kinh"}], confidence=0.85)
+        return check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+
+    confirmed = checked("Lê Đình Nam")
+    assert confirmed.fields["full_name"] == "Lê Đình Nam" and confirmed.status == EntryStatus.VERIFIED
+    assert confirmed.raw["full_name"] == "Lê Đỉnh Nam"
+    other = checked("Lê Định Nam")
+    assert other.status == EntryStatus.FLAGGED
+    assert {(f.code, f.field) for f in other.flags} >= {(FlagCode.FIELD_MISMATCH, "full_name"),
+                                                        (FlagCode.LOW_CONFIDENCE, "full_name")}
