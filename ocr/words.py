@@ -108,7 +108,6 @@ def split_colons(words: list[Word]) -> list[Word]:
     return result
 
 
-
 def fit_to_ink(binary: np.ndarray, words: list[Word], region: BBox) -> list[Word]:
     """The words with their boxes drawn in to the ink they own. A sparse pass can box a word over its
     neighbours or over the first letter of the next ("thường" over "trú:", "trú:" over the T of "Thôn"); a

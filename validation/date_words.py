@@ -235,10 +235,15 @@ def date_verbalizations(d: date) -> list[str]:
     return found
 
 
+def _words_form(text: str) -> str:
+    """The words compared canonically: punctuation gone, case and tone placement folded."""
+    return " ".join(re.sub(r"[,.;:()]", " ", canonical(text)).split())
+
+
 def _words_key(text: str) -> str:
-    """Words only, from "ngày" on (a label read with the value, "(ghi bằng chữ):", is not the date), compared
-    canonically: punctuation gone, case and tone placement folded."""
-    key = " ".join(re.sub(r"[,.;:()]", " ", canonical(text)).split())
+    """Words only, from "ngày" on (a label read with the value, "(ghi bằng chữ):", is not the date), in
+    ``_words_form``."""
+    key = _words_form(text)
     at = key.find("ngày")
     return key[at:] if at > 0 else key
 
@@ -246,10 +251,7 @@ def _words_key(text: str) -> str:
 def is_verbalization(text: str, d: date) -> bool:
     """Whether ``text`` is, all of it, a valid way of writing ``d`` in words (punctuation, case and tone
     placement aside): nothing read before "Ngày" or after the year."""
-    def words(t: str) -> str:
-        return " ".join(re.sub(r"[,.;:()]", " ", canonical(t)).split())
-
-    return words(text) in {words(v) for v in date_verbalizations(d)}
+    return _words_form(text) in {_words_form(v) for v in date_verbalizations(d)}
 
 
 def closest_verbalization(text: str, d: date, max_edits: int = 3) -> tuple[str | None, int, bool]:

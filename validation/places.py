@@ -30,6 +30,7 @@ UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "
 #: 63 old and 34 new names lie far apart, commune names do not (xã Phù Linh, xã Phú Linh); those are
 #: snapped across one letter only to the few names the book's own authority spells.
 PROVINCE_EDITS = 1
+#: Marks a province reading may miss besides, where its letters are PROVINCE_EDITS from the name's.
 PROVINCE_MARKS = 2
 MIN_FUZZY_LENGTH = 6
 #: Shorter names are matched by one letter only where the two letters look alike in print (E and F).
@@ -59,8 +60,8 @@ _UNIT_RE = re.compile(
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
 #: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
 #: letters, so it is the comma between two parts, misread. "TP." keeps its dot.
-_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])\.(?=\s+(?:" + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.")
-                              + r")\s+[^\W_])")
+_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])\.(?=\s+(?:"
+                              + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s+[^\W_])")
 
 
 def unit_names(authority: str) -> set[str]:
@@ -151,8 +152,8 @@ def _mark_lost_at_end(read: str, spelling: str) -> bool:
 def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
     """The province names within PROVINCE_EDITS of a reading ("Hè Nội" → Hà Nội), by comparison form; or
     within PROVINCE_EDITS by their letters and PROVINCE_MARKS marks more ("Hã Nôj": a grave read as a
-    tilde, the dot below of ộ read as the tail of a j). A letter with a diaeresis is no Vietnamese letter but a mark read twice ("Hãä"): it is
-    left out of the comparison."""
+    tilde, the dot below of ộ read as the tail of a j). A letter with a diaeresis is no Vietnamese letter
+    but a mark read twice ("Hãä"): it is left out of the comparison."""
     name = "".join(ch for ch in nfc(name) if "\u0308" not in unicodedata.normalize("NFD", ch))
     key = canonical(name)
     if len(key) < MIN_FUZZY_LENGTH:

@@ -36,7 +36,8 @@ class Cluster:
         self.address = ""
         self.workers: list[subprocess.Popen] = []
         self.scheduler: subprocess.Popen | None = None
-        self.env = dict(os.environ) | PREFECT_DEFAULTS | {"PREFECT_HOME": str(home / "prefect"), "OMP_THREAD_LIMIT": "1"}
+        self.env = dict(os.environ) | PREFECT_DEFAULTS | {"PREFECT_HOME": str(home / "prefect"),
+                                                          "OMP_THREAD_LIMIT": "1"}
 
     def _spawn(self, name: str, *args: str) -> subprocess.Popen:
         log = (self.home / f"{name}.log").open("ab")
