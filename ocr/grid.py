@@ -137,10 +137,16 @@ def is_number_row(texts: list[str]) -> bool:
     filled = [t.strip() for t in texts if t.strip()]
     if len(filled) < max(3, 0.5 * len(texts)):
         return False
-    # Small print in parentheses is often misread ("(9)" as "(@)", "ạũ)"): a short token in parentheses counts.
-    compact = [t.replace(" ", "") for t in filled]
-    numbers = [t for t in compact if _COLUMN_NUMBER.match(t) or (len(t) <= 4 and (t[0] in "([{" or t[-1] in ")]}"))]
-    return len(numbers) >= 0.7 * len(filled)
+    return sum(is_column_number(t) for t in filled) >= 0.7 * len(filled)
+
+
+def is_column_number(text: str) -> bool:
+    """One cell of that row. Small print in parentheses is often misread ("(9)" as "(@)", "ạũ)", "(11)" as
+    "q1)"): a short token in parentheses counts."""
+    compact = text.replace(" ", "")
+    if not compact:
+        return False
+    return bool(_COLUMN_NUMBER.match(compact)) or (len(compact) <= 4 and (compact[0] in "([{" or compact[-1] in ")]}"))
 
 
 def is_non_entry_row(row_text: str, description: LayoutDescription) -> bool:

@@ -21,7 +21,7 @@ from ocr.cells import ocr_region, read_cells
 from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
 from ocr.engine import BBox, OcrEngine
 from ocr.errors import LayoutNotFoundError
-from ocr.grid import is_non_entry_row, is_number_row, is_struck, is_title_row
+from ocr.grid import is_column_number, is_non_entry_row, is_number_row, is_struck, is_title_row
 from ocr.image import (Rules, cell_crops, cell_scale, ink_fraction, inset, remove_rules, spaces_between_rules,
                        union)
 from ocr.model import EntryReading, EntryRegion, PageLayout
@@ -243,7 +243,8 @@ def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engin
     def attempt() -> tuple:
         titles, contexts = [], []
         for stack in stacks:
-            with_text = [c for c in stack if title_key(text_of[c])] or stack
+            # A header's row of column numbers lies below the titles; its cells name nothing.
+            with_text = [c for c in stack if title_key(text_of[c]) and not is_column_number(text_of[c])] or stack
             own = with_text[-1]
             titles.append(text_of[own])
             person, group = None, False

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from ocr.descriptions import load_layout
-from ocr.grid import _without_strikes, is_non_entry_row, is_number_row, is_title_row
+from ocr.grid import _without_strikes, is_column_number, is_non_entry_row, is_number_row, is_title_row
 
 
 def test_column_numbers_are_recognized_even_misread():
     assert is_number_row(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
     assert is_number_row(["ạũ)", "2)", "@)", "(4)", "(@)", "(10)", "(19)", "(12)"])  # as read on a real scan
     assert not is_number_row(["01", "08-01-2013", "Đỗ Văn Ước", "30-11-2012", "Nam", "Việt Nam"])
+
+
+def test_a_column_number_cell_is_no_title_even_read_as_letters():
+    # "(11)" and "(10)" as read under handwritten-book titles: they have letters, so they looked like titles
+    assert is_column_number("q1)") and is_column_number("q0)") and is_column_number("(7)")
+    assert not any(is_column_number(t) for t in ("Số", "Ghi chú", "Nơi sinh", "Năm sinh", ""))
 
 
 def test_marked_rows_are_no_entries_whatever_cells_the_mark_spans():
