@@ -236,7 +236,10 @@ def typewritten_cell(lines: list[str], mark_shift: float, size: int = 40, font_p
                 glyph = Image.new("L", image.size, 0)
                 ImageDraw.Draw(glyph).text((x + mark_shift * advance, baseline), unicodedata.normalize(
                     "NFC", plain + tone), font=font, fill=255, anchor="ls")
-                ImageDraw.Draw(glyph).text((x + mark_shift * advance, baseline), plain, font=font, fill=0, anchor="ls")
+                # An i marked above has no dot under its mark
+                unmarked = "\u0131" if plain == "i" and tone != "\u0323" else plain
+                ImageDraw.Draw(glyph).text((x + mark_shift * advance, baseline), unmarked, font=font, fill=0,
+                                           anchor="ls")
                 image.paste(0, mask=glyph.point(lambda v: 255 if v > 128 else 0))
             x += advance if font_path == MONO else font.getlength(base)
     return np.asarray(image, dtype=np.uint8)
