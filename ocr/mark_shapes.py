@@ -41,10 +41,11 @@ def classify_mark(mask: np.ndarray, below: bool) -> str | None:
     if len(xs) < MIN_PIXELS:
         return None
     height, width = mask.shape
-    if below:
-        # Only one mark sits under the line, and it is a compact blob (a comma or a stroke is not it).
-        return DOT_BELOW if 0.5 <= width / height <= 2.0 else None
     angle, elongation = _principal_axis(xs.astype(float), ys.astype(float))
+    if below:
+        # Only one mark sits under the line, and it is a compact blob: a comma, or the slanted stroke of a
+        # grave raised over the next line's hat, is not it.
+        return DOT_BELOW if 0.5 <= width / height <= 2.0 and elongation < STRAIGHT else None
     if width >= TILDE_ASPECT * height and abs(angle) <= TILDE_TILT and not _is_chevron(mask):
         return TILDE
     if elongation >= STRAIGHT and abs(angle) >= MIN_SLANT:

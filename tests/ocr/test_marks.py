@@ -43,6 +43,22 @@ def test_monospaced_means_steady_steps_and_varying_blanks():
     assert not is_monospaced(steady[:1][:1]), "too few letters to tell"
 
 
+def test_a_blurred_typewritten_page_is_still_monospaced():
+    """Steps and blanks spread as on real pages (trimmed spreads, in advances): a mixed-quality typewritten
+    page 2.8% and 3.8% (ink spreads into the blanks) is monospaced; a typed page (8%, 5%) and a handwritten
+    one (9%, 7%) are not."""
+    import random
+
+    def pairs(step_sigma: float, gap_sigma: float, seed: int) -> list[list[tuple[float, float]]]:
+        rng = random.Random(seed)
+        return [[(24.0 * (1 + rng.gauss(0, step_sigma)), 24.0 * (0.2 + rng.gauss(0, gap_sigma)))
+                 for _ in range(10)] for _ in range(40)]
+
+    assert is_monospaced(pairs(0.045, 0.06, 2))
+    assert not is_monospaced(pairs(0.13, 0.08, 2))
+    assert not is_monospaced(pairs(0.17, 0.11, 3))
+
+
 def test_marks_over_their_vowel_take_the_tone_their_shape_says(engine):
     """Marks struck a little right of their letter: the engine may read a tilde over a hat as a hook; the mark's
     own shape decides. Each word is compared with what was typed."""
@@ -148,3 +164,16 @@ def test_a_toned_vowel_no_word_can_have_after_the_vowel_before_is_a_consonant_un
     assert _impossible_after(letters, 2), "ưe is no Vietnamese vowel pair: the é is a c under the ứ's acute"
     assert not _impossible_after([_letter(c) for c in "Hoà"], 2), "oa is"
     assert not _impossible_after([_letter(c) for c in "Nguyễn"], 4), "after a consonant nothing is impossible"
+
+
+def test_a_mark_read_as_the_start_of_the_next_word_does_not_shift_its_letters(engine):
+    """Struck a full advance right, the acute of "Lý" is read as a quote opening "Thi" ("Ly “Thi,"): the dot
+    below of Thị is still counted from the T, so it goes back under its i."""
+    from ocr.cells import _with_marks_reseated
+
+    typed = ["Lý Thị Srây Ních", "Lý Thị Sa Rươl", "Lý Thị Mai"]
+    cells = [typewritten_cell([name], mark_shift=0.9) for name in typed]
+    first = engine.recognize_many(cells, DPI, psm=6)
+    final = _with_marks_reseated([f"cell{i}" for i in range(len(cells))], cells, first, DPI, engine, set())
+    texts = [unicodedata.normalize("NFC", " ".join(w.text for w in words)) for words in final]
+    assert all(text.startswith("Lý Thị ") for text in texts), texts
