@@ -51,6 +51,7 @@ _PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
                     **_UNIT_WORD_KEYS}
 _SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
 _TOKEN_RE = re.compile(r"\S+")
+_QUOTE_MARKS = "\"”“’'"
 _UNIT_RE = re.compile(
     r"(?P<unit>\b(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r"))\s+"
     r"(?P<name>(?:(?!\s(?:" + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s)[^,;()])+)",
@@ -242,14 +243,15 @@ def _inner_unit_words(text: str) -> str:
         for size in (2, 1):
             head_tokens = tokens[index:index + size]
             after = tokens[index + size] if index + size < len(tokens) else None
-            head = " ".join(t.group(0) for t in head_tokens)
+            # A loose mark read as a quote after the word ("xa”" for xã, typewritten) is no letter of it.
+            head = " ".join(t.group(0) for t in head_tokens).rstrip(_QUOTE_MARKS)
             if (len(head_tokens) < size or after is None or not head.replace(" ", "").isalpha()
                     or not head.islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
                 continue
             unit = _UNIT_WORD_KEYS.get(units.bare_key(head))
             if unit is None:
                 continue
-            if not same_spelling(head, unit):
+            if not same_spelling(head, unit) or head_tokens[-1].group(0).endswith(tuple(_QUOTE_MARKS)):
                 out += [text[last:head_tokens[0].start()], unit]
                 last = head_tokens[-1].end()
             index += size

@@ -89,6 +89,12 @@ def test_a_unit_word_inside_a_part_is_put_right_only_in_small_letters_before_a_n
     assert snap_unit_words("Bệnh viện Quân y 7, xa nhà") == "Bệnh viện Quân y 7, xa nhà"
 
 
+def test_a_typewritten_mark_read_as_a_quote_after_a_unit_word_is_that_words_mark():
+    assert snap_unit_words("Trạm y tế xa” Tham Đôn, huyện Mỹ Xuyên") == "Trạm y tế xã Tham Đôn, huyện Mỹ Xuyên"
+    assert snap_unit_words('Trạm y tế xa" Phong Phú') == "Trạm y tế xã Phong Phú"
+    assert snap_unit_words("Bệnh viện “Đa khoa") == "Bệnh viện “Đa khoa"  # an opening quote stays
+
+
 def test_a_tone_placement_no_mark_read_showed_is_unsure_and_the_registry_cannot_confirm_it():
     """"Lương Hoa" read without its mark: the list spells Hòa, the book may print Hoà; the registry compares
     the two as one, so it confirms nothing and the entry goes to review."""
