@@ -33,12 +33,36 @@ class NameWords:
     other: dict[str, int]
     surname_by_letters: dict[str, tuple[str, ...]]
     other_by_letters: dict[str, tuple[str, ...]]
+    surname_by_round_vowels: dict[str, tuple[str, ...]]
+    other_by_round_vowels: dict[str, tuple[str, ...]]
+
+
+#: Vowels a hand writes as nearly the same round letter (an a closed at the top is an o; its breve, hat or
+#: horn are small strokes an engine adds or drops): "Phơn" for Phan, "Bỏo" for Bảo, "Tốn" for Tấn.
+ROUND_VOWELS = frozenset("aăâoôơAĂÂOÔƠ")
+_VOWEL_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def letters_key(word: str) -> str:
     """The word's letters without tone or vowel marks, casefolded; đ stays apart from d."""
     decomposed = unicodedata.normalize("NFD", word.replace("đ", "\x00").replace("Đ", "\x00"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _tone(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if c in _TONE_MARKS)
+
+
+def round_vowels_key(word: str) -> str:
+    """``letters_key`` with the tone marks kept and the round vowels one letter: the word as a hand that
+    closes its a's would show it."""
+    out = []
+    for char in unicodedata.normalize("NFD", word.replace("đ", "\x00").replace("Đ", "\x00")):
+        if char in _VOWEL_MARKS:
+            continue
+        out.append("o" if char in ROUND_VOWELS else char)
+    return "".join(out).casefold()
 
 
 @lru_cache(maxsize=1)
@@ -48,14 +72,15 @@ def name_words() -> NameWords:
     surname = {unicodedata.normalize("NFC", r["word"]): int(r["as_surname"]) for r in rows}
     other = {unicodedata.normalize("NFC", r["word"]): int(r["as_other"]) for r in rows}
 
-    def by_letters(counts: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    def by_letters(counts: dict[str, int], key=letters_key) -> dict[str, tuple[str, ...]]:
         groups: dict[str, list[str]] = {}
         for word, count in counts.items():
             if count >= MIN_COMMON:
-                groups.setdefault(letters_key(word), []).append(word)
+                groups.setdefault(key(word), []).append(word)
         return {key: tuple(words) for key, words in groups.items()}
 
-    return NameWords(surname, other, by_letters(surname), by_letters(other))
+    return NameWords(surname, other, by_letters(surname), by_letters(other),
+                     by_letters(surname, round_vowels_key), by_letters(other, round_vowels_key))
 
 
 def has_common_surname(name: str) -> bool:
@@ -92,14 +117,23 @@ def _spelled(name: str, guess: bool) -> str:
     words = unicodedata.normalize("NFC", name).split()
     out = []
     for index, word in enumerate(words):
-        counts, common = ((table.surname, table.surname_by_letters) if index == 0
-                          else (table.other, table.other_by_letters))
+        counts, common, round_common = ((table.surname, table.surname_by_letters, table.surname_by_round_vowels)
+                                        if index == 0 else
+                                        (table.other, table.other_by_letters, table.other_by_round_vowels))
         seen = counts.get(word, 0)
         choices = [c for c in common.get(letters_key(word), ()) if c[:1].isupper() == word[:1].isupper()]
         ranked = sorted(choices, key=lambda c: -counts[c])
-        if seen == 0 and len(choices) == 1:
+        # A word no one is named whose letters no common name has either: the one common word it is with
+        # its round vowels told apart otherwise (same tone), as a guess.
+        rounded = [c for c in round_common.get(round_vowels_key(word), ()) if c[:1].isupper() == word[:1].isupper()]
+        # Not a word of other marks where a round vowel told apart otherwise gives one with the mark read
+        # ("Khỏi": Khải rather than Khôi).
+        contested = bool(ranked) and _tone(ranked[0]) != _tone(word) and any(c not in choices for c in rounded)
+        if seen == 0 and len(choices) == 1 and not contested:
             out.append(choices[0])
-        elif (guess and seen < MIN_COMMON and ranked and ranked[0] != word
+        elif guess and seen == 0 and not choices and len(rounded) == 1:
+            out.append(rounded[0])
+        elif (guess and seen < MIN_COMMON and ranked and ranked[0] != word and not contested
               and counts[ranked[0]] >= DOMINANT * max([seen, 1] + [counts[c] for c in ranked[1:]])):
             out.append(ranked[0])
         else:

@@ -62,6 +62,17 @@ def test_where_common_words_share_the_letters_the_one_that_far_outnumbers_them_i
     assert likely_spelling("Trần Văn Ản") == "Trần Văn Ản"
 
 
+def test_a_hand_that_closes_its_as_gives_a_guess_of_the_one_common_word_with_the_mark_read():
+    assert likely_spelling("Phơn Văn Hỏi") == "Phan Văn Hải"
+    assert likely_spelling("Nguyễn Bỏo Hạnh") == "Nguyễn Bảo Hạnh"
+    assert likely_spelling("Trần Tốn Lộc") == "Trần Tấn Lộc"
+    assert usual_spelling("Phơn Văn Hỏi") == "Phơn Văn Hỏi", "a guess only: the registry must confirm it"
+    # Khôi has Khỏi's letters, Khải its hook: which one was written, nothing read tells.
+    assert likely_spelling("Lê Đình Khỏi") == "Lê Đình Khỏi"
+    assert usual_spelling("Lê Đình Khỏi") == "Lê Đình Khỏi"
+    assert likely_spelling("Lê Minh Hoa") == "Lê Minh Hoa", "a common word stays"
+
+
 def test_a_guess_from_the_counts_is_verified_only_where_the_registry_says_it():
     from validation.entry_check import check_page
     from validation.schema import EntryStatus, FlagCode
