@@ -16,6 +16,7 @@ from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_tex
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
 from validation.text import comparable
+from validation.vocab import alike_spellings
 from validation.schema import (
     BIRTH_FIELDS,
     STRUCTURED_FIELDS,
@@ -83,7 +84,7 @@ def check_entry(
 ) -> ExportedEntry:
     reading = read_entry(book, raw, min_confidence, placement, page_repairs)
     values = reading.values
-    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart)
+    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
@@ -109,7 +110,8 @@ def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]
 
 
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
-                       unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset()) -> list[Flag]:
+                       unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset(),
+                       fields: dict[str, Any] | None = None) -> list[Flag]:
     """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
     same case; tone placement aside, unless its marks were struck apart) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
@@ -132,6 +134,8 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
         value = values[flag.field]
         if flag.field in unsure:
             return False  # a placement or repair nothing read could settle: the registry cannot settle it
+        if flag.field.endswith("ethnicity") and len(alike_spellings(str((fields or {}).get(flag.field) or ""))) > 1:
+            return False  # the registry keeps the group, not which of its spellings (Ê-đê, Ê đê) the book has
         if isinstance(value, str):
             # Letter for letter and in the same case: the registry's "Đa khoa" does not confirm a hesitant
             # "Đa Khoa" (an engine's guess at a k it could not tell). Typed with marks struck apart, in the

@@ -54,19 +54,36 @@ def ethnic_groups() -> tuple[EthnicGroup, ...]:
     return tuple(groups)
 
 
+#: Common written forms beside the listed variants.
+EXTRA_VARIANTS = {"08": ("H'Mông",)}
+
+
+def _spellings(group: EthnicGroup) -> tuple[str, ...]:
+    return (group.name, *group.variants, *EXTRA_VARIANTS.get(group.code, ()))
+
+
 @lru_cache(maxsize=1)
 def _ethnic_keys() -> tuple[dict[str, EthnicGroup], dict[str, list[EthnicGroup]]]:
     """Lookup keys: exact (diacritics kept) → group; without diacritics → groups sharing that key."""
     exact: dict[str, EthnicGroup] = {}
     bare: dict[str, list[EthnicGroup]] = {}
-    extra_variants = {"08": ("H'Mông",)}  # common written forms of Hmông
     for group in ethnic_groups():
-        for spelling in (group.name, *group.variants, *extra_variants.get(group.code, ())):
+        for spelling in _spellings(group):
             exact[fold_key(spelling)] = group
             members = bare.setdefault(fold_key(strip_diacritics(spelling)), [])
             if group not in members:
                 members.append(group)
     return exact, bare
+
+
+def alike_spellings(name: str) -> frozenset[str]:
+    """The listed spellings of an ethnic group that differ from ``name`` only in case, spaces, hyphens or
+    apostrophes ("Ê-đê" and "Ê đê"): a reading of one of them that misses a hyphen is another of them."""
+    key = fold_key(name)
+    group = _ethnic_keys()[0].get(key)
+    if group is None:
+        return frozenset()
+    return frozenset(s for s in _spellings(group) if fold_key(s) == key)
 
 
 def official_ethnic_names() -> frozenset[str]:

@@ -117,3 +117,19 @@ def test_a_text_the_registry_spells_but_for_one_letter_s_case_goes_to_review_not
     assert not any(f.code == "field_mismatch" for f in read.flags), "case is no discrepancy"
     same = check_entry(book, _entry(place), SOURCE, [_row(place)], 0.8)
     assert same.status == EntryStatus.VERIFIED
+
+
+def test_the_registry_confirms_a_hesitant_ethnic_group_but_not_which_of_its_spellings_the_book_has():
+    """The registry holds the group; "Ê đê" read hesitantly may be the book's "Ê-đê" with its hyphen missed,
+    so only a spelling that has no such twin (Kinh) is confirmed."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+
+    def checked(read: str, registry: str):
+        raw = {**_entry("Trạm y tế xã Quảng Tân"), "ethnicity": (read, 0.6)}
+        row = {**_row("Trạm y tế xã Quảng Tân"), "ethnicity": registry}
+        return check_entry(book, raw, SOURCE, [row], 0.8)
+
+    twin = checked("Ê đê", "Ê-đê")
+    assert twin.status == EntryStatus.FLAGGED and twin.fields["ethnicity"] == "Ê đê"
+    assert (FlagCode.LOW_CONFIDENCE, "ethnicity") in {(f.code, f.field) for f in twin.flags}
+    assert checked("Kinh", "Kinh").status == EntryStatus.VERIFIED
