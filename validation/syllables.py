@@ -46,6 +46,12 @@ _SPACING_RE = re.compile(r"(?<=[^\W\d_])[`ˋ´ˊ˜~]")
 _SLASH_ACUTE_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])/(?=[\s,.;:)]|$)")
 
 
+#: A mark struck past a word's last vowel, read as a glyph that joins the word to the next ("xa7Ea",
+#: "My7Xuyên", "xa”Phong"): no word holds one there, so it stands where the space was. Not an apostrophe:
+#: names of the Ê-đê and others spell one (H'Bia, Y'Ngông).
+_JOINING_MARK_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[7”“\"*]+(?=[^\W\d_])")
+
+
 @dataclass
 class SyllableRepair:
     text: str  # the repaired text (NFC); the reading itself when nothing could be repaired
@@ -136,13 +142,15 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     """
     text = unicodedata.normalize("NFC", text)
     prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], _SLASH_ACUTE_RE.sub("\u0301", text))
+    # Which mark it was is not known: the word before stays unsure until a closed list settles it.
+    prepared, joined = _JOINING_MARK_RE.subn(" ", prepared)
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]
     as_read = [m[0] for m in _WORD_RE.finditer(text)]
     as_read = as_read if len(as_read) == len(out) else [None] * len(out)
     # A spacing accent made a mark again, or a mark carried past the space given back to its word.
-    repaired, unsure = int(prepared != text), 0
+    repaired, unsure = int(prepared != text), joined
     for index, match in enumerate(words):
         word = out[index]
         valid = is_valid_syllable(word)
