@@ -50,6 +50,8 @@ _SLASH_ACUTE_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])/(?=[\
 #: "My7Xuyên", "xa”Phong"): no word holds one there, so it stands where the space was. Not an apostrophe:
 #: names of the Ê-đê and others spell one (H'Bia, Y'Ngông).
 _JOINING_MARK_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[7”“\"*]+(?=[^\W\d_])")
+#: Such a mark read as a quote closing the word ("huyện Cu” Chi"): the word's, not the text's.
+_TRAILING_MARK_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[”“\"]+(?=[\s,.;:)]|$)")
 
 
 @dataclass
@@ -144,6 +146,8 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     prepared = _SPACING_RE.sub(lambda m: _SPACING_TONES[m[0]], _SLASH_ACUTE_RE.sub("\u0301", text))
     # Which mark it was is not known: the word before stays unsure until a closed list settles it.
     prepared, joined = _JOINING_MARK_RE.subn(" ", prepared)
+    prepared, trailing = _TRAILING_MARK_RE.subn("", prepared)
+    joined += trailing
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]

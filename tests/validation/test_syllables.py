@@ -350,6 +350,8 @@ def test_the_date_in_digits_read_before_the_words_is_not_kept_nor_confirmed():
 def test_a_mark_read_as_a_glyph_joining_two_words_stands_for_the_space_and_leaves_the_word_unsure():
     joined = repair_syllables("Thôn 1, xa7Ea Phê, huyện My”Xuyên")
     assert joined.text == "Thôn 1, xa Ea Phê, huyện My Xuyên" and joined.unsure == 2
+    closing = repair_syllables("huyện Cu” Chí, tỉnh")
+    assert closing.text == "huyện Cu Chí, tỉnh" and closing.unsure == 1
     # An apostrophe is spelled in names (H'Bia), and a digit after a space is a number.
     assert repair_syllables("H'Bia Niê").text == "H'Bia Niê"
     assert repair_syllables("Thôn 7, xã An").text == "Thôn 7, xã An"
