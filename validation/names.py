@@ -120,6 +120,9 @@ def _spelled(name: str, guess: bool) -> str:
         counts, common, round_common = ((table.surname, table.surname_by_letters, table.surname_by_round_vowels)
                                         if index == 0 else
                                         (table.other, table.other_by_letters, table.other_by_round_vowels))
+        if len(word) > 1 and word.isupper():
+            out.append(word)  # names in capitals are the book's style; the table spells them in small letters
+            continue
         seen = counts.get(word, 0)
         choices = [c for c in common.get(letters_key(word), ()) if c[:1].isupper() == word[:1].isupper()]
         ranked = sorted(choices, key=lambda c: -counts[c])

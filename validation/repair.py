@@ -127,7 +127,7 @@ def _placement_guessed(read: str, snapped: str) -> bool:
                and not any(split_tone(ch)[1] for ch in seen) for seen, word in zip(read_words, words))
 
 
-#: A name read at least this confidently keeps its words: only doubtful readings take a name's usual marks.
+#: A name read at least this confidently takes a name's usual marks only as a guess (doubtful ones take them).
 USUAL_NAME_BELOW = 0.9
 
 
@@ -145,11 +145,18 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
     elif not has_common_surname(readings.get("full_name", ("", 0.0))[0]):
         return
     for name in sorted(NAME_FIELDS):
-        if not (name in readings and readings[name][0]) or readings[name][1] >= USUAL_NAME_BELOW:
+        if not (name in readings and readings[name][0]):
             continue
         if not column and not reads_like_kinh_name(readings[name][0]):
             continue
         text, conf = readings[name]
+        if conf >= USUAL_NAME_BELOW:
+            # Read confidently, a word no one is named ("Đỉnh" as a surname) is still no name: the usual
+            # spelling is a guess the registry must confirm, and the reading unconfirmed is doubtful.
+            fixed = usual_spelling(text)
+            if canonical(fixed) != canonical(text):  # a tone placement of its own is the book's
+                readings[name], repairs[name] = (fixed, min(conf * REPAIRED_FACTOR, UNSURE_CONFIDENCE)), USUAL_NAME
+            continue
         fixed, guessed = usual_spelling(text), likely_spelling(text)
         if guessed != fixed:  # only the registry can confirm a guess from the names' counts
             readings[name], repairs[name] = (guessed, min(conf * REPAIRED_FACTOR, UNSURE_CONFIDENCE)), USUAL_NAME
