@@ -130,8 +130,31 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
         if span & taken:
             continue
         taken |= span
+        size += _longer_wording_words(wording, texts[start + size:start + size + 2], description, taken,
+                                      start + size)
+        taken |= set(range(start, start + size))
         labels.append(Label(wording, line[start:start + size], score))
     return sorted(labels, key=lambda label: label.left)
+
+
+def _longer_wording_words(wording: Wording, following: list[str], description: LayoutDescription,
+                          taken: set[int], at: int) -> int:
+    """How many of the words after a label finish a longer wording of the same attribute that begins with
+    it ("Số định danh" + "cánhân": the engine ran "cá nhân" together and missed the colon): those are
+    label, not value."""
+    best = 0
+    for longer in description.wordings:
+        if longer.attribute is not wording.attribute or longer.person != wording.person \
+                or not longer.folded.startswith(wording.folded + " "):
+            continue
+        rest = longer.folded[len(wording.folded):].replace(" ", "")
+        for count in range(1, len(following) + 1):
+            if set(range(at, at + count)) & taken:
+                break
+            read = title_key(fold("".join(following[:count]))).replace(" ", "")
+            if read and fuzz.ratio(read, rest) >= 85:
+                best = max(best, count)
+    return best
 
 
 def attach_colons(line: list[Word]) -> list[Word]:

@@ -68,3 +68,13 @@ def test_a_value_the_engine_boxed_under_its_label_is_kept():
     assert by_field["entry_no"].box[0] <= 382, "the value's box must hold the digit"
     number_label = next(label for label in labels if label.words[0].text == "Số:")
     assert number_label.right < 382, "erasing the label must not erase the digit"
+
+
+def test_a_label_whose_words_the_engine_ran_together_is_still_the_whole_label():
+    """ "cá nhân" run together and its colon missed: the shorter wording "Số định danh" matched, and the
+    rest of the label became the start of the ID."""
+    values = _spans([
+        _line(100, "Số", "định", "danh", "cánhân", "046223703155"),
+        _line(150, "Nơi", "thường", "trú:", "xã", "An", "Phú"),
+    ])
+    assert values["personal_id"] == "046223703155", values
