@@ -20,7 +20,8 @@ from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
 from ocr.dots_below import without_unseen_dots
-from ocr.marks import looks_typewritten, reseat, retone
+from ocr.marks import reseat, retone
+from ocr.monospace import looks_typewritten
 from ocr.model import FieldReading
 from ocr.words import join_lines, strip_leaders, words_in_box
 

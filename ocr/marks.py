@@ -21,6 +21,7 @@ import numpy as np
 
 from ocr.engine import Word
 from ocr.mark_shapes import classify_mark
+from ocr.monospace import is_monospaced, letter_bodies, neighbours
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
@@ -36,11 +37,6 @@ HATTED = frozenset("ăâêôĂÂÊÔ")
 MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’/")
 #: How far (in advances) a letter's own hat or dot may lie from its slot's centre.
 SLOT_TOLERANCE = 0.3
-#: Monospaced: the spread of letter-to-letter distances is this many times smaller than that of the blanks,
-#: and under this share of an advance (typewriters keep to about 2%; proportional type and hands spread 6-10%).
-#: A blurred scan evens the blanks out (ink spreads into them): 2.8% against 3.8% on a typewritten page.
-MONOSPACED_MARGIN = 1.2
-MAX_STEP_SPREAD = 0.045
 #: Two vowels that may stand side by side in a Vietnamese word (with the u of qu and the i of gi).
 VOWEL_PAIRS = frozenset({"ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi",
                          "oo", "ôi", "ơi", "ơu", "ua", "uâ", "uă", "ue", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi",
@@ -53,8 +49,6 @@ UNSURE_PLACEMENT_CONFIDENCE = 0.5
 BELOW_DEPTH = 0.25
 #: A piece starting this far (in word heights) above the baseline of the line above hangs from that line.
 HANGS = 0.12
-#: Neighbouring letters needed to tell monospaced type from proportional.
-MIN_PAIRS = 12
 
 
 def _letter(char: str) -> tuple[str, bool]:
@@ -95,8 +89,8 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
     for crop, crop_words in zip(crops, words):
         count, labels, stats, _ = cv2.connectedComponentsWithStats((crop < 128).astype(np.uint8), connectivity=8)
         pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-        word_bodies = [(word, _bodies(word, pieces)) for word in crop_words]
-        found.append((labels, pieces, word_bodies, _neighbours([bodies for _, bodies in word_bodies])))
+        word_bodies = [(word, letter_bodies(word, pieces)) for word in crop_words]
+        found.append((labels, pieces, word_bodies, neighbours([bodies for _, bodies in word_bodies])))
     result: list[CellMarks | None] = [None] * len(crops)
     if not is_monospaced([pairs for *_, pairs in found]):
         return result
@@ -159,24 +153,6 @@ def _settled_placement(mark: Mark, usual: float | None, pitch: float) -> Mark:
     return mark
 
 
-def looks_typewritten(clean: np.ndarray, words_per_cell: list[list[Word]]) -> bool:
-    """Whether the page's cell text is monospaced, measured on the page pass's words (``clean``: ink > 0,
-    page coordinates), so that a typewritten page is known before any cell is read on its own."""
-    pairs_per_cell = []
-    for words in words_per_cell:
-        bodies_per_word = []
-        for word in words:
-            x, y, w, h = word.bbox
-            crop = (clean[max(0, y):y + h, max(0, x):x + w] > 0).astype(np.uint8)
-            if crop.size == 0:
-                continue
-            count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-            pieces = [(int(st[0]) + x, int(st[1]) + y, int(st[2]), int(st[3]), i) for i, st in enumerate(stats[1:count])]
-            bodies_per_word.append(_bodies(word, pieces))
-        pairs_per_cell.append(_neighbours(bodies_per_word))
-    return is_monospaced(pairs_per_cell)
-
-
 def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]:
     """``words`` (the cell's final reading) with each vowel's tone set to the one its mark's shape says,
     where the word still lines up letter for letter with the one the marks were found on; and whether any
@@ -214,48 +190,6 @@ def _same_word(words: list[Word], found: WordTones) -> int | None:
         if overlap >= 0.5 * min(w * h, fw * fh) and len(unicodedata.normalize("NFC", word.text)) == found.length:
             return index
     return None
-
-
-def _bodies(word: Word, pieces: list[tuple[int, int, int, int, int]]) -> list[tuple[int, int, int, int, int]]:
-    """The letters' bodies of a word: pieces of ink at least half as tall as the word, centred inside it."""
-    wx, wy, ww, wh = word.bbox
-    return sorted((p for p in pieces if p[3] >= 0.45 * wh and wx <= p[0] + p[2] / 2 <= wx + ww
-                   and p[1] < wy + wh and p[1] + p[3] > wy), key=lambda p: p[0])
-
-
-def _neighbours(bodies_per_word: list[list[tuple]]) -> list[tuple[float, float]]:
-    """(centre-to-centre distance, blank between) of letters side by side inside the words of one cell."""
-    pairs = [(b[0] + b[2] / 2 - (a[0] + a[2] / 2), b[0] - (a[0] + a[2]))
-             for bodies in bodies_per_word for a, b in zip(bodies, bodies[1:])]
-    if not pairs:
-        return []
-    typical = median(step for step, _ in pairs)
-    return [(step, gap) for step, gap in pairs if 0.5 * typical < step < 1.5 * typical]
-
-
-def is_monospaced(pairs_per_cell: list[list[tuple[float, float]]]) -> bool:
-    """Whether the cells' type is monospaced, each cell in its own size.
-
-    In monospaced type the distance from centre to centre of neighbouring letters is the one advance and
-    the blank between them varies (an i stands in a slot as wide as an m's); in proportional type and
-    handwriting the blank between letters is the steady one. Both are measured in each cell's own advance."""
-    steps, gaps = [], []
-    for pairs in pairs_per_cell:
-        if len(pairs) < 2:
-            continue
-        pitch = median(step for step, _ in pairs)
-        steps += [step / pitch for step, _ in pairs]
-        gaps += [gap / pitch for _, gap in pairs]
-    if len(steps) < MIN_PAIRS:
-        return False
-    spread = _trimmed_std(steps)
-    return spread < MAX_STEP_SPREAD and spread * MONOSPACED_MARGIN < _trimmed_std(gaps)
-
-
-def _trimmed_std(values: list[float]) -> float:
-    ordered = np.sort(np.asarray(values, dtype=float))
-    cut = len(ordered) // 10
-    return float(ordered[cut:len(ordered) - cut].std())
 
 
 @dataclass(frozen=True)

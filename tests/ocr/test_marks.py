@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from ocr.marks import is_monospaced, reseat
+from ocr.marks import reseat
+from ocr.monospace import is_monospaced
 from tests.ocr.render import typewritten_cell
 
 NAMES = ["Phạm Thị Thu", "Trần Văn Hùng", "Lê Thị Lợi"]
@@ -116,7 +117,8 @@ def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
     import numpy as np
 
     from ocr.engine import Word
-    from ocr.marks import _bodies, _tone_marks
+    from ocr.marks import _tone_marks
+    from ocr.monospace import letter_bodies
 
     image = np.zeros((80, 120), np.uint8)
     for left in (10, 34, 58):  # Đ, ư, c: one 24-pixel advance each, bodies of the x-height
@@ -125,7 +127,7 @@ def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
     count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
     pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
     word = Word("Đực", 0.9, (10, 25, 64, 36))
-    marks = _tone_marks(word, pieces, _bodies(word, pieces), 24.0, labels)
+    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
     assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
     assert marks[0].shift[0] < 0, "moved left, over the ư"
 
