@@ -315,6 +315,9 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
         cased = _in_style_of(text, chosen) if _stray_capitals(text) else text
         kind = LETTER_CASE if cased != text else None
         if (unpunctuated := _LABEL_COMMA_RE.sub(r"\1", _STRAY_STOP_RE.sub("", cased))) != cased:
+            if _COMMA_PLACE_RE.search(cased):
+                # Before "tháng" or "năm" books print a comma or nothing: a stop there is either, unsure.
+                unique, conf = False, min(conf, UNSURE_CONFIDENCE)
             cased, kind = unpunctuated, DATE_WORDS
         return (cased, conf), kind, unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
@@ -323,6 +326,7 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
 #: A stop, colon or quote between two words of a date in words ("không. trăm") is a speck read as a mark:
 #: no verbalization has one there. Commas stay; they are the book's.
 _STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
+_COMMA_PLACE_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+(?i:tháng|năm)\b)")
 #: Nor a comma between "ngày" or "tháng" and its number ("tháng, bốn"); "năm," may be the day five.
 _LABEL_COMMA_RE = re.compile(r"\b((?i:ngày|tháng))\s*,(?=\s)")
 

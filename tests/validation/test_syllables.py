@@ -355,3 +355,17 @@ def test_a_mark_read_as_a_glyph_joining_two_words_stands_for_the_space_and_leave
     # An apostrophe is spelled in names (H'Bia), and a digit after a space is a number.
     assert repair_syllables("H'Bia Niê").text == "H'Bia Niê"
     assert repair_syllables("Thôn 7, xã An").text == "Thôn 7, xã An"
+
+
+def test_a_stop_where_the_book_may_print_a_comma_leaves_the_date_in_words_unsure():
+    """ "Ngày bảy. tháng ba": the stop is a speck or the book's comma misread; which, nothing read tells."""
+    from datetime import date
+
+    from validation.repair import _repair_date_words
+
+    born = date(2017, 3, 7)
+    (text, conf), _, settled = _repair_date_words("Ngày bảy. tháng ba, năm hai nghìn không trăm mười bảy", 0.6, born)
+    assert not settled and conf <= 0.5
+    # Inside a number's words no comma is printed: that stop is a speck, and the words stay settled.
+    (text, _), _, settled = _repair_date_words("Ngày bảy tháng ba năm hai nghìn không. trăm mười bảy", 0.8, born)
+    assert settled and text == "Ngày bảy tháng ba năm hai nghìn không trăm mười bảy"
