@@ -43,15 +43,17 @@ _SPACING_TONES = {"`": "\u0300", "ˋ": "\u0300", "´": "\u0301", "ˊ": "\u0301",
 _SPACING_RE = re.compile(r"(?<=[^\W\d_])[`ˋ´ˊ˜~]")
 #: A slash right after a word's last vowel is an acute read on its own ("tê/" for tế, "ky/" for ký); between
 #: digits or after a consonant it is a slash (2/5/2015, 32/QĐ-UBND).
-_SLASH_ACUTE_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])/(?=[\s,.;:)]|$)")
+#: Right after a vowel letter.
+_AFTER_VOWEL = r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])"
+_SLASH_ACUTE_RE = re.compile(_AFTER_VOWEL + r"/(?=[\s,.;:)]|$)")
 
 
 #: A mark struck past a word's last vowel, read as a glyph that joins the word to the next ("xa7Ea",
 #: "My7Xuyên", "xa”Phong"): no word holds one there, so it stands where the space was. Not an apostrophe:
 #: names of the Ê-đê and others spell one (H'Bia, Y'Ngông).
-_JOINING_MARK_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[7”“\"*]+(?=[^\W\d_])")
+_JOINING_MARK_RE = re.compile(_AFTER_VOWEL + r"[7”“\"*]+(?=[^\W\d_])")
 #: Such a mark read as a quote closing the word ("huyện Cu” Chi"): the word's, not the text's.
-_TRAILING_MARK_RE = re.compile(r"(?<=[aăâeêioôơuưyAĂÂEÊIOÔƠUƯY])[”“\"]+(?=[\s,.;:)]|$)")
+_TRAILING_MARK_RE = re.compile(_AFTER_VOWEL + r"[”“\"]+(?=[\s,.;:)]|$)")
 
 
 @dataclass
