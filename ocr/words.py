@@ -12,6 +12,12 @@ from ocr.engine import BBox, Word
 
 #: Leader dots and rules written with characters: "......", "…", "____" around a value.
 _LEADER = re.compile(r"^[.…·_\-]{2,}|[.…·_\-]{2,}$")
+#: A word whose box is less tall than this share of its neighbours' median holds no letter: it is a row of
+#: leader dots (kept under a value, see ocr.image.erase_leaders) that the engine read as "h" or "Hư".
+DOT_ROW_HEIGHT = 0.25
+#: A word read with less confidence than this, on an engine line of its own, whose middle lies in the lower
+#: part of a surer line's words, is ink under that line (a leader's dots, descenders) read a second time.
+FRAGMENT_CONFIDENCE = 0.2
 
 
 def fold(text: str) -> str:
@@ -35,9 +41,13 @@ def box_of(words: list[Word]) -> BBox:
 
 def strip_leaders(words: list[Word]) -> list[Word]:
     """Words without the leader dots printed or read around them ("tên:......" → "tên:"); words that are
-    only punctuation (a stray colon, dots, a rule) are dropped."""
+    only punctuation (a stray colon, dots, a rule), only as tall as a dot, or fragments of the ink under a
+    line are dropped."""
     result = []
+    usual_height = float(np.median([word.bbox[3] for word in words])) if words else 0.0
     for word in words:
+        if word.bbox[3] < DOT_ROW_HEIGHT * usual_height or _is_fragment(word, words):
+            continue
         text = word.text
         for _ in range(2):
             text = _LEADER.sub("", text)
@@ -48,6 +58,15 @@ def strip_leaders(words: list[Word]) -> list[Word]:
         elif text:
             result.append(word)
     return result
+
+
+def _is_fragment(word: Word, words: list[Word]) -> bool:
+    if word.conf >= FRAGMENT_CONFIDENCE:
+        return False
+    middle = word.center[1]
+    return any(other.line != word.line and other.conf > max(0.5, word.conf)
+               and other.center[1] + 0.25 * other.bbox[3] < middle < other.bbox[1] + other.bbox[3]
+               for other in words)
 
 
 def join_lines(words: list[Word]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ocr.engine import Word
-from ocr.words import fit_to_ink
+from ocr.words import fit_to_ink, strip_leaders
 
 
 def _page_with_letters(*spans: tuple[int, int]) -> np.ndarray:
@@ -48,3 +48,24 @@ def test_a_second_box_of_the_same_ink_does_not_cut_a_word_short():
     echo = Word("6-07-2016", 0.4, (106, 10, 74, 30))  # the engine boxed most of it again
     speck = Word("n", 0.1, (150, 36, 6, 4))  # a leader's dots under it, read as a word
     assert fit_to_ink(page, [date, echo, speck], (0, 0, 400, 50))[0].bbox == (100, 10, 80, 30)
+
+
+# --- strip_leaders: what is left of a dotted leader under a value is no word -------------------------
+# The boxes below are the engine's own, from a form page whose leader dots sat under the values.
+
+def test_a_row_of_leader_dots_read_as_letters_is_dropped():
+    words = [Word("Mường", 0.96, (949, 1020, 141, 44), (16, 1, 1)), Word("h", 0.0, (976, 1061, 69, 3), (17, 1, 1))]
+    assert [w.text for w in strip_leaders(words)] == ["Mường"]
+
+
+def test_ink_under_a_line_read_again_on_a_line_of_its_own_is_dropped():
+    line = [Word("Hoằng", 0.95, (3479, 2055, 137, 48), (44, 1, 1)), Word("Hóa,", 0.96, (3636, 2059, 92, 44), (44, 1, 1))]
+    fragment = Word("TT", 0.06, (3001, 2084, 69, 28), (46, 1, 1))  # middle in the lower part of the line
+    assert [w.text for w in strip_leaders([*line, fragment])] == ["Hoằng", "Hóa,"]
+
+
+def test_a_second_line_of_a_value_stays_however_unsure():
+    first = [Word("Thôn", 0.95, (100, 100, 90, 44), (1, 1, 1)), Word("10,", 0.96, (200, 100, 60, 44), (1, 1, 1))]
+    wrapped = Word("tỉnh", 0.1, (100, 160, 80, 44), (2, 1, 1))  # below the first line, not inside it
+    same_row = Word("Bình", 0.1, (300, 102, 80, 44), (3, 1, 1))  # beside it, on the engine's other line
+    assert [w.text for w in strip_leaders([*first, wrapped, same_row])] == ["Thôn", "10,", "tỉnh", "Bình"]
