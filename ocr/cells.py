@@ -33,6 +33,9 @@ BLANK_CONFIDENCE = 0.98
 DISAGREEMENT_FACTOR = 0.6
 #: A page-pass reading of a closed-list value this confident is not read again (see _settled).
 REREAD_BELOW = 0.90
+#: Share of a cell's ink the engine may leave outside its words (specks, a leader's dots) before the reading
+#: is doubted: more means letters were not read.
+UNREAD_INK_ALLOWED = 0.08
 #: Confidence factor for a reading holding characters Vietnamese does not use (Ÿ, ï, ¡, ...): a misreading.
 FOREIGN_CHARACTER_FACTOR = 0.5
 
@@ -113,7 +116,7 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
             text = "".join(bare.split())
     confidence = min(word.conf for word in words)
     missed = unread_ink(clean, box, words)
-    if missed > 0.08:
+    if missed > UNREAD_INK_ALLOWED:
         confidence *= max(0.2, 1.0 - 2.5 * missed)
     if spill(words, box) > 0.25:
         confidence *= 0.6
@@ -123,7 +126,13 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         confidence *= FORMAT_FACTOR
     if fmt is not None and fmt.capitalized and any(word[:1].islower() for word in text.split()):
         confidence *= FORMAT_FACTOR
-    return FieldReading(text, round(confidence * layout_certainty, 4), box)
+    return FieldReading(text, round(confidence * layout_certainty, 4), box, unread_ink=round(missed, 4))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    """Whether ``short`` is ``long`` with some characters left out."""
+    rest = iter(long)
+    return len(short) < len(long) and all(char in rest for char in short)
 
 
 def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
@@ -138,13 +147,19 @@ def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
 def combine(first: FieldReading, second: FieldReading) -> FieldReading:
     """Two independent readings of one cell (full-page pass and cell pass): agreement is evidence.
 
-    Same text: the better confidence. One pass saw no words: the other, slightly discounted. Different texts:
-    the more confident one, with its confidence cut, because at least one pass misread the cell."""
+    Same text: the better confidence. One pass saw no words: the other, slightly discounted. One pass left
+    ink unread and read only some of the other's letters ("Khơ-m" for "Khơ-me"): the complete reading, as
+    sure as it was. Other different texts: the more confident one, with its confidence cut, because at
+    least one pass misread the cell."""
     if first.text == second.text:
         return first if first.confidence >= second.confidence else second
     if not first.text or not second.text:
         chosen = first if first.text else second
         return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox)
+    for partial, complete in ((first, second), (second, first)):
+        if (partial.unread_ink > UNREAD_INK_ALLOWED >= complete.unread_ink
+                and _is_subsequence(partial.text, complete.text)):
+            return complete
     chosen = first if first.confidence >= second.confidence else second
     return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
 

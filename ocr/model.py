@@ -44,6 +44,8 @@ class FieldReading:
     #: Typed with separately struck tone marks (ocr.marks): which vowel of an open oa/oe/uy carries the
     #: mark is not known letter for letter, so only the same placement may confirm it.
     marks_apart: bool = False
+    #: Share of the cell's ink outside every word the engine returned (see ocr.cells.unread_ink).
+    unread_ink: float = 0.0
 
 
 @dataclass

@@ -65,7 +65,7 @@ def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
         EntryReading(
             tuple(entry["bbox"]),
             {name: FieldReading(f["text"], float(f["confidence"]), tuple(f["bbox"]) if f.get("bbox") else None,
-                                bool(f.get("marks_apart", False)))
+                                bool(f.get("marks_apart", False)), float(f.get("unread_ink", 0.0)))
              for name, f in entry["fields"].items()},
         )
         for entry in data["entries"]

@@ -195,3 +195,33 @@ def test_a_name_word_read_without_its_capital_is_in_doubt():
         return field_reading(clean, box, words, fmt=name).confidence
 
     assert read("tương") == round(read("Tương") * FORMAT_FACTOR, 4)
+
+
+def test_a_pass_that_left_ink_unread_is_no_witness_against_the_complete_reading():
+    """The page pass read "Khơ-m" and left the e's ink unread; the cell pass read "Khơ-me" with all its ink:
+    the complete reading keeps its confidence. A partial reading that read all the ink is a real
+    disagreement, and so is one that is no part of the other."""
+    from ocr.cells import DISAGREEMENT_FACTOR, combine
+
+    complete = FieldReading("Khơ-me", 0.88, (0, 0, 100, 40))
+    partial = FieldReading("Khơ-m", 0.24, (0, 0, 100, 40), unread_ink=0.29)
+    assert combine(partial, complete) == complete
+    assert combine(complete, partial) == complete
+    all_ink_read = FieldReading("Khơ-m", 0.24, (0, 0, 100, 40))
+    assert combine(all_ink_read, complete).confidence == round(0.88 * DISAGREEMENT_FACTOR, 4)
+    other = FieldReading("Khơ-mu", 0.24, (0, 0, 100, 40), unread_ink=0.29)
+    assert combine(other, complete).confidence == round(0.88 * DISAGREEMENT_FACTOR, 4)
+
+
+def test_a_cell_reading_records_the_ink_it_left_unread():
+    import numpy as np
+
+    from ocr.cells import field_reading
+    from ocr.engine import Word
+
+    clean = np.zeros((60, 400), np.uint8)
+    clean[15:45, 10:390] = 255
+    half = field_reading(clean, (0, 0, 400, 60), [Word("Khơ", 0.9, (10, 15, 180, 30))])
+    whole = field_reading(clean, (0, 0, 400, 60), [Word("Khơ-me", 0.9, (10, 15, 380, 30))])
+    assert 0.4 < half.unread_ink < 0.6 and half.confidence < 0.9
+    assert whole.unread_ink == 0.0 and whole.confidence == 0.9
