@@ -319,6 +319,8 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
                 # Before "tháng" or "năm" books print a comma or nothing: a stop there is either, unsure.
                 unique, conf = False, min(conf, UNSURE_CONFIDENCE)
             cased, kind = unpunctuated, DATE_WORDS
+        if _commas_disagree(cased):
+            unique, conf = False, min(conf, UNSURE_CONFIDENCE)
         return (cased, conf), kind, unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
 
@@ -327,6 +329,18 @@ def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, f
 #: no verbalization has one there. Commas stay; they are the book's.
 _STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
 _COMMA_PLACE_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+(?i:tháng|năm)\b)")
+#: The month's and the year's label, with what precedes each: a book prints a comma before both or neither.
+_MONTH_LABEL_RE = re.compile(r"(,?)\s+(?i:tháng)\b")
+_YEAR_LABEL_RE = re.compile(r"(,?)\s+(?i:năm)\s+(?i:một|hai)\s+(?i:nghìn|ngàn)\b")
+
+
+def _commas_disagree(text: str) -> bool:
+    """Whether a comma stands before one of "tháng" and "năm" (the year's) but not the other: one was lost
+    in reading ("tháng bảy năm hai nghìn" where the book prints "tháng bảy, năm"), or a speck read as one."""
+    month, year = _MONTH_LABEL_RE.search(text), _YEAR_LABEL_RE.search(text)
+    return bool(month and year and bool(month.group(1)) != bool(year.group(1)))
+
+
 #: Nor a comma between "ngày" or "tháng" and its number ("tháng, bốn"); "năm," may be the day five.
 _LABEL_COMMA_RE = re.compile(r"\b((?i:ngày|tháng))\s*,(?=\s)")
 

@@ -369,3 +369,22 @@ def test_a_stop_where_the_book_may_print_a_comma_leaves_the_date_in_words_unsure
     # Inside a number's words no comma is printed: that stop is a speck, and the words stay settled.
     (text, _), _, settled = _repair_date_words("Ngày bảy tháng ba năm hai nghìn không. trăm mười bảy", 0.8, born)
     assert settled and text == "Ngày bảy tháng ba năm hai nghìn không trăm mười bảy"
+
+
+def test_a_comma_before_one_label_of_the_date_in_words_but_not_the_other_leaves_it_unsure():
+    """A book prints a comma before both "tháng" and the year's "năm", or before neither: with one of the two
+    the other was lost in reading (or a speck read as one), and the registry's date cannot tell which."""
+    from datetime import date
+
+    from validation.repair import _repair_date_words
+
+    born = date(2020, 7, 26)
+    lost = "Ngày hai mươi sáu, tháng bảy năm hai nghìn không trăm hai mươi"
+    (_, conf), _, settled = _repair_date_words(lost, 0.57, born)
+    assert not settled and conf <= 0.5
+    for consistent in ("Ngày hai mươi sáu, tháng bảy, năm hai nghìn không trăm hai mươi",
+                       "Ngày hai mươi sáu tháng bảy năm hai nghìn không trăm hai mươi"):
+        assert _repair_date_words(consistent, 0.57, born)[2]
+    # "tháng năm" is May: the year's label is the "năm" that the year's words follow.
+    may = _repair_date_words("Ngày một, tháng năm, năm hai nghìn không trăm hai mươi", 0.57, date(2020, 5, 1))
+    assert may[2]
