@@ -6,7 +6,9 @@ baseline. Words are checked only where nothing else can be taken for it: no lett
 (g, p, q, y, j) and none reaches under it.
 
 (Marks above cannot be checked so: at the sizes books are scanned, an i's dot and a small hook are the same
-few pixels; tried on tuning books, a real "tỉnh" lost its hook.)
+few pixels; tried on tuning books, a real "tỉnh" lost its hook. Nor over a capital vowel, where they are
+larger: rendered in the installed serif and italic faces at 30-44 px, shape told hat and tone right for
+184 of 864 capitals.)
 """
 
 from __future__ import annotations
