@@ -200,6 +200,28 @@ def squeeze_gaps(crop: np.ndarray, dpi: int) -> np.ndarray:
     return np.ascontiguousarray(crop[:, keep])
 
 
+def without_enclosed_ink(crop: np.ndarray) -> np.ndarray:
+    """A black-on-white crop of digits with the ink that lies inside another digit's loop erased: the dot of
+    a dotted zero (monospaced and typewriter faces) or a speck in a 6, 8 or 9. No digit stands inside
+    another, and the engine reads a dotted zero as 6, 8 or 9."""
+    ink = cv2.copyMakeBorder((crop < 128).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    reached = (1 - ink).copy()
+    cv2.floodFill(reached, None, (0, 0), 2)
+    holes = reached == 1  # background that the background around the digits cannot reach
+    if not holes.any():
+        return crop
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    result = crop.copy()
+    for index in range(1, count):
+        x, y, w, h = stats[index, :4]
+        x0, y0 = max(0, x - 1), max(0, y - 1)
+        piece = (labels[y0:y + h + 1, x0:x + w + 1] == index).astype(np.uint8)
+        around = cv2.dilate(piece, np.ones((3, 3), np.uint8)).astype(bool) & (ink[y0:y + h + 1, x0:x + w + 1] == 0)
+        if around.any() and holes[y0:y + h + 1, x0:x + w + 1][around].all():
+            result[y - 1:y - 1 + h, x - 1:x - 1 + w][piece[y - y0:y - y0 + h, x - x0:x - x0 + w].astype(bool)] = 255
+    return result
+
+
 def spaces_between_rules(rules: Rules, zone: BBox, dpi: int) -> list[BBox]:
     """The ruled cells of a zone: connected areas of the zone that no rule crosses, as boxes. A title
     spanning several columns is one such area (no column rule runs through it)."""
