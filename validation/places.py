@@ -204,6 +204,8 @@ def snap_unit_words(text: str) -> str:
                 continue  # a unit or hamlet word is followed by its name or number
             head = " ".join(words[:size])
             unit = _PART_START_KEYS.get(units.bare_key(head))
+            if unit is None and size == 1 and head.islower():
+                unit = _one_letter_off_unit(head)
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
             fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
@@ -215,6 +217,16 @@ def snap_unit_words(text: str) -> str:
     text = _STRAY_PERIOD_RE.sub(",", text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _one_letter_off_unit(word: str) -> str | None:
+    """The one unit or hamlet word that a small-letter word starting a part of an address is with one
+    letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck
+    over the a): nothing else starts a part in small letters before a name."""
+    key = units.bare_key(word)
+    near = {unit for unit_key, unit in _PART_START_KEYS.items() if " " not in unit_key and len(unit_key) == len(key)
+            and unit_key[:1] == key[:1] and Levenshtein.distance(unit_key, key) == 1}
+    return near.pop() if len(near) == 1 else None
 
 
 def _facility_words(text: str) -> str:

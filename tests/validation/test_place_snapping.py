@@ -210,3 +210,14 @@ def test_a_word_no_syllable_can_be_is_settled_when_it_was_part_of_a_known_unit()
     # A wrong word the snap did not replace keeps its doubt.
     raw = {"hometown": ("xã Tả Thanh Oai, huyện Thanh Trì, thành phố Hà Nội, Tẩ", 0.9)}
     assert "hometown" in repair_readings(raw, book)[2]
+
+
+def test_a_unit_word_read_with_one_letter_wrong_is_put_right_where_only_a_unit_word_can_stand():
+    """A typewriter's tilde struck over the a of "xã" reads "xễ": no word but a unit or hamlet word starts a
+    part of an address in small letters before a name, and only one is a letter away."""
+    assert snap_unit_words("Bản Lếch, xễ Thanh Xương, huyện Điện Biên") == "Bản Lếch, xã Thanh Xương, huyện Điện Biên"
+    assert snap_unit_words("Bản Hôm, xẫ Thanh Xương") == "Bản Hôm, xã Thanh Xương"
+    # A word two letters off, a capital word, a word of one letter: left as read.
+    assert snap_unit_words("Bản Hôm, xuê Thanh Xương") == "Bản Hôm, xuê Thanh Xương"
+    assert snap_unit_words("Bản Hôm, Xễ Thanh") == "Bản Hôm, Xễ Thanh"
+    assert snap_unit_words("số 5, ngõ 12, phường 3") == "số 5, ngõ 12, phường 3"
