@@ -180,6 +180,15 @@ class LayoutDescription(BaseModel):
             return attribute.fields[ENTRY]
         return attribute.fields.get(person or self.default_person)
 
+    def person_of(self, field_name: str | None) -> str | None:
+        """Whose the field is ("mother" for mother_birth_year, "entry" for entry_no); None if no attribute
+        names it."""
+        for attribute in self.attributes:
+            for person, name in attribute.fields.items():
+                if name == field_name:
+                    return person
+        return None
+
     @property
     def wordings(self) -> list["Wording"]:
         return _wordings(self)

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from ocr.cells import ocr_region, read_cells
-from ocr.descriptions import LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
+from ocr.descriptions import ENTRY, LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
 from ocr.engine import BBox, OcrEngine
 from ocr.errors import LayoutNotFoundError
 from ocr.grid import is_column_number, is_non_entry_row, is_number_row, is_struck, is_title_row
@@ -84,8 +84,9 @@ def heading_person(text: str, description: LayoutDescription) -> tuple[str | Non
 
 
 def shape_candidates(samples: list[str], description: LayoutDescription, context: str | None) -> set[str]:
-    """Fields whose value format most of a column's readings match (at least two readings)."""
-    values = [s for s in samples if s.strip()]
+    """Fields whose value format most of a column's readings match (at least two readings); a row of column
+    numbers ("(8)") holds no value."""
+    values = [s for s in samples if s.strip() and not is_column_number(s)]
     if len(values) < 2:
         return set()
     found = set()
@@ -143,10 +144,15 @@ def map_columns(titles: list[str], description: LayoutDescription | None = None,
             between = set()
         shaped = shape_candidates(samples[column], description, contexts[column][0]) if samples else set()
         shaped -= set(mapping)
+        # A person's columns stand together: years between the mother's name and the father's are hers.
+        kin = {name for name in shaped if left not in (None, "<start>")
+               and description.person_of(name) == description.person_of(left) not in (None, ENTRY)}
         if len(between) == 1 and (not shaped or between <= shaped):
             chosen = next(iter(between))
-        elif len(shaped) == 1 and (not between or shaped <= between):
-            chosen = next(iter(shaped))
+        elif len(fit := shaped & between if between else shaped) == 1:
+            chosen = next(iter(fit))
+        elif not between and len(kin) == 1:
+            chosen = next(iter(kin))
         else:
             continue
         mapping[chosen] = column

@@ -151,3 +151,22 @@ def test_a_reading_that_is_no_value_of_its_format_is_not_trusted():
     assert read("9/2/2003", "date_of_birth") >= 0.9 and read("66-81-2014", "date_of_birth") < 0.8
     assert read("Lào", "nationality") >= 0.9, "the list of nationalities is open"
     assert read("Viêt Nam", "nationality") < 0.8, "but a listed value with a mark misread is no other country"
+
+
+def test_a_column_whose_title_is_misread_is_named_by_its_values_and_its_neighbours():
+    """ "Năm sinh mẹ" read "Năm sinh Tẹ" names nobody's year; its values are years, and of the two fields of
+    years only the mother's belongs between her name and the father's. The row of column numbers is no
+    value. With the father's columns first, the years after his name are his."""
+    years = ["(8)", "1985", "1976", "1980", "1991"]
+    titles = ["Số", "Ngày ĐK", "Họ, chữ đệm, tên", "Ngày, tháng, năm sinh", "Họ tên mẹ", "Năm sinh Tẹ",
+              "Họ, chữ đệm, tên người cha", "Ghi chú"]
+    mapping, _, placed = map_columns(titles, samples=[[]] * 5 + [years] + [[]] * 2)
+    assert mapping["mother_birth_year"] == 5 and placed == ["mother_birth_year"]
+    father_first = ["Số", "Ngày ĐK", "Họ, chữ đệm, tên", "Ngày, tháng, năm sinh", "Họ tên cha", "Năm sinh Tẹ",
+                    "Họ tên mẹ", "Ghi chú"]
+    mapping, _, placed = map_columns(father_first, samples=[[]] * 5 + [years] + [[]] * 2)
+    assert mapping["father_birth_year"] == 5 and "mother_birth_year" not in mapping
+    # Between the child's name and date there is no year of anybody's: left unnamed.
+    child = ["Số", "Họ, chữ đệm, tên", "Năm sinh Tẹ", "Ngày, tháng, năm sinh", "Ghi chú"]
+    mapping, _, placed = map_columns(child, samples=[[]] * 2 + [years] + [[]] * 2)
+    assert 2 not in mapping.values()
