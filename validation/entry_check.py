@@ -15,7 +15,7 @@ from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
-from validation.text import comparable
+from validation.text import comparable, nfc
 from validation.vocab import alike_spellings
 from validation.schema import (
     BIRTH_FIELDS,
@@ -81,10 +81,13 @@ def check_entry(
     marks_apart: set[str] = frozenset(),
     placement: PagePlacement = None,
     page_repairs: PageRepairs | None = None,
+    sure_spellings: frozenset[str] = frozenset(),
 ) -> ExportedEntry:
+    """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently."""
     reading = read_entry(book, raw, min_confidence, placement, page_repairs)
     values = reading.values
-    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields)
+    flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
+                               sure_spellings)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
@@ -111,7 +114,8 @@ def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]
 
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
                        unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset(),
-                       fields: dict[str, Any] | None = None) -> list[Flag]:
+                       fields: dict[str, Any] | None = None, sure_spellings: frozenset[str] = frozenset()
+                       ) -> list[Flag]:
     """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
     same case; tone placement aside, unless its marks were struck apart) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
@@ -134,7 +138,8 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
         value = values[flag.field]
         if flag.field in unsure:
             return False  # a placement or repair nothing read could settle: the registry cannot settle it
-        if flag.field.endswith("ethnicity") and len(alike_spellings(str((fields or {}).get(flag.field) or ""))) > 1:
+        if flag.field.endswith("ethnicity") and not _spelling_settled(str((fields or {}).get(flag.field) or ""),
+                                                                      sure_spellings):
             return False  # the registry keeps the group, not which of its spellings (Ê-đê, Ê đê) the book has
         if isinstance(value, str):
             # Letter for letter and in the same case: the registry's "Đa khoa" does not confirm a hesitant
@@ -145,6 +150,17 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
         return any(comparable(value) == comparable(row.get(flag.field)) for row in rows)
 
     return [f for f in flags if not corroborated(f)]
+
+
+def _spelling_settled(text: str, sure_spellings: frozenset[str]) -> bool:
+    """Whether a hesitant reading of an ethnic group is the book's spelling of it: the group has one spelling
+    of its letters, or the page reads this one of its alike spellings (Hmông, H'Mông) confidently and no
+    other (one hand writes a group one way)."""
+    alike = alike_spellings(text)
+    if len(alike) <= 1:
+        return True
+    seen = {spelling for spelling in alike if nfc(spelling) in sure_spellings}
+    return seen == {spelling for spelling in alike if nfc(spelling) == nfc(text)} and bool(seen)
 
 
 #: Fields every birth entry has: an entry read without one of them is never verified.
@@ -209,6 +225,8 @@ def check_page(
     if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
                                         for f in e.fields.values()):
         placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
+    sure_spellings = frozenset(nfc(" ".join(text.split())) for raw in raws for name, (text, conf) in raw.items()
+                               if name.endswith("ethnicity") and text and conf >= min_confidence)
     numbers_read = []
     for index, raw in enumerate(raws):
         text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]
@@ -222,7 +240,7 @@ def check_page(
         apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)}
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
                                    marks_apart=apart, placement=placement,
-                                   page_repairs=renumbered.get(index)))
+                                   page_repairs=renumbered.get(index), sure_spellings=sure_spellings))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:
         # A column the reader could not name holds a field of every entry on the page: none is complete.

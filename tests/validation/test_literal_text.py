@@ -133,3 +133,19 @@ def test_the_registry_confirms_a_hesitant_ethnic_group_but_not_which_of_its_spel
     assert twin.status == EntryStatus.FLAGGED and twin.fields["ethnicity"] == "Ê đê"
     assert (FlagCode.LOW_CONFIDENCE, "ethnicity") in {(f.code, f.field) for f in twin.flags}
     assert checked("Kinh", "Kinh").status == EntryStatus.VERIFIED
+
+
+def test_a_hesitant_twin_spelling_is_confirmed_where_the_page_reads_that_spelling_surely_and_no_other():
+    """One hand writes a group one way: on a page whose sure readings say "Hmông", a hesitant "Hmông" is that
+    spelling, and the registry's group confirms it; a page that also reads "H'Mông" surely settles nothing."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+
+    def checked(read: str, sure: frozenset[str]):
+        raw = {**_entry("Trạm y tế xã Quảng Tân"), "ethnicity": (read, 0.6)}
+        row = {**_row("Trạm y tế xã Quảng Tân"), "ethnicity": "Hmông"}
+        return check_entry(book, raw, SOURCE, [row], 0.8, sure_spellings=sure)
+
+    assert checked("Hmông", frozenset({"Hmông", "Kinh"})).status == EntryStatus.VERIFIED
+    assert checked("Hmông", frozenset()).status == EntryStatus.FLAGGED
+    assert checked("Hmông", frozenset({"Hmông", "H'Mông"})).status == EntryStatus.FLAGGED
+    assert checked("Hmông", frozenset({"H'Mông"})).status == EntryStatus.FLAGGED
