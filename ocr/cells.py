@@ -23,7 +23,7 @@ from ocr.dots_below import without_unseen_dots
 from ocr.marks import reseat, retone
 from ocr.monospace import looks_typewritten
 from ocr.model import FieldReading
-from ocr.words import join_lines, strip_leaders, words_in_box
+from ocr.words import fold, join_lines, strip_leaders, words_in_box
 
 #: A cell with less ink than this fraction of its area is blank.
 BLANK_CELL_INK = 0.0025
@@ -144,13 +144,14 @@ def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
                                   int(w.bbox[2] / scale), int(w.bbox[3] / scale)), w.line) for w in words]
 
 
-def combine(first: FieldReading, second: FieldReading) -> FieldReading:
+def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None) -> FieldReading:
     """Two independent readings of one cell (full-page pass and cell pass): agreement is evidence.
 
     Same text: the better confidence. One pass saw no words: the other, slightly discounted. One pass left
     ink unread and read only some of the other's letters ("Khơ-m" for "Khơ-me"): the complete reading, as
-    sure as it was. Other different texts: the more confident one, with its confidence cut, because at
-    least one pass misread the cell."""
+    sure as it was. Of a listed value ("Ê-đê") and the same letters with other marks that are no value of
+    the field ("É-đê"): the value, as sure as it was; the other pass misread a mark. Other different texts:
+    the more confident one, with its confidence cut, because at least one pass misread the cell."""
     if first.text == second.text:
         return first if first.confidence >= second.confidence else second
     if not first.text or not second.text:
@@ -160,6 +161,10 @@ def combine(first: FieldReading, second: FieldReading) -> FieldReading:
         if (partial.unread_ink > UNREAD_INK_ALLOWED >= complete.unread_ink
                 and _is_subsequence(partial.text, complete.text)):
             return complete
+    if fmt is not None and fmt.values:
+        for value, other in ((first, second), (second, first)):
+            if fmt.holds(value.text) and not fmt.holds(other.text) and fold(value.text) == fold(other.text):
+                return value
     chosen = first if first.confidence >= second.confidence else second
     return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
 
@@ -169,12 +174,13 @@ def combine(first: FieldReading, second: FieldReading) -> FieldReading:
 RESEATED_FACTOR = 0.9
 
 
-def with_marks_apart(first: FieldReading, second: FieldReading, changed: bool) -> FieldReading:
+def with_marks_apart(first: FieldReading, second: FieldReading, changed: bool,
+                     fmt: Format | None = None) -> FieldReading:
     """The reading of a cell typed with separately struck marks. When the cell pass moved or re-toned its
     marks, the page pass read them where they stood and can neither confirm nor contradict it."""
     if changed:
         return FieldReading(second.text, round(second.confidence * RESEATED_FACTOR, 4), second.bbox, True)
-    both = combine(first, second)
+    both = combine(first, second, fmt)
     return FieldReading(both.text, both.confidence, both.bbox, True)
 
 
@@ -203,8 +209,9 @@ def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: 
                                   apart).items():
         second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
         # The page pass read the marks where they stood, so it cannot confirm or contradict the cell.
-        readings[key] = (with_marks_apart(readings[key], second, apart[key]) if key in apart
-                         else combine(readings[key], second))
+        fmt = format_of(field_of(key))
+        readings[key] = (with_marks_apart(readings[key], second, apart[key], fmt) if key in apart
+                         else combine(readings[key], second, fmt))
     return readings
 
 

@@ -349,8 +349,8 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
             reading = field_reading(image, span.box, span.words, fmt=fmt)
             if name in second:
                 again = field_reading(image, span.box, second[name], fmt=fmt)
-                reading = (with_marks_apart(reading, again, apart[name]) if name in apart
-                           else combine(reading, again))
+                reading = (with_marks_apart(reading, again, apart[name], fmt) if name in apart
+                           else combine(reading, again, fmt))
             readings[name] = reading
         # Values over leader dots that touch their letters: read again without those dots. Same text: the
         # dots did not matter. Another text: the one without them (a leader's dot under a letter is far

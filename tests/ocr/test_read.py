@@ -225,3 +225,20 @@ def test_a_cell_reading_records_the_ink_it_left_unread():
     whole = field_reading(clean, (0, 0, 400, 60), [Word("Khơ-me", 0.9, (10, 15, 380, 30))])
     assert 0.4 < half.unread_ink < 0.6 and half.confidence < 0.9
     assert whole.unread_ink == 0.0 and whole.confidence == 0.9
+
+
+def test_a_listed_value_is_not_doubted_by_the_same_letters_with_marks_that_are_no_value():
+    """The page pass read "É-đê", no ethnic group; the cell pass "Ê-đê", one: the page pass misread a mark.
+    Another listed value, or other letters, still disagree."""
+    from ocr.cells import DISAGREEMENT_FACTOR, combine
+    from ocr.descriptions import load_layout
+
+    ethnicity = load_layout("birth", "form").format_or_none("ethnicity")
+    value = FieldReading("Ê-đê", 0.88, (0, 0, 100, 40))
+    assert combine(FieldReading("É-đê", 0.49, (0, 0, 100, 40)), value, ethnicity) == value
+    assert combine(FieldReading("É-đê", 0.49, (0, 0, 100, 40)), value).confidence == round(0.88 * DISAGREEMENT_FACTOR, 4)
+    # "Hoa" is a group, "Hòa" none: the value, but only as sure as its own pass was.
+    assert combine(FieldReading("Hoa", 0.49, (0, 0, 100, 40)), FieldReading("Hòa", 0.88, (0, 0, 100, 40)),
+                   ethnicity) == FieldReading("Hoa", 0.49, (0, 0, 100, 40))
+    kinh = FieldReading("Kinh", 0.88, (0, 0, 100, 40))
+    assert combine(FieldReading("Khmer", 0.5, (0, 0, 100, 40)), kinh, ethnicity).confidence < 0.6
