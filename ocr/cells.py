@@ -16,7 +16,7 @@ import numpy as np
 
 from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
-from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps, without_enclosed_ink
+from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps, deslanted, without_enclosed_ink
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
 from ocr.dots_below import without_unseen_dots
@@ -240,7 +240,7 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
             continue
         crops = cell_crops(clean, [boxes[key] for key in keys], dpi)
         if digits:
-            crops = [without_enclosed_ink(crop) for crop in crops]
+            crops = [deslanted(without_enclosed_ink(crop)) for crop in crops]
         compact = [bool((fmt := format_of(field_of(key))) and fmt.compact) for key in keys]
         crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
         read = engine.recognize_many(crops, crop_dpi, psm=6, digits=digits)

@@ -222,6 +222,30 @@ def without_enclosed_ink(crop: np.ndarray) -> np.ndarray:
     return result
 
 
+#: Shears tried when straightening slanted writing, as x shift per row (tan of the slant angle).
+SLANTS = tuple(round(0.05 * step, 2) for step in range(-2, 10))
+#: Pieces of ink (digits) a crop needs for its slant to be measured.
+MIN_SLANT_PIECES = 4
+
+
+def deslanted(crop: np.ndarray) -> np.ndarray:
+    """A black-on-white crop with its writing's slant undone: italic and handwritten digits (an 8 read as 6,
+    a 1 as 7) stand upright. The slant is the shear under which the ink's columns are sharpest (the sum
+    of squared column counts is largest); upright writing is left as it is, and so is a crop of fewer than
+    MIN_SLANT_PIECES pieces of ink (the diagonal of a lone 7 would pass for a slant)."""
+    ink = (crop < 128).astype(np.float32)
+    height, width = ink.shape
+    if cv2.connectedComponents(ink.astype(np.uint8), connectivity=8)[0] - 1 < MIN_SLANT_PIECES:
+        return crop
+
+    def sheared(image: np.ndarray, slant: float, fill: float) -> np.ndarray:
+        matrix = np.float32([[1, slant, -slant * height / 2], [0, 1, 0]])
+        return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=fill)
+
+    best = max(SLANTS, key=lambda slant: float((sheared(ink, slant, 0.0).sum(axis=0) ** 2).sum()))
+    return crop if abs(best) < 0.05 else sheared(crop, best, 255)
+
+
 def spaces_between_rules(rules: Rules, zone: BBox, dpi: int) -> list[BBox]:
     """The ruled cells of a zone: connected areas of the zone that no rule crosses, as boxes. A title
     spanning several columns is one such area (no column rule runs through it)."""
