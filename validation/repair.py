@@ -1,8 +1,9 @@
 """Reading repair: what the page's context and Vietnamese spelling say a reading must have been.
 
-Each repair returns the repaired text and the kind of repair (``REPAIR_KINDS``); the caller keeps the raw
-reading beside the repaired one, so a reviewer always sees what OCR returned. A repair never turns the
-book's own spelling into another accepted spelling: the two tone placements (Hoá/Hóa) are one spelling.
+Each repair returns the repaired text and the kind of repair (``validation.repair_kinds``); the caller keeps
+the raw reading beside the repaired one, so a reviewer always sees what OCR returned. A repair never turns
+the book's own spelling into another accepted spelling: the two tone placements (Hoá/Hóa) are one spelling.
+The date in words has a repair of its own (``validation.date_words_repair``).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
+from validation.date_words_repair import repair_date_words
 from validation.digits import repair_digits
 from validation.names import has_common_surname, likely_spelling, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
+from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS, UNIT_NAME,
+                                     UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, join_split_name_parts, repair_syllables
 from validation.text import clean_reading, strip_diacritics
@@ -28,27 +31,10 @@ from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
 
-#: The kinds of repair an exported entry's ``repairs`` may name.
-UNIT_NAME = "unit_name"  # a unit name's misread mark snapped to a name the context knows
-DATE_WORDS = "date_words"  # the date in words snapped to a valid verbalization of the date in digits
-VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nationality) snapped
-OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
-DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
-LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part not capitalized like the rest
-APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket
-LETTERS_FOR_DIGITS = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
-USUAL_NAME = "usual_name"  # a doubtful name word no one is named ("Trân" as a surname) given its usual marks
-REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
-                          LETTERS_FOR_DIGITS, USUAL_NAME})
 #: Fields of running text whose words get the letter-case repair.
 TEXT_CASE_FIELDS = (*PLACE_FIELDS, "notes", "date_of_birth_words")
 #: Digit fields in the order their repairs depend on each other (years and the ID follow the date of birth).
 DIGIT_FIELDS = ("date_of_birth", "registration_date", "mother_birth_year", "father_birth_year", "personal_id")
-#: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
-UNSURE_CONFIDENCE = 0.5
-#: Confidence of a date in words whose letters spell exactly one verbalization of the date in digits.
-GRAMMAR_CONFIDENCE = 0.9
-
 #: Fields whose value comes from a closed vocabulary.
 VOCABULARY_FIELDS = frozenset({"sex", "ethnicity", "mother_ethnicity", "father_ethnicity", "nationality",
                                "mother_nationality", "father_nationality"})
@@ -104,7 +90,7 @@ def repair_readings(raw: RawEntry, book: BookKeys,
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
         born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
         if born:
-            words, kind, settled = _repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
+            words, kind, settled = repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
             repaired["date_of_birth_words"] = words
             if kind:
                 repairs["date_of_birth_words"] = kind
@@ -284,85 +270,6 @@ def _repair_digit_fields(readings: RawEntry, repairs: dict[str, str], unsure: se
         if not settled:
             readings[name] = (fixed, min(conf, UNSURE_CONFIDENCE))
             unsure.add(name)
-
-
-def _repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None, bool]:
-    """((text, confidence), kind of repair or None, settled): the date in words as the valid verbalization
-    of the date in digits it is closest to, in the reading's own variant and punctuation. Words that say
-    another date are left for the rules to flag (either side may be the misread one); words close to no
-    verbalization stay as read, unsure; equally close variants give the first of them, unsure."""
-    text = unicodedata.normalize("NFC", text)
-    # A label or the date in digits read with the value ("(ghi bằng chữ):" = written in words) is not the
-    # book's date in words, which begins with "Ngày".
-    label = re.match(r"^.*?(?=\bngày\b)", text, flags=re.IGNORECASE)
-    if label and label.group(0).strip():
-        text = text[label.end():]
-    said = words_to_date(text)
-    if said is not None and said != born:
-        return (text, conf), None, True
-    chosen, edits, unique = closest_verbalization(text, born)
-    if chosen is None or not unique:
-        spelled, letter_edits = verbalization_by_letters(text, born)
-        if spelled is not None:
-            # The letters name one verbalization of the date the digits give: only marks were lost.
-            trust = GRAMMAR_CONFIDENCE if letter_edits == 0 else min(conf, UNSURE_CONFIDENCE)
-            return (_in_style_of(text, spelled), max(conf, trust)), DATE_WORDS, letter_edits == 0
-    if chosen is None:
-        return (text, min(conf, UNSURE_CONFIDENCE)), None, False
-    if not unique:
-        conf = min(conf, UNSURE_CONFIDENCE)
-    if edits == 0:
-        cased = _in_style_of(text, chosen) if _stray_capitals(text) else text
-        kind = LETTER_CASE if cased != text else None
-        if (unpunctuated := _LABEL_COMMA_RE.sub(r"\1", _STRAY_STOP_RE.sub("", cased))) != cased:
-            if _COMMA_PLACE_RE.search(cased):
-                # Before "tháng" or "năm" books print a comma or nothing: a stop there is either, unsure.
-                unique, conf = False, min(conf, UNSURE_CONFIDENCE)
-            cased, kind = unpunctuated, DATE_WORDS
-        if _commas_disagree(cased):
-            unique, conf = False, min(conf, UNSURE_CONFIDENCE)
-        return (cased, conf), kind, unique
-    return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
-
-
-#: A stop, colon or quote between two words of a date in words ("không. trăm") is a speck read as a mark:
-#: no verbalization has one there. Commas stay; they are the book's.
-_STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
-_COMMA_PLACE_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+(?i:tháng|năm)\b)")
-#: The month's and the year's label, with what precedes each: a book prints a comma before both or neither.
-_MONTH_LABEL_RE = re.compile(r"(,?)\s+(?i:tháng)\b")
-_YEAR_LABEL_RE = re.compile(r"(,?)\s+(?i:năm)\s+(?i:một|hai)\s+(?i:nghìn|ngàn)\b")
-
-
-def _commas_disagree(text: str) -> bool:
-    """Whether a comma stands before one of "tháng" and "năm" (the year's) but not the other: one was lost
-    in reading ("tháng bảy năm hai nghìn" where the book prints "tháng bảy, năm"), or a speck read as one."""
-    month, year = _MONTH_LABEL_RE.search(text), _YEAR_LABEL_RE.search(text)
-    return bool(month and year and bool(month.group(1)) != bool(year.group(1)))
-
-
-#: Nor a comma between "ngày" or "tháng" and its number ("tháng, bốn"); "năm," may be the day five.
-_LABEL_COMMA_RE = re.compile(r"\b((?i:ngày|tháng))\s*,(?=\s)")
-
-
-def _stray_capitals(text: str) -> bool:
-    """A date in words with capitals on some words after the first but not all ("năm hai nghìn Không
-    trăm"): a k, c or s that a hand writes alike in both cases, misread."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text)][1:]
-    capitals = sum(w[0].isupper() for w in words)
-    return not text.isupper() and 0 < capitals < len(words)
-
-
-def _in_style_of(reading: str, words: str) -> str:
-    """``words`` with the reading's commas (or none) and its case."""
-    reading = clean_reading(reading) or reading
-    if "," not in reading:
-        words = words.replace(",", "")
-    if reading.isupper():
-        return words.upper()
-    if reading[:1].islower():
-        return words[:1].lower() + words[1:]
-    return words
 
 
 def book_text(name: str, reading: str | None, value: Any) -> tuple[str | None, str | None]:

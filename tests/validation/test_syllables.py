@@ -248,7 +248,8 @@ def test_a_verbalization_that_lost_its_tone_marks_comes_back_only_when_its_lette
 
 
 def test_date_words_whose_marks_were_lost_take_the_one_verbalization_their_letters_spell():
-    from validation.repair import DATE_WORDS, GRAMMAR_CONFIDENCE, repair_readings
+    from validation.repair import repair_readings
+    from validation.repair_kinds import DATE_WORDS, GRAMMAR_CONFIDENCE
 
     book = BookKeys(authority="UBND xã Tả Van, huyện Sa Pa, tỉnh Lào Cai", year=2019, volume="01")
     raw = {"date_of_birth": ("4/4/2019", 0.95),
@@ -337,11 +338,11 @@ def test_a_name_part_read_in_two_pieces_is_put_back_together():
 
 def test_the_date_in_digits_read_before_the_words_is_not_kept_nor_confirmed():
     from validation.date_words import is_verbalization
-    from validation.repair import _repair_date_words
+    from validation.date_words_repair import repair_date_words
 
     words = "Ngày hai mươi sáu, tháng bảy, năm hai nghìn không trăm mười sáu"
     born = date(2016, 7, 26)
-    assert _repair_date_words(f"26-07-2016 {words}", 0.3, born)[0][0] == words
+    assert repair_date_words(f"26-07-2016 {words}", 0.3, born)[0][0] == words
     assert is_verbalization(words, born) and is_verbalization(words.lower().replace(",", ""), born)
     assert not is_verbalization(f"26-07-2016 {words}", born)
     assert not is_verbalization(f"{words} 2016", born)
@@ -361,13 +362,13 @@ def test_a_stop_where_the_book_may_print_a_comma_leaves_the_date_in_words_unsure
     """ "Ngày bảy. tháng ba": the stop is a speck or the book's comma misread; which, nothing read tells."""
     from datetime import date
 
-    from validation.repair import _repair_date_words
+    from validation.date_words_repair import repair_date_words
 
     born = date(2017, 3, 7)
-    (text, conf), _, settled = _repair_date_words("Ngày bảy. tháng ba, năm hai nghìn không trăm mười bảy", 0.6, born)
+    (text, conf), _, settled = repair_date_words("Ngày bảy. tháng ba, năm hai nghìn không trăm mười bảy", 0.6, born)
     assert not settled and conf <= 0.5
     # Inside a number's words no comma is printed: that stop is a speck, and the words stay settled.
-    (text, _), _, settled = _repair_date_words("Ngày bảy tháng ba năm hai nghìn không. trăm mười bảy", 0.8, born)
+    (text, _), _, settled = repair_date_words("Ngày bảy tháng ba năm hai nghìn không. trăm mười bảy", 0.8, born)
     assert settled and text == "Ngày bảy tháng ba năm hai nghìn không trăm mười bảy"
 
 
@@ -376,15 +377,15 @@ def test_a_comma_before_one_label_of_the_date_in_words_but_not_the_other_leaves_
     the other was lost in reading (or a speck read as one), and the registry's date cannot tell which."""
     from datetime import date
 
-    from validation.repair import _repair_date_words
+    from validation.date_words_repair import repair_date_words
 
     born = date(2020, 7, 26)
     lost = "Ngày hai mươi sáu, tháng bảy năm hai nghìn không trăm hai mươi"
-    (_, conf), _, settled = _repair_date_words(lost, 0.57, born)
+    (_, conf), _, settled = repair_date_words(lost, 0.57, born)
     assert not settled and conf <= 0.5
     for consistent in ("Ngày hai mươi sáu, tháng bảy, năm hai nghìn không trăm hai mươi",
                        "Ngày hai mươi sáu tháng bảy năm hai nghìn không trăm hai mươi"):
-        assert _repair_date_words(consistent, 0.57, born)[2]
+        assert repair_date_words(consistent, 0.57, born)[2]
     # "tháng năm" is May: the year's label is the "năm" that the year's words follow.
-    may = _repair_date_words("Ngày một, tháng năm, năm hai nghìn không trăm hai mươi", 0.57, date(2020, 5, 1))
+    may = repair_date_words("Ngày một, tháng năm, năm hai nghìn không trăm hai mươi", 0.57, date(2020, 5, 1))
     assert may[2]
