@@ -54,6 +54,10 @@ _SLASH_ACUTE_RE = re.compile(_AFTER_VOWEL + r"/(?=[\s,.;:)]|$)")
 _JOINING_MARK_RE = re.compile(_AFTER_VOWEL + r"[7”“\"*]+(?=[^\W\d_])")
 #: Such a mark read as a quote closing the word ("huyện Cu” Chi"): the word's, not the text's.
 _TRAILING_MARK_RE = re.compile(_AFTER_VOWEL + r"[”“\"]+(?=[\s,.;:)]|$)")
+#: A stop consonant with a mark struck over it read as one glyph ("So€" for Sóc, "Lê€h" for Lếch, "Rêf" for
+#: Rết): a syllable ending in c, ch or t carries an acute or a dot below, and a mark above is the acute.
+_STRUCK_STOP_RE = re.compile(_AFTER_VOWEL + r"(€(?=h?(?![^\W\d_]))|f(?![^\W\d_]))")
+_STRUCK_STOPS = {"€": "c", "f": "t"}
 
 
 @dataclass
@@ -150,6 +154,9 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     prepared, joined = _JOINING_MARK_RE.subn(" ", prepared)
     prepared, trailing = _TRAILING_MARK_RE.subn("", prepared)
     joined += trailing
+    # The glyph was read, not the mark: which letter it hid is a guess, and the word stays unsure.
+    prepared, struck = _STRUCK_STOP_RE.subn(lambda m: "\u0301" + _STRUCK_STOPS[m[1]], prepared)
+    joined += struck
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]
