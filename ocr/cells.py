@@ -19,6 +19,7 @@ from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps, deslanted, without_enclosed_ink
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
+from ocr.commas import with_seen_commas
 from ocr.dots_below import without_unseen_dots
 from ocr.marks import reseat, retone
 from ocr.monospace import looks_typewritten
@@ -104,6 +105,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
     words = strip_leaders(words)
     if not (fmt is not None and fmt.digits):
         words = sized_case(clean, without_unseen_dots(clean, words))
+        if fmt is None or fmt.edge_punctuation:
+            words = with_seen_commas(clean, words)
     if fmt is not None and not fmt.edge_punctuation:
         words = [Word(w.text.strip(".,:;_"), w.conf, w.bbox, w.line) for w in words if w.text.strip(".,:;_")]
     if not words:

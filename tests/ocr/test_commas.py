@@ -1,0 +1,41 @@
+"""A comma the ink shows after a word, where the reading lacks it, is given back; no other ink makes one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.commas import with_seen_commas
+from ocr.engine import Word
+
+FONTS = "/usr/share/fonts/truetype"
+FACES = [f"{FONTS}/noto/NotoSans-Italic.ttf", f"{FONTS}/dejavu/DejaVuSerif.ttf", f"{FONTS}/dejavu/DejaVuSans.ttf"]
+
+
+def _line(text: str, face: str) -> np.ndarray:
+    """A line of writing as the readers see it: ink > 0 on a black page."""
+    image = Image.new("L", (1100, 120), 0)
+    ImageDraw.Draw(image).text((20, 80), text, font=ImageFont.truetype(face, 40), fill=255, anchor="ls")
+    return np.asarray(image)
+
+
+def _without_commas(words: list[Word]) -> list[Word]:
+    """The engine's words as an engine that dropped every comma would give them."""
+    return [Word(w.text.rstrip(","), w.conf, w.bbox, w.line) for w in words if w.text.rstrip(",")]
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_a_dropped_comma_is_given_back_from_the_ink(engine, face):
+    clean = _line("huyện Tân Lạc, tỉnh Hòa Bình", face)
+    words = engine.recognize_words(255 - clean, 300, psm=7)
+    given = [w.text for w in with_seen_commas(clean, _without_commas(words))]
+    assert "tỉnh" in given and given[given.index("tỉnh") - 1].endswith(","), given
+    assert sum(text.endswith(",") for text in given) == 1, given
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_dots_below_periods_and_descenders_make_no_comma(engine, face):
+    clean = _line("Trạm y tế xã Phù Linh tỉnh Long An. Thị", face)
+    words = engine.recognize_words(255 - clean, 300, psm=7)
+    assert not any(w.text.endswith(",") for w in with_seen_commas(clean, _without_commas(words)))
