@@ -57,8 +57,11 @@ def _comma_after(clean: np.ndarray, word: Word, following: Word | None) -> bool:
         return False
     baseline = median(p[1] + p[3] for p in bodies)
     last_letter = max(p[0] + p[2] for p in bodies)
-    # In a slanting hand the comma's head tucks under the last letter: its tail reaches past it.
+    # In a slanting hand the comma's head tucks under the last letter: its tail reaches past it. A piece
+    # the window's edge cuts is part of something larger (the next word's first letter).
+    height, width = crop.shape
     commas = [p for p in pieces if p not in bodies and p[0] + p[2] > last_letter
+              and p[0] + p[2] < width and p[1] + p[3] < height
               and p[3] <= MAX_HEIGHT * h and p[2] <= MAX_WIDTH * h
               and p[1] <= baseline - RISE * h and p[1] + p[3] >= baseline + DROP * h]
     return len(commas) == 1

@@ -39,3 +39,25 @@ def test_dots_below_periods_and_descenders_make_no_comma(engine, face):
     clean = _line("Trạm y tế xã Phù Linh tỉnh Long An. Thị", face)
     words = engine.recognize_words(255 - clean, 300, psm=7)
     assert not any(w.text.endswith(",") for w in with_seen_commas(clean, _without_commas(words)))
+
+
+def test_the_next_words_first_letter_cut_by_its_box_makes_no_comma(engine):
+    """A hand writes each word on a baseline of its own, and an italic L starts left of the box the engine
+    gives its word: the window cut at that box holds the L's foot, lower than the word before, with a
+    comma's place and size, but cut by the window's edge."""
+    font = ImageFont.truetype(FACES[0], 40)
+    image = Image.new("L", (700, 140), 0)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 80), "huyện tỉnh", font=font, fill=255, anchor="ls")
+    right = int(draw.textlength("huyện tỉnh ", font=font)) + 20
+    draw.text((right, 88), "Long An", font=font, fill=255, anchor="ls")  # written 8 px lower
+    clean = np.asarray(image)
+    words = engine.recognize_words(255 - clean, 300, psm=7)
+    shifted = []
+    for word in words:
+        x, y, w, h = word.bbox
+        if word.text.startswith("L"):
+            x, w = x + h // 4, w - h // 4  # the box starts a little into the letter
+        shifted.append(Word(word.text, word.conf, (x, y, w, h), word.line))
+    assert any(w.text.startswith("L") for w in shifted), [w.text for w in words]
+    assert not any(w.text.endswith(",") for w in with_seen_commas(clean, shifted))
