@@ -47,7 +47,7 @@ def repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, fl
                 # Before "tháng" or "năm" books print a comma or nothing: a stop there is either, unsure.
                 unique, conf = False, min(conf, UNSURE_CONFIDENCE)
             cased, kind = unpunctuated, DATE_WORDS
-        if _commas_disagree(cased):
+        if _commas_disagree(cased) or _TRAILING_STOP_RE.search(cased):
             unique, conf = False, min(conf, UNSURE_CONFIDENCE)
         return (cased, conf), kind, unique
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
@@ -57,6 +57,8 @@ def repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, fl
 #: no verbalization has one there. Commas stay; they are the book's.
 _STRAY_STOP_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+[^\W\d_])")
 _COMMA_PLACE_RE = re.compile(r"(?<=[^\W\d_])[.:;'`]+(?=\s+(?i:tháng|năm)\b)")
+#: A stop after the last word ("hai mươi một."): the book's, or a speck; the registry keeps no words to tell.
+_TRAILING_STOP_RE = re.compile(r"(?<=[^\W\d_])[.,:;'`]+\s*$")
 #: The month's and the year's label, with what precedes each: a book prints a comma before both or neither.
 _MONTH_LABEL_RE = re.compile(r"(,?)\s+(?i:tháng)\b")
 _YEAR_LABEL_RE = re.compile(r"(,?)\s+(?i:năm)\s+(?i:một|hai)\s+(?i:nghìn|ngàn)\b")

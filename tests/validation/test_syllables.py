@@ -402,3 +402,17 @@ def test_a_stop_consonant_read_as_one_glyph_with_the_mark_struck_over_it_gives_t
     # Not after a vowel, or inside a word: left alone.
     for text in ("Fansipan", "giá 5€", "Phó Giám đốc"):
         assert repair_syllables(text).text == text
+
+
+def test_a_stop_after_the_last_word_of_the_date_in_words_leaves_it_unsure():
+    """ "… hai mươi một." on a heavy scan: the book's stop or a speck; the registry's date cannot tell, so the
+    words are not confirmed by it (a silent error on a heavy bench book before)."""
+    from datetime import date
+
+    from validation.date_words_repair import repair_date_words
+
+    born = date(2021, 6, 19)
+    words = "Ngày mười chín, tháng sáu, năm hai ngàn không trăm hai mươi một"
+    (text, conf), _, settled = repair_date_words(words + ".", 0.26, born)
+    assert text == words + "." and not settled and conf <= 0.5
+    assert repair_date_words(words, 0.26, born)[2]
