@@ -51,3 +51,18 @@ def test_a_book_written_in_a_slanting_hand_has_its_id_numbers_read(engine, tmp_p
     assert len(read) == len(truth) >= 20
     wrong = [(got, want) for got, want in zip(read, truth) if got != want]
     assert len(wrong) <= 1, wrong  # 2 without straightening
+
+
+def test_a_date_is_read_as_written_its_slashes_taken_for_no_slant(engine):
+    """Sheared until its slashes stand upright, "17/2/2022" read "2222": a date's cell is not straightened."""
+    from ocr.cells import field_reading, second_pass
+    from ocr.descriptions import load_layout
+
+    description = load_layout("birth", "table")
+    image = Image.new("L", (700, 100), 0)
+    ImageDraw.Draw(image).text((20, 70), "17/2/2022", font=ImageFont.truetype(UPRIGHT, 36), fill=255, anchor="ls")
+    clean = np.asarray(image)
+    box = (0, 0, 700, 100)
+    words = second_pass(clean, 300, {"date_of_birth": box}, engine, description.format_or_none)["date_of_birth"]
+    fmt = description.format_or_none("date_of_birth")
+    assert field_reading(clean, box, words, fmt=fmt).text == "17/2/2022"
