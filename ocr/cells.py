@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ocr.commas import with_seen_commas
 from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
-from ocr.image import cell_crops, cell_scale, ink_fraction, squeeze_gaps, deslanted, without_enclosed_ink
+from ocr.image import cell_crops, cell_scale, deslanted, ink_fraction, squeeze_gaps, without_enclosed_ink
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
-from ocr.commas import with_seen_commas
 from ocr.dots_below import without_unseen_dots
 from ocr.marks import reseat, retone
 from ocr.monospace import looks_typewritten

@@ -15,7 +15,7 @@ from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
-from validation.text import comparable, nfc
+from validation.text import collapse_whitespace, comparable, nfc
 from validation.vocab import alike_spellings
 from validation.schema import (
     BIRTH_FIELDS,
@@ -225,7 +225,7 @@ def check_page(
     if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
                                         for f in e.fields.values()):
         placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
-    sure_spellings = frozenset(nfc(" ".join(text.split())) for raw in raws for name, (text, conf) in raw.items()
+    sure_spellings = frozenset(nfc(collapse_whitespace(text)) for raw in raws for name, (text, conf) in raw.items()
                                if name.endswith("ethnicity") and text and conf >= min_confidence)
     numbers_read = []
     for index, raw in enumerate(raws):
