@@ -24,6 +24,8 @@ from ocr.mark_shapes import classify_mark
 from ocr.monospace import is_monospaced, letter_bodies, neighbours
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+#: The combining marks of Vietnamese letters that are not tones: circumflex (â), breve (ă), horn (ơ).
+LETTER_MARKS = frozenset("\u0302\u0306\u031b")
 VOWELS = frozenset("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 #: Letters whose own hat, breve or dot is a piece of ink apart from the letter's body.
 OWN_PIECE = frozenset("ăâêôijĂÂÊÔ")
@@ -35,6 +37,8 @@ MAX_DOT_WIDTH = 0.3
 HATTED = frozenset("ăâêôĂÂÊÔ")
 #: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà, "tê/" for tế).
 MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’/")
+#: Punctuation after a word (the engine reads a comma as ")" too), over whose slot a mark may drift.
+TRAILING_PUNCTUATION = frozenset(",.;:)")
 #: How far (in advances) a letter's own hat or dot may lie from its slot's centre.
 SLOT_TOLERANCE = 0.3
 #: Two vowels that may stand side by side in a Vietnamese word (with the u of qu and the i of gi).
@@ -52,9 +56,11 @@ HANGS = 0.12
 
 
 def _letter(char: str) -> tuple[str, bool]:
-    """(the letter without its tone mark, whether it carries one)."""
+    """(the letter without its tone mark, whether it carries one). A mark no Vietnamese letter has ("ä") is
+    the engine's reading of a loose tone mark's ink: the letter is the one under it."""
     decomposed = unicodedata.normalize("NFD", char)
-    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+    base = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)
+                                                 or c in LETTER_MARKS))
     return base, any(c in TONE_MARKS for c in decomposed)
 
 
@@ -240,6 +246,8 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
         letter, toned = letters[slot] if 0 <= slot < len(letters) else (" ", False)
         if letter in MARK_LIKE or (piece in below and letter in ".,:;"):
             letter = " "  # the mark itself, read as punctuation
+        elif piece in above and letter in TRAILING_PUNCTUATION:
+            letter = " "  # drifted over the comma after the word: the comma sits on the baseline, not up here
         if not (letter.isalpha() or letter == " "):
             continue  # a letter the engine could not read: its own dot or hat, for all we know
         mask = labels[y:y + h, x:x + w] == label

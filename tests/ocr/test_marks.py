@@ -179,3 +179,28 @@ def test_a_mark_read_as_the_start_of_the_next_word_does_not_shift_its_letters(en
     final = _with_marks_reseated([f"cell{i}" for i in range(len(cells))], cells, first, DPI, engine, set())
     texts = [unicodedata.normalize("NFC", " ".join(w.text for w in words)) for words in final]
     assert all(text.startswith("Lý Thị ") for text in texts), texts
+
+
+def test_a_mark_drifted_over_the_comma_after_its_word_is_the_last_vowels(engine):
+    """A mark struck a whole advance right of the word's last vowel stands over the comma that ends the word
+    ("Hoà," typed as "Hoa,` "): it is the a's, not dropped and not the o's."""
+    from ocr.cells import _with_marks_reseated
+
+    typed = ["Đức Hoà, tỉnh", "Thuỵ Khuê, Hà Nội"]
+    cells = [typewritten_cell([line], mark_shift=0.95) for line in typed]
+    first = engine.recognize_many(cells, DPI, psm=6)
+    final = _with_marks_reseated([f"cell{i}" for i in range(len(cells))], cells, first, DPI, engine, set())
+    read = [unicodedata.normalize("NFC", " ".join(w.text for w in words)) for words in final]
+    assert "Hoà," in read[0], read
+    assert "Thuỵ," in read[1] or "Thuỵ" in read[1], read
+
+
+def test_a_letter_with_a_mark_no_vietnamese_letter_has_takes_the_tone_its_mark_says():
+    """The engine reads a loose grave over an a as a diaeresis ("Hoä"): the letter under it is an a, and the
+    mark's shape gives its tone."""
+    from ocr.engine import Word
+    from ocr.marks import WordTones, retone
+
+    words = [Word("Đức", 0.9, (0, 0, 60, 40), 0), Word("Hoä,", 0.8, (70, 0, 85, 40), 0)]
+    read, changed = retone(words, [WordTones((70, 0, 85, 40), 4, {2: "\u0300"})])
+    assert changed and read[1].text == "Hoà,", read[1].text
