@@ -1,7 +1,6 @@
 """The form reader (books since 2016): one boxed block per entry, printed labels followed by values.
 
-The blocks are found from their frames, their parts (header strip, main area, side column of tick boxes and
-notes) from their inner rules. Labels are found by reading them, with the layout description's wordings
+The blocks and their parts are found by ``ocr.form_blocks``. Labels are found by reading them, with the layout description's wordings
 (fuzzy match, tone marks ignored), never by position: each value is the text after its label, up to the next
 label on the line or the block's edge; a line without a label continues a value that wraps.
 
@@ -14,15 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass, with_marks_apart
 from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key, wording_score
 from ocr.engine import BBox, OcrEngine, Word
-from ocr.image import Rules, ink_fraction, tick_boxes
-from ocr.model import EntryReading, EntryRegion, FieldReading, PageLayout
+from ocr.image import ink_fraction, tick_boxes
+from ocr.model import EntryReading, FieldReading, PageLayout
 from ocr.words import box_of, fit_to_ink, fold, split_colons, strip_leaders, text_lines, words_in_box
 
 MIN_LABEL_SCORE = 80.0
@@ -45,59 +43,6 @@ class Label:
     @property
     def attribute(self) -> Attribute | None:
         return self.wording.attribute
-
-
-# --- blocks -----------------------------------------------------------------------------------------
-
-def form_boxes(binary: np.ndarray, dpi: int) -> list[BBox]:
-    """The entry blocks of a form page: large rectangular frames (one above the other, or side by side on a
-    landscape sheet), in reading order: rows of blocks top to bottom, each row left to right."""
-    contours, _ = cv2.findContours(binary, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    height, width = binary.shape[:2]
-    boxes = []
-    for contour in contours:
-        x, y, w, h = cv2.boundingRect(contour)
-        if w * h >= 0.05 * height * width and w > 0.3 * width and h > 0.1 * height:
-            # A frame is mostly outline: its ink fills the rectangle's border, so the hull is the rectangle.
-            if cv2.contourArea(cv2.convexHull(contour)) >= 0.85 * w * h:
-                boxes.append((x, y, w, h))
-    rows: list[list[BBox]] = []
-    for box in sorted(boxes, key=lambda b: b[1]):
-        if rows and abs(box[1] - rows[-1][0][1]) < 0.5 * min(box[3], rows[-1][0][3]):
-            rows[-1].append(box)
-        else:
-            rows.append([box])
-    return [box for row in rows for box in sorted(row, key=lambda b: b[0])]
-
-
-def form_parts(box: BBox, rules: Rules) -> dict[str, BBox]:
-    """Split a form block by its inner rules: a header strip (a rule across the whole block near its top)
-    and a side column (a tall rule inside the block) for the tick boxes and notes. Missing rules: one part."""
-    x, y, w, h = box
-    header_bottom = y
-    for lx, ly, lw, lh in rules.h_lines:
-        mid = ly + lh / 2
-        if lw > 0.9 * w and y + 0.02 * h < mid < y + 0.25 * h and abs(lx - x) < 0.05 * w:
-            header_bottom = max(header_bottom, int(ly + lh))
-    split = x + w
-    for lx, ly, lw, lh in rules.v_lines:
-        mid = lx + lw / 2
-        if lh > 0.4 * h and x + 0.5 * w < mid < x + 0.97 * w and ly + lh / 2 > header_bottom:
-            split = min(split, int(lx))
-    parts = {"main": (x, header_bottom, split - x, y + h - header_bottom)}
-    if header_bottom > y:
-        parts["header"] = (x, y, w, header_bottom - y)
-    if split < x + w:
-        parts["side"] = (split, header_bottom, x + w - split, y + h - header_bottom)
-    return parts
-
-
-def form_layout(binary: np.ndarray, dpi: int, rules: Rules, book_type: str = "birth") -> PageLayout | None:
-    boxes = form_boxes(binary, dpi)
-    if not boxes:
-        return None
-    return PageLayout("form", [EntryRegion(box, parts=form_parts(box, rules)) for box in boxes],
-                      book_type=book_type)
 
 
 # --- labels -----------------------------------------------------------------------------------------
@@ -219,8 +164,8 @@ def value_spans(words: list[Word], right_edge: int, dpi: int, description: Layou
             # word reaches over it ("Số:" boxed over the digit beside it): the label then ends where it starts.
             value_words = [w for w in line if w.bbox[0] > label.words[-1].bbox[0] and w.center[0] < end
                            and w not in label.words]
-            if value_words and value_words[0].bbox[0] < label.right:
-                label = _ending_at(label, value_words[0].bbox[0] - 4)  # erase_labels goes 3 px past the end
+            if value_words and value_words[0].bbox[0] <= label.right + PAST_LABEL_END:
+                label = _ending_at(label, value_words[0].bbox[0] - PAST_LABEL_END - 1)
             all_labels.append(label)
             # The end of a label misread as a value ("¡ng chữ: Ngày ..."): drop up to its colon.
             for cut, word in enumerate(value_words[:3]):
@@ -280,6 +225,12 @@ def read_side(clean: np.ndarray, words: list[Word], side: BBox, dpi: int,
     return notes, (None if ticked == "?" else ticked)
 
 
+#: Pixels erased past a label's last word (its colon's tail): few, as a value may start close after it; a
+#: label whose box ends closer than this to the value's first word is cut back, or the value's first letter
+#: loses its left edge ("xã" read "‹ã").
+PAST_LABEL_END = 3
+
+
 def erase_labels(clean: np.ndarray, labels: list[Label], dpi: int) -> np.ndarray:
     """A copy of the page without the ink of these printed labels, once found: each label's whole band (its
     words and the gaps between them, with a margin), so that no residue (the horn of "ư" sticking out of
@@ -288,8 +239,7 @@ def erase_labels(clean: np.ndarray, labels: list[Label], dpi: int) -> np.ndarray
     pad = max(3, int(dpi * 0.02))
     for label in labels:
         x, y, w, h = box_of(label.words)
-        # Only 3 pixels past the colon: the value may start close after it.
-        result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + 3] = 0
+        result[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + PAST_LABEL_END] = 0
     return result
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ocr.descriptions import load_layout
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.errors import LayoutNotFoundError
-from ocr.form import form_layout
+from ocr.form_blocks import form_layout
 from ocr.image import (MIN_CELL_DPI, Rules, cell_crops, cell_scale, find_rules, ink_fraction,  # noqa: F401
                        remove_rules)
 from ocr.model import EntryRegion, PageLayout  # noqa: F401 (re-exported)

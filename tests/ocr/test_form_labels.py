@@ -70,6 +70,24 @@ def test_a_value_the_engine_boxed_under_its_label_is_kept():
     assert number_label.right < 382, "erasing the label must not erase the digit"
 
 
+def test_a_label_boxed_up_to_the_values_first_letter_is_erased_short_of_it():
+    """"quán:" boxed to the very pixel where "xã" starts: erasing the label (a few pixels past its end) would
+    cut the x's left edge, read "‹ã"; the label is cut back instead, and nothing of the value is erased."""
+    import numpy as np
+
+    from ocr.form import erase_labels
+
+    description = load_layout("birth", "form")
+    words = [Word("Quê", 0.95, (226, 2465, 64, 38), (1, 1, 1)), Word("quán:", 0.95, (311, 2459, 131, 44), (1, 1, 1)),
+             Word("xã", 0.95, (442, 2454, 50, 54), (1, 1, 1)), Word("Phước", 0.95, (523, 2459, 113, 44), (1, 1, 1))]
+    spans, _, labels, _ = value_spans(words, 2000, 300, description)
+    assert [w.text for w in spans[0].words] == ["xã", "Phước"]
+    page = np.full((2600, 2000), 255, dtype=np.uint8)
+    erased = erase_labels(page, labels, 300)
+    assert (erased[2454:2508, 442:492] == 255).all(), "the value's first letter keeps all its ink"
+    assert (erased[2465:2500, 230:430] == 0).all(), "the label is gone"
+
+
 def test_a_label_whose_words_the_engine_ran_together_is_still_the_whole_label():
     """ "cá nhân" run together and its colon missed: the shorter wording "Số định danh" matched, and the
     rest of the label became the start of the ID."""
