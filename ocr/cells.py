@@ -17,6 +17,7 @@ import numpy as np
 from ocr.commas import with_seen_commas
 from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
+from ocr.graves import with_seen_graves
 from ocr.image import cell_crops, cell_scale, deslanted, ink_fraction, squeeze_gaps, without_enclosed_ink
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
@@ -104,7 +105,7 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
     words = strip_leaders(words)
     if not (fmt is not None and fmt.digits):
-        words = sized_case(clean, without_unseen_dots(clean, words))
+        words = sized_case(clean, with_seen_graves(clean, without_unseen_dots(clean, words)))
         if fmt is None or fmt.edge_punctuation:
             words = with_seen_commas(clean, words)
     if fmt is not None and not fmt.edge_punctuation:
