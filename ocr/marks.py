@@ -212,8 +212,8 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
                 labels: np.ndarray, lines_above: list[tuple[float, float, float]] = ()) -> list[Mark]:
     """The tone marks of one word: pieces of ink above the letters or under the baseline that are not a
     letter's own hat or dot, each with its vowel. A piece above the letters that starts above the baseline
-    of a word of the line above (``lines_above``: left, right, baseline) hangs from that word: the comma
-    ending the line above stands over the letters below."""
+    of a word of the line above (``lines_above``: left, right, baseline), or crosses it, hangs from that
+    word: the comma ending the line above stands over the letters below."""
     text = unicodedata.normalize("NFC", word.text)
     # A mark of the word before read as the start of this one ("“Thi," after "Ly´") stands on no slot of
     # its letters: slots count from the first letter, hosts from the text's start.
@@ -230,7 +230,8 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
     body_area = median(p[2] * p[3] for p in bodies)
     small = [p for p in near if p not in bodies and p[2] * p[3] <= 0.4 * body_area and p[3] <= 0.4 * wh]
     above = {p for p in small if p[1] + p[3] <= x_line + 0.1 * wh
-             and not any(left - pitch <= p[0] + p[2] / 2 <= right + pitch and p[1] < base - HANGS * wh
+             and not any(left - pitch <= p[0] + p[2] / 2 <= right + pitch
+                         and (p[1] < base - HANGS * wh or p[1] <= base < p[1] + p[3])
                          for left, right, base in lines_above)}
     # A dot below hangs just under its letter; lower down is the next line's hat or mark.
     below = {p for p in small if baseline - 0.02 * wh <= p[1] <= baseline + BELOW_DEPTH * wh}

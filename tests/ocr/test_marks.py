@@ -204,3 +204,23 @@ def test_a_letter_with_a_mark_no_vietnamese_letter_has_takes_the_tone_its_mark_s
     words = [Word("Đức", 0.9, (0, 0, 60, 40), 0), Word("Hoä,", 0.8, (70, 0, 85, 40), 0)]
     read, changed = retone(words, [WordTones((70, 0, 85, 40), 4, {2: "\u0300"})])
     assert changed and read[1].text == "Hoà,", read[1].text
+
+
+def test_the_comma_ending_the_line_above_is_no_mark_of_the_word_below():
+    """Lines typed close together (pixels of a tuning page): the comma after "Phú," on the line above crosses
+    that line's baseline and stands over the comma slot of "Hoa," below. It is that line's punctuation: taken
+    for a loose mark of the a, it was moved onto it ("Hoá") and the line above lost its comma."""
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _tone_marks
+
+    labels = np.zeros((130, 120), dtype=np.int32)
+    bodies = [(30, 93, 11, 28, 1), (48, 101, 10, 20, 2), (65, 101, 11, 20, 3)]  # H, o, a
+    comma = (87, 80, 5, 8, 4)
+    for x, y, w, h, label in [*bodies, comma]:
+        labels[y:y + h, x:x + w] = label
+    word = Word("Hoa,", 0.9, (30, 93, 62, 29))
+    marks = _tone_marks(word, [*bodies, comma], bodies, 17.5, labels, lines_above=[(31, 92, 82.0)])
+    assert [m.piece for m in marks] == []
+
