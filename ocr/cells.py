@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from ocr.image import cell_crops, cell_scale, deslanted, ink_fraction, squeeze_g
 from ocr.letter_case import sized_case
 from ocr.lines import reread_split_lines
 from ocr.dots_below import without_unseen_dots
-from ocr.marks import reseat, retone
+from ocr.marks import placements_seen, reseat, retone
 from ocr.monospace import looks_typewritten
 from ocr.model import FieldReading
 from ocr.words import fold, join_lines, strip_leaders, words_in_box
@@ -178,14 +179,24 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
 RESEATED_FACTOR = 0.9
 
 
-def with_marks_apart(first: FieldReading, second: FieldReading, changed: bool,
+class MarksApart(NamedTuple):
+    """What putting a typewritten cell's loose marks back did: whether its reading changed, and whether
+    every open oa/oe/uy's mark was seen where it was struck (``ocr.marks.placements_seen``)."""
+
+    changed: bool
+    placements_seen: bool
+
+
+def with_marks_apart(first: FieldReading, second: FieldReading, apart: MarksApart,
                      fmt: Format | None = None) -> FieldReading:
     """The reading of a cell typed with separately struck marks. When the cell pass moved or re-toned its
     marks, the page pass read them where they stood and can neither confirm nor contradict it."""
-    if changed:
-        return FieldReading(second.text, round(second.confidence * RESEATED_FACTOR, 4), second.bbox, True)
+    if apart.changed:
+        return FieldReading(second.text, round(second.confidence * RESEATED_FACTOR, 4), second.bbox, True,
+                            apart.placements_seen)
     both = combine(first, second, fmt)
-    return FieldReading(both.text, both.confidence, both.bbox, True)
+    return FieldReading(both.text, both.confidence, both.bbox, True,
+                        apart.placements_seen and both.text == second.text)
 
 
 def field_of(key: str) -> str:
@@ -208,7 +219,7 @@ def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: 
     # Typewritten cells are all read again: their marks are put back and told by shape only there.
     every_cell = looks_typewritten(clean, list(inked.values()))
     to_read = [key for key in inked if every_cell or not _settled(readings[key], format_of(field_of(key)))]
-    apart: dict[str, bool] = {}
+    apart: dict[str, MarksApart] = {}
     for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of,
                                   apart).items():
         second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
@@ -229,7 +240,7 @@ def _settled(reading: FieldReading, fmt: Format | None) -> bool:
 
 
 def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: OcrEngine,
-                format_of: Callable[[str], Format | None], apart: dict[str, bool] | None = None
+                format_of: Callable[[str], Format | None], apart: dict[str, MarksApart] | None = None
                 ) -> dict[str, list[Word]]:
     """Read each box on its own (psm 6), in two batched engine runs: digit fields, then text fields.
     Keys are field names or "<entry>/<field>"; returns words in page coordinates.
@@ -262,10 +273,11 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
 
 
 def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[list[Word]], dpi: int,
-                         engine: OcrEngine, apart: dict[str, bool] | None) -> list[list[Word]]:
+                         engine: OcrEngine, apart: dict[str, MarksApart] | None) -> list[list[Word]]:
     """The cell readings, with each cell whose tone marks stand apart from their letters (a typewriter's,
     see ``ocr.marks``) read again with the loose marks put back, and its vowels given the tones their marks'
-    shapes say. ``apart`` receives the key of each such cell: whether its reading changed."""
+    shapes say. ``apart`` receives the key of each such cell: whether its reading changed, and whether its
+    open vowel pairs' marks were all seen."""
     found = reseat(crops, read)
     moved = {index: cell.image for index, cell in enumerate(found) if cell is not None and cell.image is not None}
     result = list(read)
@@ -280,5 +292,6 @@ def _with_marks_reseated(keys: list[str], crops: list[np.ndarray], read: list[li
             if retoned:
                 changed.add(index)
     if apart is not None:
-        apart.update({keys[index]: index in changed for index, cell in enumerate(found) if cell is not None})
+        apart.update({keys[index]: MarksApart(index in changed, placements_seen(result[index], cell.words))
+                      for index, cell in enumerate(found) if cell is not None})
     return result

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from ocr.cells import BLANK_CELL_INK, combine, field_reading, ocr_region, second_pass, with_marks_apart
+from ocr.cells import (BLANK_CELL_INK, MarksApart, combine, field_reading, ocr_region, second_pass,
+                       with_marks_apart)
 from ocr.descriptions import Attribute, LayoutDescription, Wording, load_layout, title_key, wording_score
 from ocr.engine import BBox, OcrEngine, Word
 from ocr.image import ink_fraction, tick_boxes
@@ -284,7 +285,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
         # Second, independent reading of every value box that has ink: batched engine runs (psm 6).
         inked = [span for span in spans if ink_fraction(images[span.field], span.box) >= BLANK_CELL_INK]
         second: dict[str, list[Word]] = {}
-        apart: dict[str, bool] = {}  # typed with separately struck marks (ocr.marks): changed?
+        apart: dict[str, MarksApart] = {}  # typed with separately struck marks (ocr.marks)
         for image in {id(images[span.field]): images[span.field] for span in inked}.values():
             boxes = {span.field: span.box for span in inked if images[span.field] is image}
             second.update(second_pass(image, dpi, boxes, engine, description.format_or_none, apart))

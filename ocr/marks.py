@@ -187,13 +187,34 @@ def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]
     return result, changed
 
 
-def _same_word(words: list[Word], found: WordTones) -> int | None:
-    """The word of ``words`` over the same ink as ``found`` and as long, if any."""
+def placements_seen(words: list[Word], marks: list[WordTones]) -> bool:
+    """Whether each word of ``words`` (a cell's final reading) with a tone on an open oa, oe or uy at its
+    end (Hòa or Hoà: both placements are spelled) has that tone on the vowel its mark was found over, and
+    settled there (see ``_settled_placement``). Where the engine placed a tone no mark was found for, the
+    placement is its language model's guess."""
+    for word in words:
+        letters = [_letter(ch) for ch in unicodedata.normalize("NFC", word.text)]
+        toned_pair = [slot for slot in range(1, len(letters)) if _either_vowel(letters, slot)
+                      and (letters[slot][1] or letters[slot - 1][1])]
+        if not toned_pair:
+            continue
+        slot = toned_pair[0]
+        host = slot if letters[slot][1] else slot - 1
+        # The first reading may have held the loose mark as a letter of its own ("Hoa`"): match by the ink.
+        found = next((m for m in marks if _same_word([word], m, any_length=True) is not None), None)
+        if found is None or host not in found.tones or host in found.unsure:
+            return False
+    return True
+
+
+def _same_word(words: list[Word], found: WordTones, any_length: bool = False) -> int | None:
+    """The word of ``words`` over the same ink as ``found`` and as long (unless ``any_length``), if any."""
     fx, fy, fw, fh = found.bbox
     for index, word in enumerate(words):
         x, y, w, h = word.bbox
         overlap = max(0, min(x + w, fx + fw) - max(x, fx)) * max(0, min(y + h, fy + fh) - max(y, fy))
-        if overlap >= 0.5 * min(w * h, fw * fh) and len(unicodedata.normalize("NFC", word.text)) == found.length:
+        if overlap >= 0.5 * min(w * h, fw * fh) and (any_length
+                                                     or len(unicodedata.normalize("NFC", word.text)) == found.length):
             return index
     return None
 

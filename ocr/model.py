@@ -44,6 +44,9 @@ class FieldReading:
     #: Typed with separately struck tone marks (ocr.marks): which vowel of an open oa/oe/uy carries the
     #: mark is not known letter for letter, so only the same placement may confirm it.
     marks_apart: bool = False
+    #: With marks apart: every mark on an open oa/oe/uy was found where it was struck and its vowel settled
+    #: by the page's usual offset (ocr.marks.placements_seen), so the placement read is the book's.
+    placement_seen: bool = False
     #: Share of the cell's ink outside every word the engine returned (see ocr.cells.unread_ink).
     unread_ink: float = 0.0
 

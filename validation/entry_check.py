@@ -49,14 +49,17 @@ class EntryReading:
 
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
-               placement: PagePlacement = None, page_repairs: PageRepairs | None = None) -> EntryReading:
+               placement: PagePlacement = None, page_repairs: PageRepairs | None = None,
+               placements_seen: set[str] = frozenset()) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
     placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
-    (reading, kind of repair)), used in place of the raw ones, which the record keeps."""
+    (reading, kind of repair)), used in place of the raw ones, which the record keeps; ``placements_seen``:
+    fields typed with marks apart whose open vowel pairs' marks the reader saw settled (``ocr.marks``)."""
     page_repairs = page_repairs or {}
     repaired, repairs, unsure = repair_readings(
-        {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement)
+        {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement,
+        placements_seen)
     repairs.update({name: kind for name, (_, kind) in page_repairs.items()})
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
@@ -82,9 +85,12 @@ def check_entry(
     placement: PagePlacement = None,
     page_repairs: PageRepairs | None = None,
     sure_spellings: frozenset[str] = frozenset(),
+    placements_seen: set[str] = frozenset(),
 ) -> ExportedEntry:
-    """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently."""
-    reading = read_entry(book, raw, min_confidence, placement, page_repairs)
+    """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently;
+    ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
+    ``placements_seen``: those whose placement it did."""
+    reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
                                sure_spellings)
@@ -237,9 +243,12 @@ def check_page(
         boxes = {name: tuple(f.bbox) for name, f in entry.fields.items() if getattr(f, "bbox", None)}
         source = EntrySource(page=page_no, object_key=page_key, source_file=source_file, bbox=tuple(entry.bbox),
                              field_boxes=boxes)
-        apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)}
+        # Typed with marks apart, the placement of an open vowel pair is the book's only where the reader saw
+        # its mark struck there; elsewhere only the same placement may confirm it.
+        seen = {name for name, f in entry.fields.items() if getattr(f, "placement_seen", False)}
+        apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)} - seen
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
-                                   marks_apart=apart, placement=placement,
+                                   marks_apart=apart, placements_seen=seen, placement=placement,
                                    page_repairs=renumbered.get(index), sure_spellings=sure_spellings))
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:

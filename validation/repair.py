@@ -45,14 +45,16 @@ NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_n
 SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
-def repair_readings(raw: RawEntry, book: BookKeys,
-                    placement: PagePlacement = None) -> tuple[RawEntry, dict[str, str], set[str]]:
+def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = None,
+                    placements_seen: set[str] = frozenset()) -> tuple[RawEntry, dict[str, str], set[str]]:
     """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
     and the page's context (unit names the authority spells out), with confidences adjusted; field → kind
     of repair for each one changed; and the fields whose reading could not be settled. Such a reading
     keeps its text (or, for the date in words, the first of the equally close variants) and gets at most
     ``UNSURE_CONFIDENCE``, so it goes to review. ``placement``: the tone placement the page's readings show
-    (``orthography.placement_used``), given to a tone a unit name's reading lacks."""
+    (``orthography.placement_used``), given to a tone a unit name's reading lacks. ``placements_seen``:
+    fields typed with marks apart whose every open oa/oe/uy mark the reader saw struck over its vowel
+    (``ocr.marks.placements_seen``): their placement is the book's, not a drift to doubt."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
     unsure: set[str] = set()
@@ -61,13 +63,16 @@ def repair_readings(raw: RawEntry, book: BookKeys,
     offset = any(repair_syllables(raw[name][0]).repaired for name in present)
     for name in present:
         text, conf = raw[name]
-        result = repair_syllables(text, offset=offset)
+        result = repair_syllables(text, offset=offset and name not in placements_seen)
         if result.repaired and result.text != unicodedata.normalize("NFC", text):
             # Placement alone (Hoà → Hòa) changes no letter or mark: no doubt is added.
             same = canonical(result.text) == canonical(text)
             text, conf = result.text, conf * (1.0 if same else REPAIRED_FACTOR)
             repairs[name] = OFFSET_MARKS
-        if result.unsure:
+        moved_open_pair = (name in placements_seen and repairs.get(name) == OFFSET_MARKS
+                           and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text)))
+        if result.unsure or moved_open_pair:
+            # A mark this repair moved onto an open vowel pair sits where spelling, not the ink, put it.
             conf = min(conf, UNSURE_CONFIDENCE)
             unsure.add(name)
         repaired[name] = (text, conf)
@@ -81,7 +86,8 @@ def repair_readings(raw: RawEntry, book: BookKeys,
                 # On a page that shows both placements a placement read may be a mark that drifted: in a
                 # reading that needed a repair, nothing confirms it (the registry compares placements as one).
                 if (placement in (None, "mixed") and _placement_guessed(text, snapped)
-                        or placement == "mixed" and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", snapped))):
+                        or placement == "mixed" and name not in placements_seen
+                        and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", snapped))):
                     conf = min(conf, UNSURE_CONFIDENCE)
                     unsure.add(name)
                 elif name in unsure and not repair_syllables(snapped, offset=offset).unsure:

@@ -224,3 +224,17 @@ def test_the_comma_ending_the_line_above_is_no_mark_of_the_word_below():
     marks = _tone_marks(word, [*bodies, comma], bodies, 17.5, labels, lines_above=[(31, 92, 82.0)])
     assert [m.piece for m in marks] == []
 
+
+def test_a_placement_is_seen_only_where_a_settled_mark_was_found_over_that_vowel():
+    from ocr.engine import Word
+    from ocr.marks import WordTones, placements_seen
+
+    box = (70, 0, 85, 40)
+    hoa = [Word("Đức", 0.9, (0, 0, 60, 40)), Word("Hoà,", 0.8, box)]
+    assert placements_seen(hoa, [WordTones(box, 4, {2: "\u0300"})])
+    assert not placements_seen(hoa, [WordTones(box, 4, {2: "\u0300"}, unsure=frozenset({2}))]), "not settled"
+    assert not placements_seen(hoa, []), "the engine's own placement: its language model's guess"
+    assert not placements_seen([Word("Hòa,", 0.8, box)], [WordTones(box, 4, {2: "\u0300"})]), "another vowel"
+    assert placements_seen([Word("Hoàng", 0.8, box)], []), "a closed syllable has one placement"
+    # First read with the loose mark as a letter of its own ("Hoa`"): the same ink, one letter longer.
+    assert placements_seen([Word("Hoà", 0.8, box)], [WordTones(box, 4, {2: "\u0300"})])
