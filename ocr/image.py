@@ -119,7 +119,7 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
             regular = np.abs(steps - np.median(steps)) <= 0.25 * np.median(steps)
             if regular.mean() < 0.7:
                 continue
-            step, origin = float(np.median(steps)), centroids[run[0], 0]
+            phases = _lattice_phases([float(centroids[j, 0]) for j in run], float(np.median(steps)))
             typical = (np.median(stats[run, 2]), np.median(stats[run, 3]))
             for k, j in enumerate(run):
                 x, y, w, h = stats[j, :4]
@@ -128,14 +128,33 @@ def erase_leaders(clean: np.ndarray, dpi: int, keep_under_ink: bool = True,
                     # pitch, or clearly taller or bigger than the leader's own dots (a dot below touching
                     # one), is the letter's; one like them on the pitch may be either: kept, and reported,
                     # so that the value is read both ways (see ocr.form).
-                    phase = (centroids[j, 0] - origin) / step if step > 0 else 0.0
                     like_leader = h <= typical[1] + 1.5 and w * h <= 1.8 * typical[0] * typical[1]
-                    if doubts is not None and abs(phase - round(phase)) <= 0.15 and like_leader:
+                    if doubts is not None and abs(phases[k]) <= 0.15 and like_leader:
                         doubts.append((int(x), int(y), int(w), int(h)))
                     continue
                 if (k > 0 and regular[k - 1]) or (k < len(run) - 1 and regular[k]):
                     result[y:y + h, x:x + w] = 0
     return result
+
+
+def _lattice_phases(xs: list[float], step: float) -> list[float]:
+    """How far each dot of a leader stands off the leader's pitch, in steps (0 = on it). The pitch and origin
+    are fitted over all its dots: a printed pitch is seldom a whole number of pixels, and anchoring it on the
+    first dot let the error grow along a long leader until dots on it read as off it."""
+    if step <= 0:
+        return [0.0] * len(xs)
+    slots = [0]
+    for before, after in zip(xs, xs[1:]):
+        slots.append(slots[-1] + max(1, round((after - before) / step)))
+    at, where = np.array(slots, float), np.array(xs, float)
+    pitch, origin = step, float(np.median(where - step * at))
+    for _ in range(2):  # fitted again without the dots well off it (a dot below merged with a leader's dot)
+        near = np.abs(where - origin - pitch * at) <= 0.2 * pitch
+        if near.sum() >= 3 and np.ptp(at[near]) > 0:
+            fitted, offset = np.polyfit(at[near], where[near], 1)
+            if 0.8 * step <= fitted <= 1.25 * step:
+                pitch, origin = float(fitted), float(offset)
+    return [float((x - origin - pitch * slot) / pitch) for x, slot in zip(xs, slots)]
 
 
 def ink_fraction(binary: np.ndarray, box: BBox) -> float:

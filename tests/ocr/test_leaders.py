@@ -36,3 +36,19 @@ def test_a_dot_below_touching_a_leader_dot_is_the_letters_own_and_not_doubted():
     out = erase_leaders(image, DPI, doubts=doubts)
     assert out[97:103, 72:75].any(), "kept"
     assert not any(x <= 73 < x + w for x, _, w, _ in doubts), "taller than the leader's dots: not a leader dot"
+
+
+def test_dots_far_along_a_leader_whose_pitch_is_no_whole_number_of_pixels_are_still_on_it():
+    """A printed pitch of 10.4 pixels: the steps between dots are 10 or 11, and a phase counted from the
+    first dot with a whole-pixel step drifts off the leader within a few dozen dots."""
+    image = np.zeros((160, 700), np.uint8)
+    xs = [20 + round(k * 10.4) for k in range(64)]
+    for x in xs:
+        image[100:102, x:x + 3] = 255
+    under = [x for x in xs if x >= 400][:20]
+    for x in under[::2]:
+        image[70:97, x - 2:x + 6] = 255  # letters standing on the leader, far from its start
+    doubts: list = []
+    erase_leaders(image, DPI, doubts=doubts)
+    doubted = {x for x, *_ in doubts}
+    assert all(x in doubted for x in under[::2]), "each dot under a letter may be the leader's"
