@@ -25,7 +25,7 @@ from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
 from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS, UNIT_NAME,
                                      UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
-from validation.syllables import is_valid_syllable, join_split_name_parts, repair_syllables
+from validation.syllables import is_valid_syllable, join_split_name_parts, marks_on_their_vowel, repair_syllables
 from validation.text import clean_reading, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
@@ -41,7 +41,7 @@ VOCABULARY_FIELDS = frozenset({"sex", "ethnicity", "mother_ethnicity", "father_e
 NAME_FIELDS = frozenset({"full_name", "mother_name", "father_name", "declarant_name"})
 #: Fields whose syllables are checked: names, places and the date in words (before its grammar). Not
 #: notes: a correction note quotes the wrong spelling it corrects ("từ Quãch thành Quách"), which must
-#: stay as written.
+#: stay as written; there only a mark read on the wrong vowel of its word is moved (``_repair_notes``).
 SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
@@ -77,6 +77,7 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
             unsure.add(name)
         repaired[name] = (text, conf)
     _repair_digit_fields(repaired, repairs, unsure, book)
+    _repair_notes(repaired, repairs)
     known_units = unit_names(book.authority)
     for name in PLACE_FIELDS:
         if name in repaired and repaired[name][0]:
@@ -106,6 +107,16 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
     _repair_digits_in_names(repaired, repairs)
     _repair_usual_names(repaired, repairs)
     return repaired, repairs, unsure
+
+
+def _repair_notes(readings: RawEntry, repairs: dict[str, str]) -> None:
+    """A note's words with a tone mark read on a vowel that cannot carry it, moved to the one that can
+    ("ngaỳ" → ngày): a typewriter's marks drift off their letter there as anywhere. Spelling settles the
+    place; which mark it is, the reading alone says, so the confidence drops as for any repair."""
+    text, conf = readings.get("notes", ("", 0.0))
+    moved = marks_on_their_vowel(text) if text else text
+    if moved != unicodedata.normalize("NFC", text or ""):
+        readings["notes"], repairs["notes"] = (moved, conf * REPAIRED_FACTOR), OFFSET_MARKS
 
 
 def _placement_guessed(read: str, snapped: str) -> bool:

@@ -215,6 +215,28 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     return SyllableRepair(text=unicodedata.normalize("NFC", "".join(pieces)), repaired=repaired, unsure=unsure)
 
 
+def marks_on_their_vowel(text: str) -> str:
+    """Running text with each word's one tone mark moved onto the only vowel that can carry it, where it was
+    read on another ("ngaỳ" → ngày, "Caỉ" → Cải). For text that may quote a misspelling (a correction
+    note's "từ Quãch"): a mark no vowel of its word can carry, a word of two marks, and an open oa/oe/uy
+    (either vowel may carry the mark) stay as read, and no mark moves to another word."""
+    text = unicodedata.normalize("NFC", text)
+
+    def moved(match: re.Match) -> str:
+        word = match[0]
+        if is_valid_syllable(word) is not False:
+            return word
+        letters = letters_of(word)
+        marked = [i for i, (_, marks) in enumerate(letters) if marks]
+        bases = [base for base, _ in letters]
+        if len(marked) != 1 or len(letters[marked[0]][1]) != 1 or len(tone_positions(bases)) != 1:
+            return word
+        placed = _placed(bases, letters[marked[0]][1][0], marked[0])
+        return placed if placed is not None and is_valid_syllable(placed) else word
+
+    return unicodedata.normalize("NFC", _WORD_RE.sub(moved, text))
+
+
 def _drifted_back(word: str) -> str:
     """An open oa/oe/uy syllable with its mark on the second vowel, with the mark on the first."""
     letters = letters_of(word)

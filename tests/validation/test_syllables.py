@@ -420,3 +420,36 @@ def test_a_stop_after_the_last_word_of_the_date_in_words_leaves_it_unsure():
     (text, conf), _, settled = repair_date_words(words + ".", 0.26, born)
     assert text == words + "." and not settled and conf <= 0.5
     assert repair_date_words(words, 0.26, born)[2]
+
+
+@given(st.sampled_from(WORDS), st.sampled_from(["Đăng ký lại {} 2/5/2024", "Bổ sung quê quán {}", "{} Thành"]))
+def test_in_a_note_a_mark_struck_onto_the_next_letter_goes_back_where_spelling_allows_one_vowel(word, note):
+    from validation.syllables import marks_on_their_vowel, tone_positions
+
+    letters = letters_of(word)
+    at = next(i for i, (_, marks) in enumerate(letters) if marks)
+    assume(at + 1 < len(letters))
+    offset, _ = detach(word)
+    assume(is_valid_syllable(offset) is False)
+    repaired = marks_on_their_vowel(note.format(offset))
+    if len(tone_positions([b for b, _ in letters])) == 1:
+        assert repaired == note.format(word)
+    else:  # an open oa/oe/uy: either vowel could carry it, so the note keeps what was read
+        assert repaired == note.format(offset)
+
+
+@pytest.mark.parametrize("quoted", ["Quãch", "Ḍặng", "Ksỡr", "Trầnn"])
+def test_a_note_keeps_a_quoted_misspelling_no_vowel_of_its_word_settles(quoted):
+    from validation.syllables import marks_on_their_vowel
+
+    note = f"Cải chính tên từ {quoted} thành Quách ngaỳ 2/5/2011"
+    assert marks_on_their_vowel(note) == f"Cải chính tên từ {quoted} thành Quách ngày 2/5/2011"
+
+
+def test_a_typewritten_notes_drifted_mark_is_moved_marked_as_repaired_and_its_raw_reading_kept():
+    raw = {"entry_no": ("12", 0.99), "full_name": ("Lê Văn An", 0.97), "notes": ("Đăng ký lại ngaỳ 2/5/2024", 0.96)}
+    entry = check_entry(BookKeys(authority="UBND xã An Bình", book_type="birth", year=2009, volume="01"), raw,
+                        EntrySource(page=1, object_key="k"), [], 0.8)
+    assert entry.fields["notes"] == "Đăng ký lại ngày 2/5/2024"
+    assert entry.raw["notes"] == "Đăng ký lại ngaỳ 2/5/2024"
+    assert entry.repairs["notes"] == "offset_marks"
