@@ -255,10 +255,11 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
             continue
         crops = cell_crops(clean, [boxes[key] for key in keys], dpi)
         compact = [bool((fmt := format_of(field_of(key))) and fmt.compact) for key in keys]
+        # No letter or digit holds ink inside its loop: a dotted zero's dot, or a speck.
+        crops = [without_enclosed_ink(crop) for crop in crops]
         if digits:
             # Only a number of digits alone is stood upright: a date's slashes would pass for a slant.
-            crops = [deslanted(without_enclosed_ink(crop)) if alone else without_enclosed_ink(crop)
-                     for crop, alone in zip(crops, compact)]
+            crops = [deslanted(crop) if alone else crop for crop, alone in zip(crops, compact)]
         crops = [squeeze_gaps(crop, crop_dpi) if squeeze else crop for crop, squeeze in zip(crops, compact)]
         read = engine.recognize_many(crops, crop_dpi, psm=6, digits=digits)
         if not digits:

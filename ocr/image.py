@@ -220,9 +220,10 @@ def squeeze_gaps(crop: np.ndarray, dpi: int) -> np.ndarray:
 
 
 def without_enclosed_ink(crop: np.ndarray) -> np.ndarray:
-    """A black-on-white crop of digits with the ink that lies inside another digit's loop erased: the dot of
-    a dotted zero (monospaced and typewriter faces) or a speck in a 6, 8 or 9. No digit stands inside
-    another, and the engine reads a dotted zero as 6, 8 or 9."""
+    """A black-on-white crop with the ink that lies inside a letter's or digit's loop erased: the dot of a
+    dotted zero (monospaced and typewriter faces) or a speck in an o, a 6, 8 or 9. No letter or digit
+    stands inside another, tone marks stand above and below their letters, and the engine reads a dotted
+    zero as 6, 8 or 9."""
     ink = cv2.copyMakeBorder((crop < 128).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     reached = (1 - ink).copy()
     cv2.floodFill(reached, None, (0, 0), 2)
