@@ -16,7 +16,7 @@ from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_tex
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
 from validation.text import collapse_whitespace, comparable, nfc
-from validation.vocab import alike_spellings
+from validation.vocab import spellings_it_may_be
 from validation.schema import (
     BIRTH_FIELDS,
     STRUCTURED_FIELDS,
@@ -159,14 +159,17 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
 
 
 def _spelling_settled(text: str, sure_spellings: frozenset[str]) -> bool:
-    """Whether a hesitant reading of an ethnic group is the book's spelling of it: the group has one spelling
-    of its letters, or the page reads this one of its alike spellings (Hmông, H'Mông) confidently and no
-    other (one hand writes a group one way)."""
-    alike = alike_spellings(text)
-    if len(alike) <= 1:
+    """Whether a hesitant reading of an ethnic group is the book's spelling of it: the reading is a listed
+    spelling, letter for letter and in its case, and the group has no other spelling the reading may be
+    (one that differs in hyphens or spaces, Ê-đê and Ê đê, or that it is with letters lost, Hmông read
+    "Mông"), or the page reads this one confidently and no other such (one hand writes a group one way)."""
+    may_be = spellings_it_may_be(text)
+    if may_be and nfc(text) not in {nfc(spelling) for spelling in may_be}:
+        return False  # "mông": no listed spelling in that case; a capital lost, or a letter before it
+    if len(may_be) <= 1:
         return True
-    seen = {spelling for spelling in alike if nfc(spelling) in sure_spellings}
-    return seen == {spelling for spelling in alike if nfc(spelling) == nfc(text)} and bool(seen)
+    seen = {spelling for spelling in may_be if nfc(spelling) in sure_spellings}
+    return seen == {spelling for spelling in may_be if nfc(spelling) == nfc(text)} and bool(seen)
 
 
 #: Fields every birth entry has: an entry read without one of them is never verified.

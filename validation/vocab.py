@@ -86,6 +86,21 @@ def alike_spellings(name: str) -> frozenset[str]:
     return frozenset(s for s in _spellings(group) if fold_key(s) == key)
 
 
+def spellings_it_may_be(name: str) -> frozenset[str]:
+    """The listed spellings of the ethnic group ``name`` spells that a reading of ``name`` may be: those
+    ``alike_spellings`` gives, and those it is with letters lost (a reading "Mông" of a book's "Hmông")."""
+    key = fold_key(name)
+    group = _ethnic_keys()[0].get(key)
+    if group is None:
+        return frozenset()
+    return frozenset(s for s in _spellings(group) if _is_subsequence(key, fold_key(s)))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(letter in letters for letter in short)
+
+
 def official_ethnic_names() -> frozenset[str]:
     return frozenset(g.name for g in ethnic_groups())
 

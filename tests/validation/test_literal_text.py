@@ -149,3 +149,16 @@ def test_a_hesitant_twin_spelling_is_confirmed_where_the_page_reads_that_spellin
     assert checked("Hmông", frozenset()).status == EntryStatus.FLAGGED
     assert checked("Hmông", frozenset({"Hmông", "H'Mông"})).status == EntryStatus.FLAGGED
     assert checked("Hmông", frozenset({"H'Mông"})).status == EntryStatus.FLAGGED
+
+
+@pytest.mark.parametrize("read", ["Mông", "mông", "kinh"])
+def test_a_hesitant_group_name_a_lost_letter_or_capital_may_have_made_is_not_confirmed_by_the_registry(read):
+    """The registry's group says nothing of the book's letters: a hesitant "Mông" may be the book's "Hmông"
+    with its H lost (both are listed spellings), and "mông" or "kinh" is no listed spelling in that case."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    group = "Kinh" if read == "kinh" else "Hmông"
+    raw = {**_entry("Trạm y tế xã Quảng Tân"), "ethnicity": (read, 0.3)}
+    row = {**_row("Trạm y tế xã Quảng Tân"), "ethnicity": group}
+    checked = check_entry(book, raw, SOURCE, [row], 0.8, sure_spellings=frozenset({"Kinh"}))
+    assert checked.status == EntryStatus.FLAGGED
+    assert (FlagCode.LOW_CONFIDENCE, "ethnicity") in {(f.code, f.field) for f in checked.flags}
