@@ -12,7 +12,7 @@ from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_s
 from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
-from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, book_text, repair_readings
+from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
 from validation.text import collapse_whitespace, comparable, nfc
@@ -50,16 +50,19 @@ class EntryReading:
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
                placement: PagePlacement = None, page_repairs: PageRepairs | None = None,
-               placements_seen: set[str] = frozenset()) -> EntryReading:
+               placements_seen: set[str] = frozenset(), registry_rows: list[dict[str, Any]] = ()) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
     placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
     (reading, kind of repair)), used in place of the raw ones, which the record keeps; ``placements_seen``:
-    fields typed with marks apart whose open vowel pairs' marks the reader saw settled (``ocr.marks``)."""
+    fields typed with marks apart whose open vowel pairs' marks the reader saw settled (``ocr.marks``);
+    ``registry_rows``: the book's registry records, which may spell a reading a name guess replaced."""
     page_repairs = page_repairs or {}
+    guessed_over: GuessedOver = {}
     repaired, repairs, unsure = repair_readings(
         {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement,
-        placements_seen)
+        placements_seen, guessed_over)
+    _keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
     repairs.update({name: kind for name, (_, kind) in page_repairs.items()})
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
@@ -90,7 +93,7 @@ def check_entry(
     """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently;
     ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
     ``placements_seen``: those whose placement it did."""
-    reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen)
+    reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen, registry_rows)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
                                sure_spellings)
@@ -110,6 +113,24 @@ def check_entry(
         source=source,
         confidence=reading.confidence,
     )
+
+
+def _keep_readings_the_registry_spells(repaired: RawEntry, repairs: dict[str, str], guessed_over: GuessedOver,
+                                       registry_rows: list[dict[str, Any]]) -> None:
+    """A name the usual-name guess replaced ("Phượng", a name few of the listed names use, guessed as the
+    common Phương) and the guess are two candidates that only the registry can tell apart: where the entry's
+    record spells the reading, the reading stays, as doubtful as it was read, for the registry to confirm.
+    Where it spells neither, the guess stays and goes to review."""
+    if not guessed_over or not repaired.get("entry_no", ("", 0.0))[0]:
+        return
+    rows = records_numbered({"entry_no": normalize_field("entry_no", *repaired["entry_no"]).value}, registry_rows)
+    for name, (reading, kind) in guessed_over.items():
+        if any(isinstance(row.get(name), str) and same_spelling(reading[0], row[name]) for row in rows):
+            repaired[name] = reading
+            if kind is None:
+                repairs.pop(name, None)
+            else:
+                repairs[name] = kind
 
 
 def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

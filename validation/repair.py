@@ -46,7 +46,8 @@ SYLLABLE_FIELDS = (*sorted(NAME_FIELDS), *PLACE_FIELDS, "date_of_birth_words")
 
 
 def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = None,
-                    placements_seen: set[str] = frozenset()) -> tuple[RawEntry, dict[str, str], set[str]]:
+                    placements_seen: set[str] = frozenset(), guessed_over: GuessedOver | None = None
+                    ) -> tuple[RawEntry, dict[str, str], set[str]]:
     """Readings repaired by Vietnamese spelling (tone marks no syllable can carry), the date-words grammar
     and the page's context (unit names the authority spells out), with confidences adjusted; field → kind
     of repair for each one changed; and the fields whose reading could not be settled. Such a reading
@@ -54,7 +55,10 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
     ``UNSURE_CONFIDENCE``, so it goes to review. ``placement``: the tone placement the page's readings show
     (``orthography.placement_used``), given to a tone a unit name's reading lacks. ``placements_seen``:
     fields typed with marks apart whose every open oa/oe/uy mark the reader saw struck over its vowel
-    (``ocr.marks.placements_seen``): their placement is the book's, not a drift to doubt."""
+    (``ocr.marks.placements_seen``): their placement is the book's, not a drift to doubt. ``guessed_over``
+    receives, for each name replaced by a guess from the names' counts, the reading it replaced and that
+    reading's kind of repair (None when none): a candidate as good as the guess, which only the registry
+    can tell apart (see ``validation.entry_check``)."""
     repaired = dict(raw)
     repairs: dict[str, str] = {}
     unsure: set[str] = set()
@@ -105,7 +109,7 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
     _repair_letter_case(repaired, repairs)
     _repair_digits_in_names(repaired, repairs)
-    _repair_usual_names(repaired, repairs)
+    _repair_usual_names(repaired, repairs, guessed_over if guessed_over is not None else {})
     return repaired, repairs, unsure
 
 
@@ -134,7 +138,11 @@ def _placement_guessed(read: str, snapped: str) -> bool:
 USUAL_NAME_BELOW = 0.9
 
 
-def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
+#: Field → (the reading a usual-name guess replaced, its confidence), and the kind of repair it had.
+GuessedOver = dict[str, tuple[tuple[str, float], str | None]]
+
+
+def _repair_usual_names(readings: RawEntry, repairs: dict[str, str], guessed_over: GuessedOver) -> None:
     """Doubtful readings of the names in a Kinh family's entry (the child's ethnic group is Kinh) whose
     words no listed name uses take the usual spelling of those letters (``validation.names``). The table
     is of Kinh names: the names of other groups (Giàng, Tòng, Mùa) are left as read. A book without an
@@ -158,10 +166,12 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str]) -> None:
             # spelling is a guess the registry must confirm, and the reading unconfirmed is doubtful.
             fixed = usual_spelling(text)
             if canonical(fixed) != canonical(text):  # a tone placement of its own is the book's
+                guessed_over[name] = readings[name], repairs.get(name)
                 readings[name], repairs[name] = (fixed, min(conf * REPAIRED_FACTOR, UNSURE_CONFIDENCE)), USUAL_NAME
             continue
         fixed, guessed = usual_spelling(text), likely_spelling(text)
         if guessed != fixed:  # only the registry can confirm a guess from the names' counts
+            guessed_over[name] = readings[name], repairs.get(name)
             readings[name], repairs[name] = (guessed, min(conf * REPAIRED_FACTOR, UNSURE_CONFIDENCE)), USUAL_NAME
         elif fixed != unicodedata.normalize("NFC", text):
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), USUAL_NAME

@@ -96,3 +96,27 @@ def test_a_guess_from_the_counts_is_verified_only_where_the_registry_says_it():
     assert other.status == EntryStatus.FLAGGED
     assert {(f.code, f.field) for f in other.flags} >= {(FlagCode.FIELD_MISMATCH, "full_name"),
                                                         (FlagCode.LOW_CONFIDENCE, "full_name")}
+
+
+def test_a_rare_name_the_guess_replaced_stands_where_the_entrys_registry_record_spells_it():
+    """"Phượng", a name few listed names use, read hesitantly, is guessed as the common "Phương": two
+    candidates only the registry tells apart. Its record spelling the reading keeps the reading (and
+    confirms it); spelling the guess confirms the guess; spelling neither sends the guess to review."""
+    from validation.entry_check import check_entry
+    from validation.schema import EntrySource, EntryStatus
+
+    raw = {"entry_no": ("7", 0.99), "full_name": ("Trần Văn An", 0.97), "date_of_birth": ("02/03/2015", 0.97),
+           "ethnicity": ("Kinh", 0.97), "mother_name": ("Nguyễn Tường Phượng", 0.6)}
+
+    def checked(registry_mother: str):
+        row = {"entry_no": 7, "full_name": "Trần Văn An", "date_of_birth": "2015-03-02", "ethnicity": "Kinh",
+               "mother_name": registry_mother}
+        return check_entry(BOOK, raw, EntrySource(page=1, object_key="k"), [row], 0.8)
+
+    kept = checked("Nguyễn Tường Phượng")
+    assert kept.fields["mother_name"] == "Nguyễn Tường Phượng" and "mother_name" not in kept.repairs
+    assert kept.status == EntryStatus.VERIFIED
+    guessed = checked("Nguyễn Tường Phương")
+    assert guessed.fields["mother_name"] == "Nguyễn Tường Phương" and guessed.status == EntryStatus.VERIFIED
+    neither = checked("Nguyễn Tường Hương")
+    assert neither.fields["mother_name"] == "Nguyễn Tường Phương" and neither.status == EntryStatus.FLAGGED
