@@ -171,16 +171,20 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
     """The names the book's authority spells that a reading of the same length misses by one letter
     ("Krông Đắc" for Krông Pắc, "Đức Hòg" for Đức Hòa). Only a substitution, in long names, or in short
     ones where the two letters look alike in print ("Fa Tu" for Ea Tu): a letter more or less is another
-    place (xã An Phú beside xã Tân Phú)."""
+    place (xã An Phú beside xã Tân Phú). Each name is compared in both tone placements: "Hoằng Hoó" misses
+    the book's Hoằng Hoá by one letter, and Hoằng Hóa by two."""
     key = canonical(name)
     if len(key) < MIN_SHAPE_LENGTH:
         return {}
+    read = nfc(name).casefold()
     found = {}
     for spelling in known:
         form = canonical(spelling)
-        if len(form) != len(key) or Levenshtein.distance(key, form) != 1:
+        placed = [with_tone_placement(nfc(spelling), style).casefold() for style in ("old", "new")]
+        letter = next((p for p in placed if len(p) == len(read) and Levenshtein.distance(read, p) == 1), None)
+        if letter is None and not (len(form) == len(key) and Levenshtein.distance(key, form) == 1):
             continue
-        if len(key) >= MIN_FUZZY_LENGTH or _lookalike_swap(key, form):
+        if len(key) >= MIN_FUZZY_LENGTH or _lookalike_swap(read if letter else key, letter or form):
             found[form] = spelling
     return found
 

@@ -221,3 +221,12 @@ def test_a_unit_word_read_with_one_letter_wrong_is_put_right_where_only_a_unit_w
     assert snap_unit_words("Bản Hôm, xuê Thanh Xương") == "Bản Hôm, xuê Thanh Xương"
     assert snap_unit_words("Bản Hôm, Xễ Thanh") == "Bản Hôm, Xễ Thanh"
     assert snap_unit_words("số 5, ngõ 12, phường 3") == "số 5, ngõ 12, phường 3"
+
+
+def test_a_name_one_letter_off_in_the_books_own_tone_placement_is_the_authoritys_unit():
+    """"Hoằng Hoó" is the book's new-placement Hoằng Hoá with its a misread: one letter off in that
+    placement, though two from the authority's Hoằng Hóa. It takes the name, in the placement read."""
+    known = unit_names("UBND xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa")
+    assert (snap_unit_names("Trạm y tế xã Hoằng Lộc, huyện Hoằng Hoó, tỉnh Thanh Hoá", known)
+            == "Trạm y tế xã Hoằng Lộc, huyện Hoằng Hoá, tỉnh Thanh Hoá")
+    assert snap_unit_names("huyện Hoằng Hoúó", known) == "huyện Hoằng Hoúó", "a letter more is another name"
