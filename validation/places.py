@@ -35,7 +35,9 @@ PROVINCE_MARKS = 2
 MIN_FUZZY_LENGTH = 6
 #: Shorter names are matched by one letter only where the two letters look alike in print (E and F).
 MIN_SHAPE_LENGTH = 4
-LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"}, {"h", "b"}, {"o", "c"})
+LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"}, {"h", "b"}, {"o", "c"},
+                     # a hand's a: with a stem it reads as d, q or g, closed at the top as o or ơ
+                     {"a", "d"}, {"a", "q"}, {"a", "g"}, {"a", "o"}, {"a", "ơ"})
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
 #: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
 SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")

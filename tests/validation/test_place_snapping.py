@@ -230,3 +230,10 @@ def test_a_name_one_letter_off_in_the_books_own_tone_placement_is_the_authoritys
     assert (snap_unit_names("Trạm y tế xã Hoằng Lộc, huyện Hoằng Hoó, tỉnh Thanh Hoá", known)
             == "Trạm y tế xã Hoằng Lộc, huyện Hoằng Hoá, tỉnh Thanh Hoá")
     assert snap_unit_names("huyện Hoằng Hoúó", known) == "huyện Hoằng Hoúó", "a letter more is another name"
+
+
+def test_a_short_commune_name_with_a_hands_a_read_as_q_d_or_o_is_the_authoritys_commune():
+    place = "xã {}, thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"
+    for read in ("Eq Tu", "Ed Tu", "Eo Tu"):
+        assert snap_unit_names(place.format(read), set()) == place.format("Ea Tu"), read
+    assert snap_unit_names(place.format("Ek Tu"), set()) == place.format("Ek Tu"), "k is no a"
