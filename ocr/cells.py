@@ -154,9 +154,11 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
 
     Same text: the better confidence. One pass saw no words: the other, slightly discounted. One pass left
     ink unread and read only some of the other's letters ("Khơ-m" for "Khơ-me"): the complete reading, as
-    sure as it was. Of a listed value ("Ê-đê") and the same letters with other marks that are no value of
-    the field ("É-đê"): the value, as sure as it was; the other pass misread a mark. Other different texts:
-    the more confident one, with its confidence cut, because at least one pass misread the cell."""
+    sure as it was; so is a reading of the field's pattern (a date) beside one that lost some of its
+    characters and with them the pattern ("22 2011" for "22.1.2011"). Of a listed value ("Ê-đê") and the
+    same letters with other marks that are no value of the field ("É-đê"): the value, as sure as it was;
+    the other pass misread a mark. Other different texts: the more confident one, with its confidence cut,
+    because at least one pass misread the cell."""
     if first.text == second.text:
         return first if first.confidence >= second.confidence else second
     if not first.text or not second.text:
@@ -166,6 +168,9 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
         if (partial.unread_ink > UNREAD_INK_ALLOWED >= complete.unread_ink
                 and _is_subsequence(partial.text, complete.text)):
             return complete
+        if (fmt is not None and fmt.pattern is not None and fmt.matches(complete.text)
+                and not fmt.matches(partial.text) and _is_subsequence("".join(partial.text.split()), complete.text)):
+            return complete  # "22 2011" beside "22.1.2011": the pass that lost the small ".1." is no witness
     if fmt is not None and fmt.values:
         for value, other in ((first, second), (second, first)):
             if fmt.holds(value.text) and not fmt.holds(other.text) and fold(value.text) == fold(other.text):

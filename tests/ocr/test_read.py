@@ -242,3 +242,20 @@ def test_a_listed_value_is_not_doubted_by_the_same_letters_with_marks_that_are_n
                    ethnicity) == FieldReading("Hoa", 0.49, (0, 0, 100, 40))
     kinh = FieldReading("Kinh", 0.88, (0, 0, 100, 40))
     assert combine(FieldReading("Khmer", 0.5, (0, 0, 100, 40)), kinh, ethnicity).confidence < 0.6
+
+
+def test_a_pass_that_lost_a_dates_small_characters_is_no_witness_against_the_reading_of_its_pattern():
+    """The page pass read "22 2011" for a typed "22.1.2011" (the period, the 1 and the period lost); the cell
+    pass read the date whole: the date stands as sure as its pass was. A reading of the pattern with other
+    digits is a real disagreement, and so is one the other pass does not hold in order."""
+    from ocr.cells import DISAGREEMENT_FACTOR, combine
+    from ocr.descriptions import load_layout
+
+    date = load_layout("birth", "table").format_or_none("date_of_birth")
+    whole = FieldReading("22.1.2011", 0.52, (0, 0, 100, 40))
+    assert combine(FieldReading("22 2011", 0.61, (0, 0, 100, 40)), whole, date) == whole
+    assert combine(whole, FieldReading("22 2011", 0.61, (0, 0, 100, 40)), date) == whole
+    other_date = FieldReading("22.7.2011", 0.61, (0, 0, 100, 40))
+    assert combine(other_date, whole, date).confidence == round(0.61 * DISAGREEMENT_FACTOR, 4)
+    out_of_order = FieldReading("22 2017", 0.61, (0, 0, 100, 40))
+    assert combine(out_of_order, whole, date).confidence == round(0.61 * DISAGREEMENT_FACTOR, 4)
