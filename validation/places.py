@@ -236,17 +236,24 @@ def _one_letter_off_unit(word: str) -> str | None:
 
 
 def _facility_words(text: str) -> str:
-    """A place that begins with a facility's words read with other marks ("Tram y tê", "Trung tâm Ÿ tế") begins
-    with them as spelled, each word in the case it was read in ("Trạm Y tế" stays capitalized)."""
+    """A place that begins with a facility's words read with other marks ("Tram y tê", "Trung tâm Ÿ tế") or
+    with a letter that looks alike ("Bệnh viện Đa khod") begins with them as spelled, each word in the case
+    it was read in ("Trạm Y tế" stays capitalized)."""
     tokens = text.split(" ")
     for phrase in FACILITY_WORDS:
         words = phrase.split()
         head = tokens[:len(words)]
-        if len(head) < len(words) or any(_word_key(t) != units.bare_key(w) for t, w in zip(head, words)):
+        if len(head) < len(words) or not all(_is_facility_word(t, w) for t, w in zip(head, words)):
             continue
         spelled = [w.upper()[:1] + w[1:] if t[:1].isupper() else w for t, w in zip(head, words)]
         return " ".join(spelled + tokens[len(words):])
     return text
+
+
+def _is_facility_word(token: str, word: str) -> bool:
+    read, spelled = _word_key(token), units.bare_key(word)
+    return read == spelled or (len(read) == len(spelled) > 1 and Levenshtein.distance(read, spelled) == 1
+                               and _lookalike_swap(read, spelled))
 
 
 def _word_key(token: str) -> str:

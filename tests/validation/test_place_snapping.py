@@ -237,3 +237,9 @@ def test_a_short_commune_name_with_a_hands_a_read_as_q_d_or_o_is_the_authoritys_
     for read in ("Eq Tu", "Ed Tu", "Eo Tu"):
         assert snap_unit_names(place.format(read), set()) == place.format("Ea Tu"), read
     assert snap_unit_names(place.format("Ek Tu"), set()) == place.format("Ek Tu"), "k is no a"
+
+
+def test_a_facility_word_read_with_one_letter_that_looks_alike_is_spelled():
+    assert snap_unit_words("Bệnh viện Đa khod tỉnh Thanh Hoá") == "Bệnh viện Đa khoa tỉnh Thanh Hoá"
+    assert snap_unit_words("Bệnh viện Đơ khoa tỉnh Thanh Hoá") == "Bệnh viện Đa khoa tỉnh Thanh Hoá"
+    assert snap_unit_words("Bệnh viện Đa khom tỉnh Thanh Hoá") == "Bệnh viện Đa khom tỉnh Thanh Hoá", "m is no a"
