@@ -64,7 +64,7 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
     unsure: set[str] = set()
     present = [name for name in SYLLABLE_FIELDS if name in raw and raw[name][0]]
     # Marks that had to move show the entry was typed with separately struck, offset marks.
-    offset = any(repair_syllables(raw[name][0]).repaired for name in present)
+    offset = any((found := repair_syllables(raw[name][0])).repaired > found.named for name in present)
     for name in present:
         text, conf = raw[name]
         result = repair_syllables(text, offset=offset and name not in placements_seen)
@@ -73,6 +73,8 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
             same = canonical(result.text) == canonical(text)
             text, conf = result.text, conf * (1.0 if same else REPAIRED_FACTOR)
             repairs[name] = OFFSET_MARKS
+            if result.named:  # a mark spelling named, not the one read: for the registry to confirm
+                conf = min(conf, UNSURE_CONFIDENCE)
         moved_open_pair = (name in placements_seen and repairs.get(name) == OFFSET_MARKS
                            and any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text)))
         if result.unsure or moved_open_pair:

@@ -5,7 +5,9 @@ keeps: shared by the repairs of ``validation.repair`` and ``validation.date_word
 UNIT_NAME = "unit_name"  # a unit name's misread mark snapped to a name the context knows
 DATE_WORDS = "date_words"  # the date in words snapped to a valid verbalization of the date in digits
 VOCABULARY = "vocabulary"  # a closed-vocabulary reading (sex, ethnic group, nationality) snapped
-OFFSET_MARKS = "offset_marks"  # a tone mark no syllable can carry moved to the one vowel that fits
+#: a tone mark no syllable can carry moved to the one vowel that fits, or taken for the one mark that fits
+#: there (a hook read over the stop-closed "Đửc" is an acute)
+OFFSET_MARKS = "offset_marks"
 DIGITS = "confusable_digits"  # a 1 read as 7 (or back) where only the swap gives a valid date, year or ID
 LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part not capitalized like the rest
 APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket

@@ -65,6 +65,9 @@ class SyllableRepair:
     text: str  # the repaired text (NFC); the reading itself when nothing could be repaired
     repaired: int = 0  # words repaired (exactly one valid syllable fitted)
     unsure: int = 0  # words no valid syllable fits, or more than one does: left as read
+    #: Words whose mark spelling named but the ink did not show (an acute read as a hook over a stop-closed
+    #: syllable): repaired, yet only a second source, such as the registry, can confirm them.
+    named: int = 0
 
 
 def letters_of(word: str) -> list[tuple[str, str]]:
@@ -163,7 +166,7 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     as_read = [m[0] for m in _WORD_RE.finditer(text)]
     as_read = as_read if len(as_read) == len(out) else [None] * len(out)
     # A spacing accent made a mark again, or a mark carried past the space given back to its word.
-    repaired, unsure = int(prepared != text), joined
+    repaired, unsure, named = int(prepared != text), joined, 0
     for index, match in enumerate(words):
         word = out[index]
         valid = is_valid_syllable(word)
@@ -185,6 +188,12 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
         stray = next(i for i, (_, marks) in enumerate(letters) if marks)
         bases = [b for b, _ in letters]
         candidates = {}
+        acute = _acute_over_stop(bases, tone, stray)
+        if acute is not None:
+            out[index] = acute
+            repaired += 1
+            named += 1
+            continue
         own = _placed(bases, tone, stray)
         if own is not None:
             candidates[index] = own
@@ -212,7 +221,8 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
         pieces += [prepared[last:match.start()], word]
         last = match.end()
     pieces.append(prepared[last:])
-    return SyllableRepair(text=unicodedata.normalize("NFC", "".join(pieces)), repaired=repaired, unsure=unsure)
+    return SyllableRepair(text=unicodedata.normalize("NFC", "".join(pieces)), repaired=repaired, unsure=unsure,
+                          named=named)
 
 
 def marks_on_their_vowel(text: str) -> str:
@@ -235,6 +245,20 @@ def marks_on_their_vowel(text: str) -> str:
         return placed if placed is not None and is_valid_syllable(placed) else word
 
     return unicodedata.normalize("NFC", _WORD_RE.sub(moved, text))
+
+
+#: The marks that stand above a vowel: of them a syllable closed by p, t, c or ch carries only the acute.
+_MARKS_ABOVE = frozenset("\u0300\u0301\u0303\u0309")
+
+
+def _acute_over_stop(bases: list[str], tone: str, at: int) -> str | None:
+    """A syllable closed by p, t, c or ch read with a grave, hook or tilde over its vowel ("Đửc", "Phủc"):
+    such a syllable carries the acute or the dot below, and the mark read stands above, so it is the
+    acute, at the syllable's place for it. None for any other word."""
+    if tone not in _MARKS_ABOVE or tone == SAC or _stop_coda_allows(bases, tone) or not _is_vowel(bases[at]):
+        return None
+    placed = _placed(bases, SAC, at)
+    return placed if placed is not None and is_valid_syllable(placed) else None
 
 
 def _drifted_back(word: str) -> str:

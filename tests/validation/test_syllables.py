@@ -102,10 +102,22 @@ def test_an_offset_name_is_repaired_marked_and_the_raw_reading_kept():
 
 
 def test_an_unrepairable_syllable_goes_to_review():
-    entry = _check(full_name="Lê Văn Hoàt")
-    assert entry.fields["full_name"] == "Lê Văn Hoàt"
+    entry = _check(full_name="Lê Văn Hoạà")
+    assert entry.fields["full_name"] == "Lê Văn Hoạà"
     assert (FlagCode.LOW_CONFIDENCE, "full_name") in {(f.code, f.field) for f in entry.flags}
     assert "full_name" not in entry.repairs
+
+
+@pytest.mark.parametrize(("read", "named"), [("Đửc", "Đức"), ("Phủc", "Phúc"), ("Hoàt", "Hoát"), ("Tiềp", "Tiếp")])
+def test_a_mark_above_a_stop_closed_syllable_is_the_acute_only_the_registry_can_confirm(read, named):
+    """A syllable closed by p, t, c or ch carries the acute or the dot below: a grave, hook or tilde read
+    above its vowel is the acute. Spelling names the mark, the ink did not show it: the word is repaired,
+    its raw reading kept, and it stays doubtful until the registry spells it so."""
+    entry = _check(full_name=f"Lê Văn {read}")
+    assert entry.fields["full_name"] == f"Lê Văn {named}" and entry.raw["full_name"] == f"Lê Văn {read}"
+    assert entry.repairs["full_name"] == "offset_marks"
+    assert (FlagCode.LOW_CONFIDENCE, "full_name") in {(f.code, f.field) for f in entry.flags}
+    assert repair_syllables(f"Lê Văn {read}").named == 1
 
 
 # --- dates in words --------------------------------------------------------------------------------
