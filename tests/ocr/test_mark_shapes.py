@@ -61,3 +61,49 @@ def test_what_is_no_tone_mark_is_not_taken_for_one(shape):
     else:  # the dot over an i: a filled blob
         mask = np.ones((5, 5), bool)
     assert classify_mark(mask, below=False) is None
+
+
+def _blurred_mark(font: ImageFont.FreeTypeFont, base: str, tone: str, blur: float) -> np.ndarray | None:
+    """The tone mark's largest piece as a blurred scan shows it: the toned letter blurred and thresholded,
+    less the plain letter's ink (grown by a pixel)."""
+    def scanned(text: str) -> np.ndarray:
+        image = Image.new("L", (220, 220), 0)
+        ImageDraw.Draw(image).text((60, 50), text, font=font, fill=255)
+        return cv2.GaussianBlur(np.asarray(image).astype(np.float32), (0, 0), blur) > 110
+
+    plain = cv2.dilate(scanned(base).astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    ink = scanned(unicodedata.normalize("NFC", base + tone)) & ~plain
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8))
+    if count < 2:
+        return None
+    index = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h = stats[index, :4]
+    return labels[y:y + h, x:x + w] == index
+
+
+def test_a_blurred_acute_or_grave_is_no_hook_and_a_blurred_hook_no_acute_or_grave():
+    """Blur thickens a straight stroke until it is hardly longer than wide, like a hook; it stays convex and
+    leaning. Monospaced and italic faces at typewriter sizes, blurred as a mixed-quality scan."""
+    faces = [f"/usr/share/fonts/truetype/{path}" for path in (
+        "dejavu/DejaVuSansMono.ttf", "dejavu/DejaVuSans.ttf", "noto/NotoSerif-Regular.ttf",
+        "noto/NotoSans-Italic.ttf")]
+    taken_for_hook = straight = hooks = hooks_taken_for_strokes = 0
+    for face in faces:
+        for size in (28, 34):
+            font = ImageFont.truetype(face, size)
+            for blur in (1.2, 1.6):
+                for base in "aeou":
+                    for tone in (ACUTE, GRAVE, HOOK):
+                        mask = _blurred_mark(font, base, tone, blur)
+                        if mask is None:
+                            continue
+                        got = classify_mark(mask, below=False)
+                        if tone == HOOK:
+                            hooks += 1
+                            hooks_taken_for_strokes += got in (ACUTE, GRAVE)
+                        else:
+                            straight += 1
+                            taken_for_hook += got == HOOK
+    assert straight > 50 and hooks > 25
+    assert taken_for_hook <= 0.02 * straight, (taken_for_hook, straight)
+    assert hooks_taken_for_strokes == 0, (hooks_taken_for_strokes, hooks)
