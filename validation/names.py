@@ -9,7 +9,9 @@ An engine unsure of a mark reads a common name as a word no one is named ("Trân
 same letters (marks aside; Đ and D are two letters) that is common there. Where several common words share
 those letters, or the reading is a rare name word, the reading becomes the word that far outnumbers the
 others ("Đỉnh" → Đình, 194 names against Định's 21; "Hàng", 1 name, → Hằng, 19) only as a guess: it keeps
-a confidence the registry alone can confirm, since the table's counts are no reading of the book.
+a confidence the registry alone can confirm, since the table's counts are no reading of the book. So does a
+syllable closed by p, t, c or ch read without the mark it must carry ("Triêt"), where only one of its two
+spellings (Triết, Triệt) is a listed name word.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from validation.syllables import stop_toned
 
 #: How many of the listed names must use a spelling for it to replace a reading no name uses.
 MIN_COMMON = 10
@@ -136,6 +140,8 @@ def _spelled(name: str, guess: bool) -> str:
             out.append(choices[0])
         elif guess and seen == 0 and not choices and len(rounded) == 1:
             out.append(rounded[0])
+        elif guess and seen == 0 and len(named := [w for w in stop_toned(word) if counts.get(w, 0)]) == 1:
+            out.append(named[0])  # "Triêt": a stop-closed syllable lost its mark; Triết is a name, Triệt none
         elif (guess and seen < MIN_COMMON and ranked and ranked[0] != word and not contested
               and counts[ranked[0]] >= DOMINANT * max([seen, 1] + [counts[c] for c in ranked[1:]])):
             out.append(ranked[0])

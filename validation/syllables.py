@@ -108,6 +108,21 @@ def tone_positions(bases: list[str]) -> tuple[int, ...]:
     return (onset + 1,)  # oai, uyu, oeo
 
 
+def stop_toned(word: str) -> tuple[str, ...]:
+    """The two spellings a toneless syllable closed by p, t, c or ch may be, which Vietnamese spelling does
+    not allow without a tone ("Triêt": Triết, Triệt); () for any other word."""
+    letters = letters_of(word)
+    if any(marks for _, marks in letters):
+        return ()
+    bases = [b for b, _ in letters]
+    _, nucleus = syllable_parts(bases)
+    positions = tone_positions(bases)
+    if "".join(bases[nucleus:]).lower() not in STOP_CODAS or len(positions) != 1:
+        return ()
+    return tuple(unicodedata.normalize("NFC", "".join(with_tone(b, tone) if i == positions[0] else b
+                                                      for i, b in enumerate(bases))) for tone in (SAC, NANG))
+
+
 def _stop_coda_allows(bases: list[str], tone: str) -> bool:
     _, nucleus = syllable_parts(bases)
     return "".join(bases[nucleus:]).lower() not in STOP_CODAS or tone in (SAC, NANG)

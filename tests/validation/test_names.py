@@ -120,3 +120,13 @@ def test_a_rare_name_the_guess_replaced_stands_where_the_entrys_registry_record_
     assert guessed.fields["mother_name"] == "Nguyễn Tường Phương" and guessed.status == EntryStatus.VERIFIED
     neither = checked("Nguyễn Tường Hương")
     assert neither.fields["mother_name"] == "Nguyễn Tường Phương" and neither.status == EntryStatus.FLAGGED
+
+
+def test_a_stop_closed_name_word_read_without_its_mark_is_guessed_as_the_one_of_its_two_spellings_named():
+    """A syllable closed by p, t, c or ch carries the acute or the dot below: "Triêt" is Triết (a listed
+    name word) or Triệt (none), a guess only the registry confirms."""
+    assert likely_spelling("Nguyễn Đức Triêt") == "Nguyễn Đức Triết"
+    assert usual_spelling("Nguyễn Đức Triêt") == "Nguyễn Đức Triêt", "a guess, not a usual spelling"
+    (text, conf), kind = _repaired("Nguyễn Đức Triêt", 0.7, "Kinh")
+    assert (text, kind) == ("Nguyễn Đức Triết", "usual_name") and conf <= 0.5
+    assert likely_spelling("Y Kpăt Mlô") == "Y Kpăt Mlô", "no tone position the table names: left as read"
