@@ -44,7 +44,39 @@ def _checked(clean: np.ndarray, word: Word) -> Word:
     marks, baseline, height, bleeding = _pieces(clean, word)
     if baseline is None or bleeding or any(p[1] >= baseline - 0.05 * height for p in marks):
         return word
+    if _swallowed_under_dotted_letter(clean, word, height):
+        return word
     return Word(unicodedata.normalize("NFC", text.replace(DOT_BELOW, "")), word.conf, word.bbox, word.line)
+
+
+#: How far (in word heights, and at least SWALLOW_PIXELS) a dotted letter's ink may reach under the line
+#: before its dot may have run into it: on a heavy scan a dot below bleeds into the stem of an i or u.
+SWALLOW_DEPTH, SWALLOW_PIXELS = 0.05, 2
+
+
+def _swallowed_under_dotted_letter(clean: np.ndarray, word: Word, height: int) -> bool:
+    """Whether the ink of one of the letters read with a dot below reaches under the line the word's other
+    columns of ink end on: the dot may be there, run into its letter. The letter is placed by its share of
+    the word's width; the line is where most columns end (letters run together on a heavy scan, so the
+    letters' own pieces may be too few to show it)."""
+    x, y, w, h = word.bbox
+    box = clean[max(0, y):min(clean.shape[0], int(y + h + BELOW_DEPTH * h)), max(0, x):x + w] > 0
+    inked = box.any(axis=0)
+    bottoms = np.where(inked, box.shape[0] - 1 - np.argmax(box[::-1], axis=0), -1)
+    standing = bottoms >= 0.6 * h  # columns of letters on the line, not of a T's bar or a mark above
+    if standing.sum() < 3:
+        return False
+    line = float(np.median(bottoms[standing]))
+    letters = unicodedata.normalize("NFC", word.text)
+    reach = max(SWALLOW_PIXELS, SWALLOW_DEPTH * height)
+    for index, letter in enumerate(letters):
+        if DOT_BELOW not in unicodedata.normalize("NFD", letter):
+            continue
+        left = max(0, int(index * w / len(letters)))
+        right = min(w, int((index + 1) * w / len(letters)))
+        if right > left and bottoms[left:right].max() > line + reach:
+            return True
+    return False
 
 
 def _pieces(clean: np.ndarray, word: Word):
