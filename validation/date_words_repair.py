@@ -11,7 +11,7 @@ from datetime import date
 from validation.date_words import closest_verbalization, verbalization_by_letters, words_to_date
 from validation.normalize import REPAIRED_FACTOR
 from validation.repair_kinds import DATE_WORDS, GRAMMAR_CONFIDENCE, LETTER_CASE, UNSURE_CONFIDENCE
-from validation.text import clean_reading
+from validation.text import clean_reading, strip_diacritics
 
 
 def repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, float], str | None, bool]:
@@ -50,7 +50,17 @@ def repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, fl
         if _commas_disagree(cased) or _TRAILING_STOP_RE.search(cased):
             unique, conf = False, min(conf, UNSURE_CONFIDENCE)
         return (cased, conf), kind, unique
+    if not _first_letter_read(text, chosen):
+        # "lqaỳ" for "Ngày": the case of a letter misread is no reading of the book's case.
+        unique, conf = False, min(conf, UNSURE_CONFIDENCE)
     return (_in_style_of(text, chosen), conf * REPAIRED_FACTOR ** edits), DATE_WORDS, unique
+
+
+def _first_letter_read(reading: str, words: str) -> bool:
+    """Whether the reading's first letter is the words' first letter, case aside: only then does its case
+    say how the book writes the words."""
+    read = (clean_reading(reading) or reading).lstrip()
+    return bool(read) and strip_diacritics(read[:1]).casefold() == strip_diacritics(words.lstrip()[:1]).casefold()
 
 
 #: A stop, colon or quote between two words of a date in words ("không. trăm") is a speck read as a mark:

@@ -465,3 +465,15 @@ def test_a_typewritten_notes_drifted_mark_is_moved_marked_as_repaired_and_its_ra
     assert entry.fields["notes"] == "Đăng ký lại ngày 2/5/2024"
     assert entry.raw["notes"] == "Đăng ký lại ngaỳ 2/5/2024"
     assert entry.repairs["notes"] == "offset_marks"
+
+
+def test_date_words_whose_first_letter_was_misread_are_not_settled_in_the_case_it_was_misread_in():
+    """"lqày mười bảy" for "Ngày mười bảy": the grammar names the words, but a misread first letter says
+    nothing of the case the book writes them in, so the registry's date cannot confirm them."""
+    from validation.date_words_repair import repair_date_words
+
+    words = "mười bảy, tháng chín, năm hai nghìn không trăm mười bảy"
+    (text, conf), kind, settled = repair_date_words(f"lqày {words}", 0.7, date(2017, 9, 17))
+    assert (text, kind, settled) == (f"ngày {words}", "date_words", False) and conf <= 0.5
+    (text, _), _, settled = repair_date_words(f"Nqày {words}", 0.7, date(2017, 9, 17))
+    assert (text, settled) == (f"Ngày {words}", True), "an N read as N: its case is the book's"
