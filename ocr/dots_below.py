@@ -44,7 +44,7 @@ def _checked(clean: np.ndarray, word: Word) -> Word:
     marks, baseline, height, bleeding = _pieces(clean, word)
     if baseline is None or bleeding or any(p[1] >= baseline - 0.05 * height for p in marks):
         return word
-    if _swallowed_under_dotted_letter(clean, word, height):
+    if _swallowed_under_dotted_letter(clean, word):
         return word
     return Word(unicodedata.normalize("NFC", text.replace(DOT_BELOW, "")), word.conf, word.bbox, word.line)
 
@@ -54,7 +54,7 @@ def _checked(clean: np.ndarray, word: Word) -> Word:
 SWALLOW_DEPTH, SWALLOW_PIXELS = 0.05, 2
 
 
-def _swallowed_under_dotted_letter(clean: np.ndarray, word: Word, height: int) -> bool:
+def _swallowed_under_dotted_letter(clean: np.ndarray, word: Word) -> bool:
     """Whether the ink of one of the letters read with a dot below reaches under the line the word's other
     columns of ink end on: the dot may be there, run into its letter. The letter is placed by its share of
     the word's width; the line is where most columns end (letters run together on a heavy scan, so the
@@ -68,7 +68,7 @@ def _swallowed_under_dotted_letter(clean: np.ndarray, word: Word, height: int) -
         return False
     line = float(np.median(bottoms[standing]))
     letters = unicodedata.normalize("NFC", word.text)
-    reach = max(SWALLOW_PIXELS, SWALLOW_DEPTH * height)
+    reach = max(SWALLOW_PIXELS, SWALLOW_DEPTH * h)
     for index, letter in enumerate(letters):
         if DOT_BELOW not in unicodedata.normalize("NFD", letter):
             continue

@@ -262,15 +262,12 @@ def marks_on_their_vowel(text: str) -> str:
     return unicodedata.normalize("NFC", _WORD_RE.sub(moved, text))
 
 
-#: The marks that stand above a vowel: of them a syllable closed by p, t, c or ch carries only the acute.
-_MARKS_ABOVE = frozenset("\u0300\u0301\u0303\u0309")
-
-
 def _acute_over_stop(bases: list[str], tone: str, at: int) -> str | None:
     """A syllable closed by p, t, c or ch read with a grave, hook or tilde over its vowel ("Đửc", "Phủc"):
     such a syllable carries the acute or the dot below, and the mark read stands above, so it is the
-    acute, at the syllable's place for it. None for any other word."""
-    if tone not in _MARKS_ABOVE or tone == SAC or _stop_coda_allows(bases, tone) or not _is_vowel(bases[at]):
+    acute, at the syllable's place for it. None for any other word (the dot below is the other mark such a
+    syllable allows)."""
+    if _stop_coda_allows(bases, tone) or not _is_vowel(bases[at]):
         return None
     placed = _placed(bases, SAC, at)
     return placed if placed is not None and is_valid_syllable(placed) else None

@@ -76,19 +76,10 @@ def _ethnic_keys() -> tuple[dict[str, EthnicGroup], dict[str, list[EthnicGroup]]
     return exact, bare
 
 
-def alike_spellings(name: str) -> frozenset[str]:
-    """The listed spellings of an ethnic group that differ from ``name`` only in case, spaces, hyphens or
-    apostrophes ("Ê-đê" and "Ê đê"): a reading of one of them that misses a hyphen is another of them."""
-    key = fold_key(name)
-    group = _ethnic_keys()[0].get(key)
-    if group is None:
-        return frozenset()
-    return frozenset(s for s in _spellings(group) if fold_key(s) == key)
-
-
 def spellings_it_may_be(name: str) -> frozenset[str]:
-    """The listed spellings of the ethnic group ``name`` spells that a reading of ``name`` may be: those
-    ``alike_spellings`` gives, and those it is with letters lost (a reading "Mông" of a book's "Hmông")."""
+    """The listed spellings of the ethnic group ``name`` spells that a reading of ``name`` may be: those that
+    differ from it only in case, spaces, hyphens or apostrophes ("Ê-đê" and "Ê đê"), and those it is with
+    letters lost (a reading "Mông" of a book's "Hmông")."""
     key = fold_key(name)
     group = _ethnic_keys()[0].get(key)
     if group is None:
