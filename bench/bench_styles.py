@@ -93,6 +93,7 @@ def plan_books(layouts: list[str], books: int, heavy: int, pages: tuple[int, int
 
 def run_book(plan: BookPlan, out_root: Path) -> dict[str, Any]:
     """Generate one book, read and check every page, score the export. Runs in a worker process."""
+    from ocr.book_columns import BookColumns
     from ocr.tesserocr_engine import make_engine
     from ocr.errors import SohoaInputError
     from ocr.ingest import split_into_pages
@@ -116,15 +117,17 @@ def run_book(plan: BookPlan, out_root: Path) -> dict[str, Any]:
     engine = make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir)
     started = time.perf_counter()
     entries, page_errors, page_no = [], [], 0
+    columns = BookColumns()  # pages in order, as the flow reads them
     with tempfile.TemporaryDirectory(prefix="bench-styles-") as work:
         for scan in files.scans:
             for page in split_into_pages(scan, Path(work)):
                 page_no += 1
                 try:
-                    reading = read_page(page, engine)
+                    reading = read_page(page, engine, columns.hint())
                 except SohoaInputError as error:
                     page_errors.append(type(error).__name__)
                     continue
+                columns.add(reading.column_map)
                 entries += check_page(book, reading, page_no, f"page-{page_no}", scan.name, registry_rows,
                                       settings.min_field_confidence)
     entries += registry_only_entries(book, entries, registry_rows)

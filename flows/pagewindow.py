@@ -5,6 +5,11 @@ At most ``window`` pages are in flight; pages are extracted only when at least h
 (fewer poppler runs), and a page's extracted file is deleted once its bytes are read into its job, so the
 work folder never holds more than the window. A page the batch ledger already holds (a resumed batch) is
 handed back as skipped, without being read.
+
+Table pages are named by the book's earlier pages where their own titles leave them unsure
+(``ocr.book_columns``): each job carries the book's column names so far, and a page read with other names than
+the pages before it (all settled by then, in order) say is read again, so a book reads the same whatever
+the number of workers or the window.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import shutil
 import time
 from collections import Counter, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -23,6 +28,7 @@ from flows import progress
 from flows.executors import DaskPages, LocalPages, PageExecutor
 from flows.pagework import EngineSpec, PageJob, PageOutcome
 from flows.services import Services
+from ocr.book_columns import BookColumns
 from ocr.errors import SohoaInputError
 from ocr.ingest import PageImage, PageStream
 from ocr.read import PageReading
@@ -119,6 +125,7 @@ def read_pages(
     queue = deque(streams)
     in_flight: deque = deque()
     chunk = max(1, window // 2)
+    columns = BookColumns()
 
     def refill() -> None:
         free = window - sum(1 for *_, handle in in_flight if handle is not None)
@@ -149,7 +156,9 @@ def read_pages(
                     page.path.unlink(missing_ok=True)  # the job holds the bytes now
                 page_sha = hashlib.sha256(data).hexdigest()
                 if is_done(page, page_sha):
-                    in_flight.append((PageResult(page, page_sha, None), None, None))
+                    # Its column names still count for the pages after it, as when the batch first ran.
+                    done_reading, _ = look_up(page_sha)
+                    in_flight.append((PageResult(page, page_sha, None, done_reading), None, None))
                     continue
                 cached, damage = look_up(page_sha)
                 if damage is not None:
@@ -157,7 +166,8 @@ def read_pages(
                                                    "message": damage})
                     logger.warning("page %d of %s: %s; reading the page again", page.page_in_file,
                                    page.source_file.name, damage)
-                job = PageJob(page.source_file, page.page_in_file, page.dpi, data, read=cached is None)
+                job = PageJob(page.source_file, page.page_in_file, page.dpi, data, read=cached is None,
+                              column_hint=columns.hint())
                 in_flight.append((PageResult(page, page_sha, None, cached), job, executor.submit(job)))
                 free -= 1
         stages["ingest"] += time.perf_counter() - clock
@@ -168,8 +178,14 @@ def read_pages(
         if handle is not None:
             clock = time.perf_counter()
             result.outcome = _settle(executor, result.page, job, handle)
+            if not _named_as_book_says(result, columns):
+                stages.update(result.outcome.seconds)  # type: ignore[union-attr]
+                job = replace(job, read=True, column_hint=columns.hint())
+                result.outcome, result.cached = _settle(executor, result.page, job, executor.submit(job)), None
             stages["wait"] += time.perf_counter() - clock
-        del job, handle
+        reading = result.cached if result.outcome is None else _reading_of(result)
+        columns.add(reading.column_map if reading is not None else None)
+        del job, handle, reading
         refill()  # the next pages start before this one is stored and routed
         if isinstance(result.outcome, PageOutcome):
             for stage, seconds in result.outcome.seconds.items():
@@ -179,6 +195,17 @@ def read_pages(
                 result.outcome = error
         yield result
         del result
+
+
+def _reading_of(result: PageResult) -> PageReading | None:
+    if not isinstance(result.outcome, PageOutcome) or result.outcome.error is not None:
+        return None
+    return result.outcome.reading or result.cached
+
+
+def _named_as_book_says(result: PageResult, columns: BookColumns) -> bool:
+    reading = _reading_of(result)
+    return reading is None or columns.named_as_book_says(reading.column_map, reading.book_columns)
 
 
 def _settle(executor: PageExecutor, page: PageImage, job: PageJob, handle: Any

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import cv2
 
+from ocr.book_columns import ColumnHint
 from ocr.engine import OcrEngine
 from ocr.errors import SohoaInputError
 from ocr.ingest import PageImage
@@ -43,6 +44,7 @@ class PageJob:
     dpi: int
     data: bytes  # the page image file's bytes
     read: bool = True  # False when the OCR cache holds this page's reading: preprocess only
+    column_hint: ColumnHint | None = None  # the book's table column names so far (ocr.book_columns)
 
 
 @dataclass
@@ -91,7 +93,7 @@ def process_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
         prepared = prepare_gray(load_gray(page, job.data), page, engine)
         lap("preprocess")
         if job.read:
-            layout = detect_layout(prepared, engine)
+            layout = detect_layout(prepared, engine, column_hint=job.column_hint)
             lap("layout")
             outcome.reading = recognize_page(prepared, layout, engine)
             lap("ocr")

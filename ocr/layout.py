@@ -7,6 +7,7 @@ values). What each layout prints is described in ``ocr/layouts/*.toml`` (``ocr.d
 
 from __future__ import annotations
 
+from ocr.book_columns import ColumnHint
 from ocr.descriptions import load_layout
 from ocr.engine import OcrEngine, TesseractEngine
 from ocr.errors import LayoutNotFoundError
@@ -20,8 +21,10 @@ from ocr.table import MIN_TITLE_SCORE, map_columns, table_layout  # noqa: F401 (
 from ocr.words import fold, join_lines, words_in_box  # noqa: F401 (re-exported)
 
 
-def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_type: str = "birth") -> PageLayout:
-    """Table or form, with its entries. Raises LayoutNotFoundError (naming the file) when neither is found."""
+def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_type: str = "birth",
+                  column_hint: ColumnHint | None = None) -> PageLayout:
+    """Table or form, with its entries. Raises LayoutNotFoundError (naming the file) when neither is found.
+    ``column_hint``: the book's table column names so far (``ocr.book_columns``)."""
     rules = prepared.rules
     # Several framed blocks are a form page, even when side by side they rule the page like a grid.
     blocks = form_layout(prepared.binary, prepared.dpi, rules, book_type)
@@ -31,7 +34,8 @@ def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_
     refused: LayoutNotFoundError | None = None
     if grid is not None:
         try:
-            return table_layout(prepared, rules, *grid, engine or TesseractEngine(), load_layout(book_type, "table"))
+            return table_layout(prepared, rules, *grid, engine or TesseractEngine(), load_layout(book_type, "table"),
+                                column_hint)
         except LayoutNotFoundError as error:
             refused = error  # ruled like a grid (form blocks side by side are), but no column titles
     if blocks is not None:

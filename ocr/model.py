@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from ocr.book_columns import ColumnMap
 from ocr.engine import BBox, Word
 
 
@@ -34,6 +35,10 @@ class PageLayout:
     book_type: str = "birth"
     #: Columns with ink that no title, value format or neighbour could name: their fields are not read.
     unnamed_columns: int = 0
+    #: Table: the columns as the page's own titles named them, and the book's naming taken instead (None:
+    #: the page's own stands); see ocr.book_columns.
+    column_map: ColumnMap | None = None
+    book_columns: ColumnMap | None = None
 
 
 @dataclass
@@ -67,3 +72,6 @@ class PageReading:
     warnings: list[str] = field(default_factory=list)
     #: See PageLayout.unnamed_columns: an entry of such a page may lack a field the book gives it.
     unnamed_columns: int = 0
+    #: See PageLayout.column_map and book_columns.
+    column_map: ColumnMap | None = None
+    book_columns: ColumnMap | None = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from ocr.book_columns import ColumnHint, ColumnMap
 from ocr.cells import (BLANK_CELL_INK, BLANK_CONFIDENCE, DISAGREEMENT_FACTOR,  # noqa: F401 (re-exported)
                        FOREIGN_CHARACTER_FACTOR, LOOKALIKES, combine, field_reading, is_vietnamese_text,
                        ocr_region, second_pass, spill, unread_ink)
@@ -31,14 +32,16 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/35"
+OCR_CODE_VERSION = "ocr-read/36"
 
 
-def read_page(page: PageImage, engine: OcrEngine | None = None) -> PageReading:
-    """Every entry of one page, read. Raises SohoaInputError subclasses for blank or unrecognizable pages."""
+def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: ColumnHint | None = None
+              ) -> PageReading:
+    """Every entry of one page, read. Raises SohoaInputError subclasses for blank or unrecognizable pages.
+    ``column_hint``: the book's column names so far (``ocr.book_columns``)."""
     engine = engine or TesseractEngine()
     prepared = prepare_page(page, engine)  # orientation detection through the engine too
-    layout = detect_layout(prepared, engine)
+    layout = detect_layout(prepared, engine, column_hint=column_hint)
     return recognize_page(prepared, layout, engine)
 
 
@@ -51,7 +54,8 @@ def recognize_page(prepared: PreparedPage, layout: PageLayout, engine: OcrEngine
     else:
         entries = read_form(clean, prepared.dpi, layout, engine, description, doubts)
     return PageReading(layout.kind, entries, prepared.skew_degrees, prepared.rotated_180,
-                       f"{engine.name} {engine.version()}", list(layout.warnings), layout.unnamed_columns)
+                       f"{engine.name} {engine.version()}", list(layout.warnings), layout.unnamed_columns,
+                       layout.column_map, layout.book_columns)
 
 
 # --- (de)serialization: the flow caches readings as JSON ---------------------------------------------
@@ -72,4 +76,5 @@ def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
         for entry in data["entries"]
     ]
     return PageReading(data["layout"], entries, float(data["skew_degrees"]), bool(data["rotated_180"]),
-                       data["engine"], list(data.get("warnings", [])), int(data.get("unnamed_columns", 0)))
+                       data["engine"], list(data.get("warnings", [])), int(data.get("unnamed_columns", 0)),
+                       ColumnMap.from_dict(data.get("column_map")), ColumnMap.from_dict(data.get("book_columns")))

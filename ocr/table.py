@@ -17,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.book_columns import ColumnHint, ColumnMap
 from ocr.cells import ocr_region, read_cells
 from ocr.descriptions import ENTRY, LayoutDescription, load_layout, match_title, title_key, title_keys, wording_score
 from ocr.engine import BBox, OcrEngine
@@ -165,7 +166,9 @@ def map_columns(titles: list[str], description: LayoutDescription | None = None,
 # --- the page ---------------------------------------------------------------------------------------
 
 def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list[float], engine: OcrEngine,
-                 description: LayoutDescription | None = None) -> PageLayout:
+                 description: LayoutDescription | None = None, column_hint: ColumnHint | None = None) -> PageLayout:
+    """The table's entries and their cells. ``column_hint``: the names the book's earlier pages gave the
+    same grid, taken where this page's own titles leave it unsure (``ocr.book_columns``)."""
     description = description or load_layout("birth", "table")
     dpi = prepared.dpi
     pad = max(3, int(dpi * 0.016))
@@ -186,12 +189,21 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
     if header_end == 0:
         header_end = 1  # titles too degraded for the row test: the grid's first row is still its header
     zone = inset(xs[0], ys[0], xs[-1], ys[header_end], 0)
-    mapping, scores, placed, unnamed = _name_columns(clean, rules, zone, columns, words, rows[header_end:],
-                                                     dpi, pad, engine, description)
+    mapping, scores, placed, inked = _name_columns(clean, rules, zone, columns, words, rows[header_end:],
+                                                   dpi, pad, engine, description)
+    own = ColumnMap.of(columns, mapping, scores, placed, inked)
+    book = column_hint.columns if column_hint is not None and column_hint.names_page(own) else None
+    if book is not None:
+        mapping = book.mapping()
+        scores = {name: score for name, score in zip(book.names, book.scores) if name}
+        placed = [name for name, titled in zip(book.names, book.by_title) if name and not titled]
+    unnamed = [i for i in inked if i not in set(mapping.values())]
     if len(mapping) < min(3, len(columns)):
         raise LayoutNotFoundError(prepared.source_file or "page", "a ruled table without readable column titles",
                                   page=prepared.page_in_file)
     warnings: list[str] = []
+    if book is not None:
+        warnings.append("columns named as on the book's earlier pages (same grid, titles unsure)")
     if unnamed:
         warnings.append("columns not named (not read): " + ", ".join(f"column {c + 1} of {len(columns)}"
                                                                        for c in unnamed))
@@ -228,7 +240,7 @@ def table_layout(prepared: PreparedPage, rules: Rules, ys: list[float], xs: list
     if skipped:
         warnings.append("rows that are not entries: " + ", ".join(f"{n} {k}" for k, n in sorted(skipped.items())))
     return PageLayout("table", entries, column_boxes, scores, region, warnings, words, description.book_type,
-                      unnamed_columns=len(unnamed))
+                      unnamed_columns=len(unnamed), column_map=own, book_columns=book)
 
 
 def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engine, description):
@@ -288,8 +300,7 @@ def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engin
             text_of = before
     inked = [i for i, (a, b) in enumerate(columns)
              if any(ink_fraction(clean, inset(a, y0, b, y1, pad)) >= 0.002 for y0, y1 in body_rows)]
-    unnamed = [i for i in inked if i not in set(mapping.values())]
-    return mapping, scores, placed, unnamed
+    return mapping, scores, placed, inked
 
 
 def read_table(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine,
