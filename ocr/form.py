@@ -25,6 +25,8 @@ from ocr.model import EntryReading, FieldReading, PageLayout
 from ocr.words import box_of, fit_to_ink, fold, split_colons, strip_leaders, text_lines, words_in_box
 
 MIN_LABEL_SCORE = 80.0
+#: Two words of a label read as one must match the wording's letters this well (0..100).
+RUN_TOGETHER_SCORE = 90.0
 
 
 @dataclass
@@ -55,20 +57,13 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
     found: list[tuple[float, int, int, Wording]] = []
     texts = [w.text for w in line]
     for wording in description.wordings:
-        target = wording.folded
-        size = len(wording.text.split())
-        for start in range(len(line) - size + 1):
-            raw = fold(" ".join(texts[start:start + size]))
-            candidate = title_key(raw)
-            score = wording_score(candidate, wording)
-            if len(target) <= 3 and wording.heading and start != 0:
-                score = 0.0  # "Mẹ:" heads a section at the start of its line, it is no word inside a value
-            if not raw.rstrip(" )").endswith((":", ".", ";")):
-                # Without its colon only a near-exact reading of several words is a label: values look like
-                # labels too ("Nguyễn Xuân" like "Nguyên quán", the name "Quyên" like "Quyển").
-                score = score - 10 if size >= 2 and score >= 95 else 0.0
-            if score >= MIN_LABEL_SCORE:
-                found.append((score + len(target) / 10, start, size, wording))
+        words = len(wording.text.split())
+        # The engine runs two words of a label together ("Số địnhdanh"): one word fewer, the same letters.
+        for size in (words, words - 1) if words >= 2 else (words,):
+            for start in range(len(line) - size + 1):
+                score = _label_score(texts[start:start + size], wording, at_line_start=start == 0)
+                if score >= MIN_LABEL_SCORE:
+                    found.append((score + len(wording.folded) / 10, start, size, wording))
     labels: list[Label] = []
     taken: set[int] = set()
     for score, start, size, wording in sorted(found, key=lambda item: item[0], reverse=True):
@@ -81,6 +76,23 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
         taken |= set(range(start, start + size))
         labels.append(Label(wording, line[start:start + size], score))
     return sorted(labels, key=lambda label: label.left)
+
+
+def _label_score(texts: list[str], wording: Wording, at_line_start: bool) -> float:
+    raw = fold(" ".join(texts))
+    candidate = title_key(raw)
+    if len(texts) == len(wording.text.split()):
+        score = wording_score(candidate, wording)
+    else:  # words run together: the same letters without the space
+        score = fuzz.ratio(candidate.replace(" ", ""), wording.folded.replace(" ", ""))
+        score = score if score >= RUN_TOGETHER_SCORE else 0.0
+    if len(wording.folded) <= 3 and wording.heading and not at_line_start:
+        return 0.0  # "Mẹ:" heads a section at the start of its line, it is no word inside a value
+    if not raw.rstrip(" )").endswith((":", ".", ";")):
+        # Without its colon only a near-exact reading of several words is a label: values look like
+        # labels too ("Nguyễn Xuân" like "Nguyên quán", the name "Quyên" like "Quyển").
+        return score - 10 if len(wording.text.split()) >= 2 and score >= 95 else 0.0
+    return score
 
 
 def _longer_wording_words(wording: Wording, following: list[str], description: LayoutDescription,

@@ -96,3 +96,16 @@ def test_a_label_whose_words_the_engine_ran_together_is_still_the_whole_label():
         _line(150, "Nơi", "thường", "trú:", "xã", "An", "Phú"),
     ])
     assert values["personal_id"] == "046223703155", values
+
+
+def test_a_label_whose_words_the_engine_ran_together_is_still_a_label():
+    """A typewritten "Số định danh" read "Số địnhdanh", its colon lost: the ID after it is no part of the
+    hometown on the line above; a run-together "Dântộc:" is the ethnicity's label."""
+    values = _spans([
+        _line(100, "Quê", "quán:", "xã", "Diễn", "Kim,", "tỉnh", "Nghệ", "An"),
+        _line(150, "Số", "địnhdanh", "0", "4", "0", "3", "1", "9", "0", "3", "4", "8", "2", "0"),
+        _line(200, "Dântộc:", "Kinh"),
+    ])
+    assert values["hometown"] == "xã Diễn Kim, tỉnh Nghệ An"
+    assert values["personal_id"].replace(" ", "") == "040319034820"
+    assert values["ethnicity"] == "Kinh"
