@@ -53,6 +53,10 @@ _PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
                     **_UNIT_WORD_KEYS}
 _SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
 _TOKEN_RE = re.compile(r"\S+")
+#: Specks a scan leaves before a line's first letter, read as punctuation ("_Xơm 6", "'Xoí 9").
+_LEADING_SPECKS = "_'\"‘’“”`.-"
+#: Hamlet words shorter than this (ấp, tổ) are matched only as read: one letter off, they are other words.
+MIN_HAMLET_KEY = 3
 _QUOTE_MARKS = "\"”“’'"
 _UNIT_RE = re.compile(
     r"(?P<unit>\b(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r"))\s+"
@@ -209,9 +213,13 @@ def snap_unit_words(text: str) -> str:
             if len(words) <= size or not (words[size][:1].isupper() or words[size][:1].isdigit()):
                 continue  # a unit or hamlet word is followed by its name or number
             head = " ".join(words[:size])
+            if size == 1 and words[1][:1].isdigit():
+                head = head.lstrip(_LEADING_SPECKS) or head  # "_Xơm 6": a speck before the line's first word
             unit = _PART_START_KEYS.get(units.bare_key(head))
             if unit is None and size == 1 and head.islower():
                 unit = _one_letter_off_unit(head)
+            if unit is None and size == 1 and words[1][:1].isdigit():
+                unit = _hamlet_word_before_number(head)
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
             fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
@@ -223,6 +231,24 @@ def snap_unit_words(text: str) -> str:
     text = _STRAY_PERIOD_RE.sub(",", text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _hamlet_word_before_number(word: str) -> str | None:
+    """The one hamlet or unit word (xóm, thôn, khóm, phường…) that a part's first word before a number is
+    with one letter misread, or with its m read as two narrow letters ("Xoín 6", "Xoii 6": a typewriter's narrow m
+    under a struck acute), same first letter: a name does not stand before a number."""
+    key = units.bare_key(word)
+    if len(key) < MIN_HAMLET_KEY or not key.isalpha():
+        return None
+    near = {unit for unit_key, unit in _PART_START_KEYS.items()
+            if " " not in unit_key and unit_key[:1] == key[:1] and len(unit_key) >= MIN_HAMLET_KEY
+            and (Levenshtein.distance(key, unit_key) <= 1 or key in _m_read_apart(unit_key))}
+    return near.pop() if len(near) == 1 else None
+
+
+def _m_read_apart(key: str) -> set[str]:
+    """A word's letters with its m read as two narrow letters."""
+    return {key.replace("m", pair) for pair in ("in", "ni", "rn", "ii") if "m" in key}
 
 
 def _one_letter_off_unit(word: str) -> str | None:

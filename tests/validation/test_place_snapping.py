@@ -243,3 +243,15 @@ def test_a_facility_word_read_with_one_letter_that_looks_alike_is_spelled():
     assert snap_unit_words("Bệnh viện Đa khod tỉnh Thanh Hoá") == "Bệnh viện Đa khoa tỉnh Thanh Hoá"
     assert snap_unit_words("Bệnh viện Đơ khoa tỉnh Thanh Hoá") == "Bệnh viện Đa khoa tỉnh Thanh Hoá"
     assert snap_unit_words("Bệnh viện Đa khom tỉnh Thanh Hoá") == "Bệnh viện Đa khom tỉnh Thanh Hoá", "m is no a"
+
+
+def test_a_hamlet_word_before_its_number_is_read_through_a_typewriters_misread_m():
+    """A typewriter's narrow m under its struck acute reads as two letters or another one ("Xoín 6", "Xoíi 7",
+    "Xõn 11"), sometimes after a speck ("_Xơm 6"); before a number, the first word of an address is a hamlet
+    or unit word, and the one such word it is one letter from is it. Short words and names stay as read."""
+    for read in ("Xoíñ 6", "Xoín 6", "Xoíi 6", "Xõn 6", "Xót 6", "_Xơm 6", "'Xoí 6"):
+        assert snap_unit_words(f"{read}, xã Xuân Hồng") == "Xóm 6, xã Xuân Hồng", read
+    assert snap_unit_words("Thon 12, xã Diễn Kim") == "Thôn 12, xã Diễn Kim"
+    assert snap_unit_words("An 5, xã Diễn Kim") == "An 5, xã Diễn Kim"  # ấp is too short to guess
+    assert snap_unit_words("Xoan 5, xã Diễn Kim") == "Xoan 5, xã Diễn Kim"  # two letters from xóm, one from xoin
+    assert snap_unit_words("Xóm Củi, phường 8") == "Xóm Củi, phường 8"
