@@ -172,16 +172,16 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     prepared, joined = _JOINING_MARK_RE.subn(" ", prepared)
     prepared, trailing = _TRAILING_MARK_RE.subn("", prepared)
     joined += trailing
-    # The glyph was read, not the mark: which letter it hid is a guess, and the word stays unsure.
+    # The glyph was read, not the mark: that it was the acute is spelling's word, for the registry to confirm
+    # as it confirms an acute read as a hook over a stop-closed syllable.
     prepared, struck = _STRUCK_STOP_RE.subn(lambda m: "\u0301" + _STRUCK_STOPS[m[1]], prepared)
-    joined += struck
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]
     as_read = [m[0] for m in _WORD_RE.finditer(text)]
     as_read = as_read if len(as_read) == len(out) else [None] * len(out)
     # A spacing accent made a mark again, or a mark carried past the space given back to its word.
-    repaired, unsure, named = int(prepared != text), joined, 0
+    repaired, unsure, named = int(prepared != text), joined, struck
     for index, match in enumerate(words):
         word = out[index]
         valid = is_valid_syllable(word)

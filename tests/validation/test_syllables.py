@@ -13,7 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from validation.date_words import _words_key, closest_verbalization, date_verbalizations
 from validation.entry_check import check_entry
 from validation.orthography import canonical
-from validation.schema import BookKeys, EntrySource, FlagCode
+from validation.schema import BookKeys, EntrySource, EntryStatus, FlagCode
 from validation.syllables import is_valid_syllable, letters_of, repair_syllables
 
 #: Real marked syllables of names, places and words (old and new placement both).
@@ -409,15 +409,28 @@ def test_a_comma_before_one_label_of_the_date_in_words_but_not_the_other_leaves_
 
 def test_a_stop_consonant_read_as_one_glyph_with_the_mark_struck_over_it_gives_the_acute_back():
     """A typewriter's acute struck over a final c or t reads as "€" or "f": a syllable ending in a stop
-    carries an acute or a dot below, so a mark above is the acute; which letter the glyph hid is a guess,
-    so the word stays unsure (a closed list may settle it)."""
+    carries an acute or a dot below, so a mark above is the acute: named by spelling, not seen, so the
+    registry may confirm it, as it confirms an acute read as a hook over such a syllable."""
     for read, meant in (("So€ Trăng", "Sóc Trăng"), ("Bản Lê€h", "Bản Lếch"), ("Phươ€, xã", "Phước, xã"),
                         ("Y Rêf", "Y Rết")):
         repaired = repair_syllables(read)
-        assert (repaired.text, repaired.unsure) == (meant, 1)
+        assert (repaired.text, repaired.unsure, repaired.named) == (meant, 0, 1)
     # Not after a vowel, or inside a word: left alone.
     for text in ("Fansipan", "giá 5€", "Phó Giám đốc"):
         assert repair_syllables(text).text == text
+    # The registry's record confirms the name spelling named; a record of another name leaves it doubtful.
+    def flagged(registry_name: str) -> bool:
+        row = {"registry_id": "R5", "entry_no": 5, "registration_date": "2022-04-20", "full_name": registry_name,
+               "date_of_birth": "2022-04-16", "sex": "Nam"}
+        base = {"entry_no": "5", "registration_date": "20/04/2022", "full_name": "Lý Quô€ Cường",
+                "date_of_birth": "16/04/2022", "sex": "Nam"}
+        entry = check_entry(BookKeys(authority=AUTHORITY, year=2022, volume=1), {k: (v, 0.95) for k, v in base.items()},
+                            EntrySource(page=1, object_key="k"), [row], 0.8)
+        assert entry.fields["full_name"] == "Lý Quốc Cường"
+        return entry.status != EntryStatus.VERIFIED
+
+    assert not flagged("Lý Quốc Cường")
+    assert flagged("Lý Quộc Cường")
 
 
 def test_a_stop_after_the_last_word_of_the_date_in_words_leaves_it_unsure():
