@@ -92,9 +92,11 @@ def normalize_personal_id(raw: str, confidence: float) -> NormalizedField:
 
 _NUMERIC_DATE_RE = re.compile(r"^(?P<d>[\dOolI]{1,2})\s*[/.\-]\s*(?P<m>[\dOolI]{1,2})\s*[/.\-]\s*(?P<y>[\dOolI]{4})$")
 #: A date whose separators were misread: lost to the reading ("01 12 2009" for 01.12.2009, the dots too
-#: faint), read as a comma ("20.11,2067"), or one lost beside one read ("15 2.2008").
+#: faint), read as a comma or colon ("20.11,2067", "21:7-2014": a speck on the hyphen), or one lost beside
+#: one read ("15 2.2008"); or a speck after the year read as a stop ("9-3-2014.").
 _MISREAD_SEPARATORS_RE = re.compile(
-    r"^(?P<d>[\dOolI]{1,2})(?:\s*[/.\-,]\s*|\s+)(?P<m>[\dOolI]{1,2})(?:\s*[/.\-,]\s*|\s+)(?P<y>[\dOolI]{4})$")
+    r"^(?P<d>[\dOolI]{1,2})(?:\s*[/.\-,:;]\s*|\s+)(?P<m>[\dOolI]{1,2})(?:\s*[/.\-,:;]\s*|\s+)(?P<y>[\dOolI]{4})"
+    r"[.,:;“”\"'’]?$")
 _ISO_DATE_RE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})$")
 _WORDED_DATE_RE = re.compile(
     r"^ngày\s*(?P<d>[\dOolI]{1,2})\s*,?\s*tháng\s*(?P<m>[\dOolI]{1,2})\s*,?\s*năm\s*(?P<y>[\dOolI]{4})$",

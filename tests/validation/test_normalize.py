@@ -171,6 +171,10 @@ def test_a_date_whose_separators_were_not_read_is_a_date_with_less_confidence():
     assert normalize_field("date_of_birth", "0112 2009", 0.9).value is None, "where one part ends is unknown"
     assert normalize_field("date_of_birth", "20.11,2007", 0.9).value == "2007-11-20", "a stop read as a comma"
     assert normalize_field("date_of_birth", "15 2.2008", 0.9).value == "2008-02-15", "one stop lost"
+    # Heavy scans: a speck on the hyphen reads as a colon, a speck after the year as a stop.
+    colon = normalize_field("date_of_birth", "21:7-2014", 0.9)
+    assert colon.value == "2014-07-21" and colon.confidence < 0.9
+    assert normalize_field("date_of_birth", "9-3-2014.", 0.9).value == "2014-03-09"
 
 
 def test_a_sex_read_with_its_mark_struck_apart_as_a_quote_or_caret_is_still_one_of_the_two():
