@@ -53,6 +53,14 @@ _PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
                     **_UNIT_WORD_KEYS}
 _SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
 _TOKEN_RE = re.compile(r"\S+")
+#: A colon inside an address (no address has one), with the spaces around it.
+_SPECK_COLON_RE = re.compile(r"(?<=[^\W\d_])\s*:\s*(?=[^\W\d_])|(?<=,)\s*:\s*|\s*:(?=,)")
+_SPECK_COLON_END_RE = re.compile(r"\s*:+\s*$")
+#: A stop after a comma, or after a word of three letters or more (abbreviations, TP. P. Q. Tx., are
+#: shorter) or a whole unit word, before a comma or inside a unit's name: no sentence ends there (one may
+#: end before a unit word, "xã Diễn Kim. Huyện Diễn Châu…").
+_SPECK_STOP_RE = re.compile(r"(?<=,)\.|(?:(?<=[^\W\d_]{3})|(?<=\bxã))\.(?=,|\s(?!\s*(?i:"
+                            + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s))")
 #: Specks a scan leaves before a line's first letter, read as punctuation ("_Xơm 6", "'Xoí 9").
 _LEADING_SPECKS = "_'\"‘’“”`.-"
 #: Hamlet words shorter than this (ấp, tổ) are matched only as read: one letter off, they are other words.
@@ -216,7 +224,7 @@ def snap_unit_words(text: str) -> str:
             if size == 1 and words[1][:1].isdigit():
                 head = head.lstrip(_LEADING_SPECKS) or head  # "_Xơm 6": a speck before the line's first word
             unit = _PART_START_KEYS.get(units.bare_key(head))
-            if unit is None and size == 1 and head.islower():
+            if unit is None and size == 1 and head[:1].islower():
                 unit = _one_letter_off_unit(head)
             if unit is None and size == 1 and words[1][:1].isdigit():
                 unit = _hamlet_word_before_number(head)
@@ -229,8 +237,17 @@ def snap_unit_words(text: str) -> str:
     if "(" not in text:
         text = _STRAY_CLOSE_RE.sub(",", text)
     text = _STRAY_PERIOD_RE.sub(",", text)
+    text = _drop_specks(text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _drop_specks(text: str) -> str:
+    """Specks a scan left inside an address, read as punctuation no address has: a colon ("huyện Xuân:
+    Trường", "tỉnh:Long An"), a stop after a word that abbreviates nothing ("xã Lương. Hoà", "Bến Lức,.")."""
+    text = _SPECK_COLON_RE.sub(" ", text)
+    text = _SPECK_COLON_END_RE.sub("", text)
+    return _SPECK_STOP_RE.sub("", text)
 
 
 def _hamlet_word_before_number(word: str) -> str | None:
@@ -251,12 +268,12 @@ def _m_read_apart(key: str) -> set[str]:
     return {key.replace("m", pair) for pair in ("in", "ni", "rn", "ii") if "m" in key}
 
 
-def _one_letter_off_unit(word: str) -> str | None:
-    """The one unit or hamlet word that a small-letter word starting a part of an address is with one
-    letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck
-    over the a): nothing else starts a part in small letters before a name."""
+def _one_letter_off_unit(word: str, keys: dict[str, str] = _PART_START_KEYS) -> str | None:
+    """The one unit or hamlet word (of ``keys``) that a word in small letters before a name is with one
+    letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck over
+    the a; "tiẢh Nam Định" for tỉnh): nothing else stands in small letters before a name in an address."""
     key = units.bare_key(word)
-    near = {unit for unit_key, unit in _PART_START_KEYS.items() if " " not in unit_key and len(unit_key) == len(key)
+    near = {unit for unit_key, unit in keys.items() if " " not in unit_key and len(unit_key) == len(key)
             and unit_key[:1] == key[:1] and Levenshtein.distance(unit_key, key) == 1}
     return near.pop() if len(near) == 1 else None
 
@@ -297,9 +314,11 @@ def _inner_unit_words(text: str) -> str:
             # A loose mark read as a quote after the word ("xa”" for xã, typewritten) is no letter of it.
             head = " ".join(t.group(0) for t in head_tokens).rstrip(_QUOTE_MARKS)
             if (len(head_tokens) < size or after is None or not head.replace(" ", "").isalpha()
-                    or not head.islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
+                    or not head[:1].islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
                 continue
             unit = _UNIT_WORD_KEYS.get(units.bare_key(head))
+            if unit is None and size == 1 and len(head) >= 2:
+                unit = _one_letter_off_unit(head, _UNIT_WORD_KEYS)
             if unit is None:
                 continue
             if not same_spelling(head, unit) or head_tokens[-1].group(0).endswith(tuple(_QUOTE_MARKS)):

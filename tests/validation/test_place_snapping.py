@@ -255,3 +255,23 @@ def test_a_hamlet_word_before_its_number_is_read_through_a_typewriters_misread_m
     assert snap_unit_words("An 5, xã Diễn Kim") == "An 5, xã Diễn Kim"  # ấp is too short to guess
     assert snap_unit_words("Xoan 5, xã Diễn Kim") == "Xoan 5, xã Diễn Kim"  # two letters from xóm, one from xoin
     assert snap_unit_words("Xóm Củi, phường 8") == "Xóm Củi, phường 8"
+
+
+def test_specks_read_as_colons_or_stops_inside_an_address_are_dropped():
+    """No address has a colon, and no sentence ends inside a unit's name or after a comma: a speck read as
+    one is dropped. Abbreviations keep their stop, and a stop before a unit word may end a sentence."""
+    assert snap_unit_words("Ấp 5, xã Lương: Hoà, huyện Bến. Lức,. tỉnh:Long An") == (
+        "Ấp 5, xã Lương Hoà, huyện Bến Lức, tỉnh Long An")
+    assert snap_unit_words("Bệnh viện Đa:khoa tỉnh Đắk Lắk") == "Bệnh viện Đa khoa tỉnh Đắk Lắk"
+    assert snap_unit_words("Ấp 12, xã. Lương Hoà, tỉnh Long :An") == "Ấp 12, xã Lương Hoà, tỉnh Long An"
+    assert snap_unit_words("P. 5, Q. 3, TP. Hồ Chí Minh") == "P. 5, Q. 3, TP. Hồ Chí Minh"
+
+
+def test_a_unit_word_one_letter_off_is_put_right_wherever_it_stands_before_a_name():
+    """A typewriter's hook struck over the n of "tỉnh" reads "tiẢh" or "tihh": in small letters before a
+    name, the one unit word of its length and first letter that it is one letter from."""
+    assert snap_unit_words("Trung tâm Y tế huyện Xuân Trường, tiẢh Nam Định") == (
+        "Trung tâm Y tế huyện Xuân Trường, tỉnh Nam Định")
+    assert snap_unit_words("Bệnh viện Đa khoa tihh Long An") == "Bệnh viện Đa khoa tỉnh Long An"
+    assert snap_unit_words("Trạm y tế xẻ Phước Sơn") == "Trạm y tế xã Phước Sơn"
+    assert snap_unit_words("Trung tâm Y tế Quận 1") == "Trung tâm Y tế Quận 1"  # no unit word is "tế"'s
