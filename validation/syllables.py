@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from validation.orthography import VOWELS, split_tone, syllable_parts, with_tone
 
 SAC, NANG = "\u0301", "\u0323"
+_DIAERESIS = "\u0308"
 STOP_CODAS = frozenset({"p", "t", "c", "ch"})
 _VOWEL_MARKED = frozenset("ăâêôơư")
 
@@ -191,6 +192,13 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
             if _drifted_back(word) != word:
                 unsure += 1
             continue
+        single = (_one_of_a_doubled_vowel(word) if valid is False or _DIAERESIS in unicodedata.normalize("NFD", word)
+                  else None)
+        if single is not None:
+            out[index] = single
+            repaired += 1
+            named += 1  # which copy's mark was the letter's own, the ink does not say
+            continue
         if valid is not False:
             continue
         letters = letters_of(word)
@@ -260,6 +268,34 @@ def marks_on_their_vowel(text: str) -> str:
         return placed if placed is not None and is_valid_syllable(placed) else word
 
     return unicodedata.normalize("NFC", _WORD_RE.sub(moved, text))
+
+
+def _one_of_a_doubled_vowel(word: str) -> str | None:
+    """A word that is no syllable because one vowel was read twice ("Nguyễên", "Hoàang", "Hàä": a struck
+    mark's ink read as a second copy of its letter; Vietnamese has no diaeresis), as the syllable with that
+    vowel once, carrying the one tone mark read on either copy; None when no such syllable is made."""
+    letters = letters_of(word)
+    for index in range(len(letters) - 1):
+        (first, first_tone), (second, second_tone) = letters[index], letters[index + 1]
+        key = _without_diaeresis(first)
+        if not _is_vowel(key) or key.lower() != _without_diaeresis(second).lower() or len(
+                set(first_tone + second_tone)) > 1:
+            continue
+        tone = (first_tone or second_tone)[:1]
+        bases = [base for base, _ in letters[:index]] + [key] + [base for base, _ in letters[index + 2:]]
+        single = unicodedata.normalize("NFC", "".join(
+            with_tone(base, tone) if at == index and tone else base for at, base in enumerate(bases)))
+        if not tone or is_valid_syllable(single):
+            return single if tone else None
+        # The kept mark on the wrong vowel of the pair ("Nghiã" of "Nghiãa"): the one place it may stand.
+        placed = _placed(bases, tone, index)
+        if placed is not None and is_valid_syllable(unicodedata.normalize("NFC", placed)):
+            return unicodedata.normalize("NFC", placed)
+    return None
+
+
+def _without_diaeresis(letter: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", letter).replace(_DIAERESIS, ""))
 
 
 def _acute_over_stop(bases: list[str], tone: str, at: int) -> str | None:

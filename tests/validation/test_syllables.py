@@ -490,3 +490,19 @@ def test_date_words_whose_first_letter_was_misread_are_not_settled_in_the_case_i
     assert (text, kind, settled) == (f"ngày {words}", "date_words", False) and conf <= 0.5
     (text, _), _, settled = repair_date_words(f"Nqày {words}", 0.7, date(2017, 9, 17))
     assert (text, settled) == (f"Ngày {words}", True), "an N read as N: its case is the book's"
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("Nguyễên", "Nguyễn"), ("Hoàang", "Hoàng"), ("Huỳynh", "Huỳnh"), ("Nghiãa", "Nghĩa"), ("Hiêúu", "Hiếu"),
+    ("Hàä", "Hà"), ("xãä", "xã")])
+def test_a_vowel_read_twice_is_the_syllable_with_it_once_for_the_registry_to_confirm(read, meant):
+    """A struck mark's ink read as a second copy of its vowel (or as a diaeresis, which Vietnamese has none
+    of): the syllable with the vowel once and the one mark read on either copy, where its place is. Which
+    copy bore the letter's own mark the ink does not say: named, so only the registry may confirm it."""
+    repaired = repair_syllables(f"Lê {read} An")
+    assert (repaired.text, repaired.named, repaired.unsure) == (f"Lê {meant} An", 1, 0)
+
+
+def test_a_doubled_vowel_that_makes_no_syllable_once_either_stays_as_read():
+    assert repair_syllables("Krông Páắc").text == "Krông Páắc"  # a and ă are two letters
+    assert repair_syllables("Khuỷu tay").text == "Khuỷu tay"  # a syllable as read is left alone
