@@ -119,6 +119,13 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     if len(spelled) == 1:
         group = next(iter(spelled.values()))
         return group.code, group.name, WITHOUT_DIACRITICS_SCORE - 1
+    # Glyphs read for letters of a typed name: a digit, a stray stroke after the word, two narrow letters
+    # for an m ("Tha1", "ThaỉI", "Khơ íne"): one group alone fits.
+    spelled = {g.code: g for reading in _lookalike_readings(strip_diacritics(name))
+               for g in bare.get(fold_key(reading), [])}
+    if len(spelled) == 1:
+        group = next(iter(spelled.values()))
+        return group.code, group.name, WITHOUT_DIACRITICS_SCORE - 2
     best = process.extract(key, list(exact), scorer=fuzz.ratio, limit=None)
     by_group: dict[str, float] = {}
     for choice, score, _ in best:
@@ -132,6 +139,21 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     code, score = ranked[0]
     group = next(g for g in ethnic_groups() if g.code == code)
     return group.code, group.name, min(score, WITHOUT_DIACRITICS_SCORE - 1)
+
+
+#: Digits a typed or handwritten letter reads as.
+_DIGIT_LETTERS = {"1": "il", "0": "o", "5": "s", "8": "b"}
+
+
+def _lookalike_readings(text: str) -> set[str]:
+    """The readings with its digits taken for the letters they look like, without a stroke read after its
+    last letter (a digit, I or l: "Thai1"), and with two narrow letters taken for an m ("Kho ine")."""
+    readings = {text}
+    for digit, letters in _DIGIT_LETTERS.items():
+        readings |= {r.replace(digit, letter) for r in readings for letter in letters}
+    readings |= {re.sub(r"(?<=[a-z])[0-9Il|]$", "", r) for r in readings}
+    readings |= {re.sub(r"(?:in|ni|rn)", "m", r) for r in readings}
+    return readings - {text}
 
 
 def _split_m(text: str) -> set[str]:

@@ -46,6 +46,14 @@ def test_an_m_read_for_in_or_n_finds_the_one_group_its_letters_spell():
     assert ethnic_group("Mường")[:2] == ("06", "Mường"), "a real m stays an m"
 
 
+@pytest.mark.parametrize("reading", ["Tha1", "Thaỉ1", "ThaỉI"])
+def test_a_digit_or_a_stroke_read_for_a_letter_of_a_typed_group_finds_the_one_group_it_spells(reading):
+    """A typewriter's acute struck over the i of "Thái" reads as a 1 or an I beside it."""
+    code, name, score = ethnic_group(reading)
+    assert (code, name) == ("03", "Thái") and score < 90
+    assert ethnic_group("Khơ íne")[1] == "Khơ-me"  # its m read as two narrow letters
+
+
 def test_a_reading_between_groups_or_far_from_all_is_not_guessed():
     assert ethnic_group("Xyzabc") is None
     assert ethnic_group("") is None
