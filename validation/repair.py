@@ -112,6 +112,11 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
     _repair_letter_case(repaired, repairs)
     _repair_digits_in_names(repaired, repairs)
     _repair_usual_names(repaired, repairs, guessed_over if guessed_over is not None else {})
+    for name in NAME_FIELDS & unsure:
+        # The words no syllable could be ("Ngụyễn", "Baồ") were replaced by a name's usual spelling: a guess
+        # as doubtful as before, but one the registry may now confirm, as it does any usual-name guess.
+        if repairs.get(name) == USUAL_NAME and not repair_syllables(repaired[name][0]).unsure:
+            unsure.discard(name)
     return repaired, repairs, unsure
 
 

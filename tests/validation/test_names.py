@@ -98,6 +98,26 @@ def test_a_guess_from_the_counts_is_verified_only_where_the_registry_says_it():
                                                         (FlagCode.LOW_CONFIDENCE, "full_name")}
 
 
+def test_a_word_no_syllable_can_be_guessed_as_a_usual_name_is_verified_only_where_the_registry_says_it():
+    """"Ngụyễn" (two tone marks) and "Baồ" (a hook read as hat and grave) are no syllables; the usual name
+    of their letters replaces them as a guess, which the entry's registry record confirms or not."""
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus
+
+    from .pages import page_of
+
+    def status(read: str, registry_name: str):
+        rows = [{"entry_no": 1, "full_name": registry_name, "date_of_birth": "2015-01-01", "ethnicity": "Kinh"}]
+        reading = page_of([{"entry_no": "1", "full_name": read, "date_of_birth": "01/01/2015",
+                            "ethnicity": "Kinh"}], confidence=0.95)
+        entry = check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+        return entry.fields["full_name"], entry.status
+
+    assert status("Ngụyễn Văn An", "Nguyễn Văn An") == ("Nguyễn Văn An", EntryStatus.VERIFIED)
+    assert status("Lý Baồ Lộc", "Lý Bảo Lộc") == ("Lý Bảo Lộc", EntryStatus.VERIFIED)
+    assert status("Lý Baồ Lộc", "Lý Bào Lộc")[1] == EntryStatus.FLAGGED
+
+
 def test_a_rare_name_the_guess_replaced_stands_where_the_entrys_registry_record_spells_it():
     """"Phượng", a name few listed names use, read hesitantly, is guessed as the common "Phương": two
     candidates only the registry tells apart. Its record spelling the reading keeps the reading (and
