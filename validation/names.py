@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz.distance import Levenshtein
+
+from validation.orthography import canonical, with_tone_placement
 from validation.syllables import stop_toned
 
 #: How many of the listed names must use a spelling for it to replace a reading no name uses.
@@ -87,6 +90,18 @@ def name_words() -> NameWords:
                      by_letters(surname, round_vowels_key), by_letters(other, round_vowels_key))
 
 
+def _with_the_tone_read(word: str, choices: list[str]) -> str | None:
+    """The one common spelling of the word's letters with the tone mark read (Thùy, not Thúy or Thủy, for
+    "Thưỳ"), in the tone placement nearer the reading ("Thuỳ"); None when the tone read leaves several."""
+    tone = _tone(word)
+    toned = [c for c in choices if tone and _tone(c) == tone]
+    if len({canonical(c) for c in toned}) != 1:
+        return None
+    placements = {with_tone_placement(toned[0], style) for style in ("old", "new")}
+    read = unicodedata.normalize("NFC", word)
+    return min(sorted(placements), key=lambda p: Levenshtein.distance(read, p))
+
+
 def has_common_surname(name: str) -> bool:
     """Whether ``name`` starts with a surname at least ``MIN_COMMON`` listed names carry (Nguyễn, Đỗ, Lương):
     where a book has no ethnic-group column, the one sign that the family's names are Kinh names."""
@@ -142,6 +157,8 @@ def _spelled(name: str, guess: bool) -> str:
             out.append(rounded[0])
         elif guess and seen == 0 and len(named := [w for w in stop_toned(word) if counts.get(w, 0)]) == 1:
             out.append(named[0])  # "Triêt": a stop-closed syllable lost its mark; Triết is a name, Triệt none
+        elif guess and seen == 0 and (toned := _with_the_tone_read(word, choices)) is not None:
+            out.append(toned)  # "Thưỳ": a horn or hat read on a vowel of a name whose tone was read right
         elif (guess and seen < MIN_COMMON and ranked and ranked[0] != word and not contested
               and counts[ranked[0]] >= DOMINANT * max([seen, 1] + [counts[c] for c in ranked[1:]])):
             out.append(ranked[0])

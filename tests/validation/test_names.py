@@ -150,3 +150,12 @@ def test_a_stop_closed_name_word_read_without_its_mark_is_guessed_as_the_one_of_
     (text, conf), kind = _repaired("Nguyễn Đức Triêt", 0.7, "Kinh")
     assert (text, kind) == ("Nguyễn Đức Triết", "usual_name") and conf <= 0.5
     assert likely_spelling("Y Kpăt Mlô") == "Y Kpăt Mlô", "no tone position the table names: left as read"
+
+
+def test_a_name_word_read_with_a_horn_it_lacks_is_guessed_as_the_one_spelling_with_the_tone_read():
+    """"Thưỳ", "Thừy": no name is spelled so; of the common names of those letters (Thùy, Thúy, Thủy) the
+    tone read leaves Thùy, in the placement nearer the reading, as a guess for the registry."""
+    assert likely_spelling("Trương Thưỳ Linh") == "Trương Thuỳ Linh"
+    assert likely_spelling("Nguyễn Thừy Lan") == "Nguyễn Thùy Lan"
+    assert usual_spelling("Trương Thưỳ Linh") == "Trương Thưỳ Linh", "a guess only"
+    assert likely_spelling("Nguyễn Thi Gâm") == "Nguyễn Thi Gâm", "no tone read: the tone is not guessed"
