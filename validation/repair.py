@@ -232,7 +232,8 @@ def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:
         if name in NAME_FIELDS and (prefixed := _h_prefix(text)) != text:
             readings[name], repairs[name] = (prefixed, conf), APOSTROPHE
             text = prefixed
-        fixed = _name_case(join_split_name_parts(text)) if name in NAME_FIELDS else _inner_case(text)
+        fixed = (_name_case(_split_run_together_parts(join_split_name_parts(text))) if name in NAME_FIELDS
+                 else _inner_case(text))
         if fixed != text:
             readings[name] = (fixed, conf)
             repairs.setdefault(name, LETTER_CASE)
@@ -256,6 +257,28 @@ def _h_prefix(text: str) -> str:
         return match[0]
 
     return _H_PREFIX_RE.sub(restore, text)
+
+
+#: Name parts of one letter: the Hmông and Dao men's A (Giàng A Páo), the Ê-đê and Gia-rai men's Y (Y Bhin).
+ONE_LETTER_PARTS = frozenset("AY")
+
+
+def _split_run_together_parts(text: str) -> str:
+    """A name part ending in a capital A or Y after small letters, as two parts: the space before a
+    one-letter part was lost ("LyA Chu" for the Hmông "Ly A Chu", "CứA Páo"; the Ê-đê Y). Other capitals
+    there are misread small letters ("TrÍ", "RươtL"), and longer tails ("McDonald") spellings."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and all(ch.isupper() for ch in letters):
+        return text
+
+    def split(match: re.Match) -> str:
+        run = unicodedata.normalize("NFC", match[0])
+        for at in range(1, len(run)):
+            if at == len(run) - 1 and run[at] in ONE_LETTER_PARTS and run[at - 1].islower():
+                return run[:at] + " " + run[at:]
+        return run
+
+    return _WORD_PART_RE.sub(split, unicodedata.normalize("NFC", text))
 
 
 def _name_case(text: str) -> str:

@@ -352,6 +352,14 @@ def test_a_name_part_read_in_two_pieces_is_put_back_together():
     assert join_split_name_parts("H'Hen Niê") == "H'Hen Niê"
 
 
+def test_a_one_letter_name_part_run_into_the_part_before_it_stands_apart():
+    """The Hmông "Ly A Chu" read "LyA Chu": a capital A after small letters ends a part and is one of its
+    own, not a letter to put in small case ("Lya"). Other capitals there are misread small letters."""
+    assert _check(full_name="LyA Chu").fields["full_name"] == "Ly A Chu"
+    assert _check(full_name="cứA Páo").fields["full_name"] == "Cứ A Páo"
+    assert _check(full_name="Trần Ngọc TrÍ").fields["full_name"] == "Trần Ngọc Trí"
+
+
 def test_the_date_in_digits_read_before_the_words_is_not_kept_nor_confirmed():
     from validation.date_words import is_verbalization
     from validation.date_words_repair import repair_date_words
