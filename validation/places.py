@@ -184,7 +184,8 @@ def _near_province(name: str, provinces: dict[str, str]) -> dict[str, str]:
 def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
     """The names the book's authority spells that a reading of the same length misses by one letter
     ("Krông Đắc" for Krông Pắc, "Đức Hòg" for Đức Hòa). Only a substitution, in long names, or in short
-    ones where the two letters look alike in print ("Fa Tu" for Ea Tu): a letter more or less is another
+    ones where the two letters look alike in print ("Fa Tu" for Ea Tu), or in any name where every letter
+    missed, up to half of them, is such a pair ("Sd Pg" for Sa Pa): a letter more or less is another
     place (xã An Phú beside xã Tân Phú). Each name is compared in both tone placements: "Hoằng Hoó" misses
     the book's Hoằng Hoá by one letter, and Hoằng Hóa by two."""
     key = canonical(name)
@@ -196,11 +197,23 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
         form = canonical(spelling)
         placed = [with_tone_placement(nfc(spelling), style).casefold() for style in ("old", "new")]
         letter = next((p for p in placed if len(p) == len(read) and Levenshtein.distance(read, p) == 1), None)
+        if letter is None and _lookalikes_only(key, form):
+            found[form] = spelling  # "Sd Pg" for Sa Pa: a hand's a read as d and g
+            continue
         if letter is None and not (len(form) == len(key) and Levenshtein.distance(key, form) == 1):
             continue
         if len(key) >= MIN_FUZZY_LENGTH or _lookalike_swap(read if letter else key, letter or form):
             found[form] = spelling
     return found
+
+
+def _lookalikes_only(key: str, form: str) -> bool:
+    """Whether two comparison forms of the same length differ in two letters or more, at most half of them,
+    each a pair a hand or print confuses."""
+    differing = [(a, b) for a, b in zip(key, form) if a != b]
+    letters = sum(1 for ch in form if ch.isalpha())
+    return (len(key) == len(form) and 2 <= len(differing) <= letters // 2
+            and all({a, b} in LOOKALIKE_LETTERS for a, b in differing))
 
 
 def _lookalike_swap(read: str, form: str) -> bool:

@@ -275,3 +275,13 @@ def test_a_unit_word_one_letter_off_is_put_right_wherever_it_stands_before_a_nam
     assert snap_unit_words("Bệnh viện Đa khoa tihh Long An") == "Bệnh viện Đa khoa tỉnh Long An"
     assert snap_unit_words("Trạm y tế xẻ Phước Sơn") == "Trạm y tế xã Phước Sơn"
     assert snap_unit_words("Trung tâm Y tế Quận 1") == "Trung tâm Y tế Quận 1"  # no unit word is "tế"'s
+
+
+def test_a_short_unit_name_whose_every_misread_letter_looks_alike_is_the_known_name():
+    """A hand's a read as d, q, g or ơ, twice in "Sa Pa": every letter missed is such a pair, and at most
+    half the name's letters. A name that differs otherwise stays as read."""
+    known = {"Tả Van", "Sa Pa", "Lào Cai"}
+    for read in ("Sd Pg", "Sq Pd", "Sơ Pq"):
+        assert snap_unit_names(f"xã Tả Van, huyện {read}, tỉnh Lào Cai", known) == (
+            "xã Tả Van, huyện Sa Pa, tỉnh Lào Cai"), read
+    assert snap_unit_names("xã Tả Van, huyện Sd Pø, tỉnh Lào Cai", known) == "xã Tả Van, huyện Sd Pø, tỉnh Lào Cai"
