@@ -31,8 +31,8 @@ MIN_SUPPORT_TO_OVERRIDE = 2
 @dataclass(frozen=True)
 class ColumnMap:
     """A table page's columns from left to right: each one's share of the table's width, the field it was
-    named (None: not named), and how: by its title ("title"), by its values or neighbours ("placed"), or
-    not at all; ``inked``: columns with writing in the body rows."""
+    named (None: not named), that name's score, whether its own title gave it (not its values or
+    neighbours), and whether the column has writing in the body rows."""
 
     widths: tuple[float, ...]
     names: tuple[str | None, ...]
@@ -66,10 +66,6 @@ class ColumnMap:
 
     def mapping(self) -> dict[str, int]:
         return {name: index for index, name in enumerate(self.names) if name}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"widths": list(self.widths), "names": list(self.names), "scores": list(self.scores),
-                "by_title": list(self.by_title), "inked": list(self.inked)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> ColumnMap | None:

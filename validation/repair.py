@@ -26,7 +26,7 @@ from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FO
                                      UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, join_split_name_parts, marks_on_their_vowel, repair_syllables
-from validation.text import clean_reading, strip_diacritics
+from validation.text import DIGIT_LOOKALIKES, clean_reading, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
@@ -184,8 +184,6 @@ def _repair_usual_names(readings: RawEntry, repairs: dict[str, str], guessed_ove
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), USUAL_NAME
 
 
-#: Letters a digit read inside a name may be (a name holds no digits): 0 for O, 1 for I, i or l.
-DIGIT_LOOKALIKES = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
 _NAME_WORD_WITH_DIGIT_RE = re.compile(r"\b(?=\w*[^\W\d_])(?=\w*\d)\w+\b")
 
 
@@ -267,16 +265,9 @@ def _split_run_together_parts(text: str) -> str:
     """A name part ending in a capital A or Y after small letters, as two parts: the space before a
     one-letter part was lost ("LyA Chu" for the Hmông "Ly A Chu", "CứA Páo"; the Ê-đê Y). Other capitals
     there are misread small letters ("TrÍ", "RươtL"), and longer tails ("McDonald") spellings."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if letters and all(ch.isupper() for ch in letters):
-        return text
-
     def split(match: re.Match) -> str:
-        run = unicodedata.normalize("NFC", match[0])
-        for at in range(1, len(run)):
-            if at == len(run) - 1 and run[at] in ONE_LETTER_PARTS and run[at - 1].islower():
-                return run[:at] + " " + run[at:]
-        return run
+        run = match[0]
+        return run[:-1] + " " + run[-1] if len(run) > 1 and run[-1] in ONE_LETTER_PARTS and run[-2].islower() else run
 
     return _WORD_PART_RE.sub(split, unicodedata.normalize("NFC", text))
 

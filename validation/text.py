@@ -59,6 +59,11 @@ def same_text(a: Any, b: Any) -> bool:
     return exact_form(a) == exact_form(b)
 
 
+#: Letters a digit read inside a word may be (names and vocabulary words hold no digits): 0 for O, 1 for I,
+#: i or l, 5 for S, 8 for B.
+DIGIT_LOOKALIKES = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
+
+
 def exact_form(value: Any) -> str | None:
     """NFC and collapsed whitespace, case kept; None for null or empty."""
     if value is None:

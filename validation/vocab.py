@@ -13,7 +13,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from validation.text import fold_key, nfc, strip_diacritics
+from validation.text import DIGIT_LOOKALIKES, fold_key, nfc, strip_diacritics
 
 #: Score given to a reading that equals an official name or a listed variant once case, spaces and
 #: hyphens are ignored; to one that equals a name only without diacritics; fuzzy matches score below.
@@ -141,16 +141,12 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     return group.code, group.name, min(score, WITHOUT_DIACRITICS_SCORE - 1)
 
 
-#: Digits a typed or handwritten letter reads as.
-_DIGIT_LETTERS = {"1": "il", "0": "o", "5": "s", "8": "b"}
-
-
 def _lookalike_readings(text: str) -> set[str]:
     """The readings with its digits taken for the letters they look like, without a stroke read after its
     last letter (a digit, I or l: "Thai1"), and with two narrow letters taken for an m ("Kho ine")."""
     readings = {text}
-    for digit, letters in _DIGIT_LETTERS.items():
-        readings |= {r.replace(digit, letter) for r in readings for letter in letters}
+    for digit, letters in DIGIT_LOOKALIKES.items():
+        readings |= {r.replace(digit, letter) for r in readings for letter in set(letters.lower())}
     readings |= {re.sub(r"(?<=[a-z])[0-9Il|]$", "", r) for r in readings}
     readings |= {re.sub(r"(?:in|ni|rn)", "m", r) for r in readings}
     return readings - {text}
