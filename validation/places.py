@@ -19,7 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from validation import units
 from validation.orthography import Style, canonical, same_spelling, split_tone, with_tone_placement
-from validation.text import nfc
+from validation.text import LOOKALIKE_LETTERS, nfc
 from validation.vocab import current_province, old_provinces
 
 #: Fields that name places: nơi sinh = place of birth, quê quán = hometown, nơi cư trú = residence.
@@ -35,9 +35,6 @@ PROVINCE_MARKS = 2
 MIN_FUZZY_LENGTH = 6
 #: Shorter names are matched by one letter only where the two letters look alike in print (E and F).
 MIN_SHAPE_LENGTH = 4
-LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"}, {"h", "b"}, {"o", "c"},
-                     # a hand's a: with a stem it reads as d, q or g, closed at the top as o or ơ
-                     {"a", "d"}, {"a", "q"}, {"a", "g"}, {"a", "o"}, {"a", "ơ"})
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
 #: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
 SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
@@ -74,8 +71,9 @@ _UNIT_RE = re.compile(
 #: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
 #: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
-#: letters, so it is the comma between two parts, misread. "TP." keeps its dot.
-_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])\.(?=\s+(?:"
+#: letters, so it is the comma between two parts, misread; so is a "?" there ("Bình My? huyện", the comma
+#: and a mark struck apart read as one glyph: no address asks a question). "TP." keeps its dot.
+_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])[.?](?=\s+(?:"
                               + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s+[^\W_])")
 
 
@@ -129,6 +127,8 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
             found = _near_province(name, provinces)  # the last unit of a place is its province
         if not found:
             found = _one_letter_from(name, set(known) | tree_names)
+        if not found:
+            found = _one_letter_and_marks_lost(name, known)
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name_read, spelling):
             rest = match["name"][len(name):]
@@ -207,6 +207,37 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
     return found
 
 
+def _one_letter_and_marks_lost(name: str, known: set[str]) -> dict[str, str]:
+    """The long name the book's authority spells that a reading misses by one letter and by marks it lacks
+    ("Bihh Mỹ" for Bình Mỹ: a typewriter's n read as h, the grave struck apart and lost). Marks lost, not
+    misread: a reading with a mark the name lacks is another name."""
+    key = _key(name)
+    if len(key) < MIN_FUZZY_LENGTH:
+        return {}
+    read = unicodedata.normalize("NFD", nfc(name).casefold())
+    found = {}
+    for spelling in known:
+        if len(_key(spelling)) != len(key) or Levenshtein.distance(key, _key(spelling)) != 1:
+            continue
+        marks = [(base, mark) for base, mark in _letters_and_marks(read)]
+        theirs = [(base, mark) for base, mark in _letters_and_marks(
+            unicodedata.normalize("NFD", nfc(spelling).casefold()))]
+        if len(marks) == len(theirs) and all(m <= t for (_, m), (_, t) in zip(marks, theirs)):
+            found[canonical(spelling)] = spelling
+    return found
+
+
+def _letters_and_marks(decomposed: str) -> list[tuple[str, set[str]]]:
+    """Each base letter of an NFD text with the set of combining marks on it."""
+    out: list[tuple[str, set[str]]] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and out:
+            out[-1][1].add(ch)
+        else:
+            out.append((ch, set()))
+    return out
+
+
 def _lookalikes_only(key: str, form: str) -> bool:
     """Whether two comparison forms of the same length differ in two letters or more, at most half of them,
     each a pair a hand or print confuses."""
@@ -237,7 +268,7 @@ def snap_unit_words(text: str) -> str:
             if size == 1 and words[1][:1].isdigit():
                 head = head.lstrip(_LEADING_SPECKS) or head  # "_Xơm 6": a speck before the line's first word
             unit = _PART_START_KEYS.get(units.bare_key(head))
-            if unit is None and size == 1 and head[:1].islower():
+            if unit is None and size <= 2 and head[:1].islower():
                 unit = _one_letter_off_unit(head)
             if unit is None and size == 1 and words[1][:1].isdigit():
                 unit = _hamlet_word_before_number(head)
@@ -284,9 +315,11 @@ def _m_read_apart(key: str) -> set[str]:
 def _one_letter_off_unit(word: str, keys: dict[str, str] = _PART_START_KEYS) -> str | None:
     """The one unit or hamlet word (of ``keys``) that a word in small letters before a name is with one
     letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck over
-    the a; "tiẢh Nam Định" for tỉnh): nothing else stands in small letters before a name in an address."""
+    the a; "tiẢh Nam Định" for tỉnh; "thahh phố" for thành phố): nothing else stands in small letters before a
+    name in an address."""
     key = units.bare_key(word)
-    near = {unit for unit_key, unit in keys.items() if " " not in unit_key and len(unit_key) == len(key)
+    near = {unit for unit_key, unit in keys.items() if unit_key.count(" ") == key.count(" ")
+            and len(unit_key) == len(key)
             and unit_key[:1] == key[:1] and Levenshtein.distance(unit_key, key) == 1}
     return near.pop() if len(near) == 1 else None
 
@@ -330,7 +363,7 @@ def _inner_unit_words(text: str) -> str:
                     or not head[:1].islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
                 continue
             unit = _UNIT_WORD_KEYS.get(units.bare_key(head))
-            if unit is None and size == 1 and len(head) >= 2:
+            if unit is None and len(head) >= 2:
                 unit = _one_letter_off_unit(head, _UNIT_WORD_KEYS)
             if unit is None:
                 continue

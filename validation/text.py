@@ -62,6 +62,10 @@ def same_text(a: Any, b: Any) -> bool:
 #: Letters a digit read inside a word may be (names and vocabulary words hold no digits): 0 for O, 1 for I,
 #: i or l, 5 for S, 8 for B.
 DIGIT_LOOKALIKES = {"0": "Oo", "1": "Iil", "5": "Ss", "8": "B"}
+#: Pairs of small letters print or a hand makes look alike.
+LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"}, {"h", "b"}, {"o", "c"},
+                     # a hand's a: with a stem it reads as d, q or g, closed at the top as o or ơ
+                     {"a", "d"}, {"a", "q"}, {"a", "g"}, {"a", "o"}, {"a", "ơ"})
 
 
 def exact_form(value: Any) -> str | None:

@@ -285,3 +285,26 @@ def test_a_short_unit_name_whose_every_misread_letter_looks_alike_is_the_known_n
         assert snap_unit_names(f"xã Tả Van, huyện {read}, tỉnh Lào Cai", known) == (
             "xã Tả Van, huyện Sa Pa, tỉnh Lào Cai"), read
     assert snap_unit_names("xã Tả Van, huyện Sd Pø, tỉnh Lào Cai", known) == "xã Tả Van, huyện Sd Pø, tỉnh Lào Cai"
+
+
+def test_a_question_mark_before_a_unit_word_is_the_comma_between_two_parts():
+    """Typed with marks struck apart, the comma after "Mỹ" and its tilde read as one "?": no address asks."""
+    known = unit_names("UBND xã Bình Mỹ, huyện Củ Chi, thành phố Hồ Chí Minh")
+    assert snap_unit_names("Ấp 6, xã Bình My? huyện Củ Chi, thành phố Hồ Chí Minh", known) == (
+        "Ấp 6, xã Bình Mỹ, huyện Củ Chi, thành phố Hồ Chí Minh")
+    assert snap_unit_words("Hẻm 12? Tân Bình") == "Hẻm 12? Tân Bình", "before no unit word it stays as read"
+
+
+def test_a_two_word_unit_word_one_letter_off_is_put_right():
+    assert snap_unit_words("xã Bình Mỹ, thahh phố Hồ Chí Minh") == "xã Bình Mỹ, thành phố Hồ Chí Minh"
+    assert snap_unit_words("Trung tâm Y tế thahh phố Hồ Chí Minh") == "Trung tâm Y tế thành phố Hồ Chí Minh"
+    assert snap_unit_words("xã Bình Mỹ, thahh phú Hồ Chí Minh") == "xã Bình Mỹ, thahh phú Hồ Chí Minh", "two letters"
+
+
+def test_the_authoritys_own_unit_one_letter_off_with_marks_lost_is_recognised():
+    """A typewriter's n read as h and the grave struck apart lost: "Bihh Mỹ" is the book's own Bình Mỹ. A
+    reading with a mark the name lacks, or a short name, is another place."""
+    known = unit_names("UBND xã Bình Mỹ, huyện Củ Chi, thành phố Hồ Chí Minh")
+    assert snap_unit_names("Ấp 3, xã Bihh Mỹ, huyện Củ Chi", known) == "Ấp 3, xã Bình Mỹ, huyện Củ Chi"
+    assert snap_unit_names("Ấp 3, xã Bihh Mỳ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỳ, huyện Củ Chi"
+    assert snap_unit_names("Ấp 3, xã Bihh Mỷ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỷ, huyện Củ Chi"
