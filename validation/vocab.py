@@ -13,7 +13,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
-from validation.text import DIGIT_LOOKALIKES, fold_key, nfc, strip_diacritics
+from validation.text import DIGIT_LOOKALIKES, LOOKALIKE_LETTERS, fold_key, nfc, strip_diacritics
 
 #: Score given to a reading that equals an official name or a listed variant once case, spaces and
 #: hyphens are ignored; to one that equals a name only without diacritics; fuzzy matches score below.
@@ -126,6 +126,12 @@ def ethnic_group(name: str, min_score: float = 75.0) -> tuple[str, str, float] |
     if len(spelled) == 1:
         group = next(iter(spelled.values()))
         return group.code, group.name, WITHOUT_DIACRITICS_SCORE - 2
+    # One letter of a hand read as its look-alike ("lày", "Tờy" for Tày: a t's bar lost, an a closed at the top).
+    spelled = {g.code: g for reading in _one_lookalike_swapped(strip_diacritics(name))
+               for g in bare.get(fold_key(reading), [])}
+    if len(spelled) == 1:
+        group = next(iter(spelled.values()))
+        return group.code, group.name, WITHOUT_DIACRITICS_SCORE - 3
     best = process.extract(key, list(exact), scorer=fuzz.ratio, limit=None)
     by_group: dict[str, float] = {}
     for choice, score, _ in best:
@@ -150,6 +156,17 @@ def _lookalike_readings(text: str) -> set[str]:
     readings |= {re.sub(r"(?<=[a-z])[0-9Il|]$", "", r) for r in readings}
     readings |= {re.sub(r"(?:in|ni|rn)", "m", r) for r in readings}
     return readings - {text}
+
+
+def _one_lookalike_swapped(text: str) -> set[str]:
+    """The readings with one letter taken for the letter it looks like (``LOOKALIKE_LETTERS``), in its case."""
+    readings = set()
+    for i, ch in enumerate(text):
+        for pair in LOOKALIKE_LETTERS:
+            if ch.lower() in pair and len(pair) == 2:
+                other = next(iter(pair - {ch.lower()}))
+                readings.add(text[:i] + (other.upper() if ch.isupper() else other) + text[i + 1:])
+    return readings
 
 
 def _split_m(text: str) -> set[str]:

@@ -79,3 +79,11 @@ def test_old_province_names_map_to_the_2025_provinces(old, new):
 def test_unknown_province_names_are_none():
     assert current_province("Paris") is None
     assert current_province("") is None
+
+
+@pytest.mark.parametrize("reading", ["lày", "Tờy"])
+def test_one_letter_of_a_hand_read_as_its_lookalike_finds_the_one_group_it_spells(reading):
+    """A t whose bar was lost reads as l, an a closed at the top as ơ."""
+    code, name, score = ethnic_group(reading)
+    assert (code, name) == ("02", "Tày") and score < 90
+    assert ethnic_group("Hca")[1] == "Hoa"
