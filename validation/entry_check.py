@@ -5,6 +5,7 @@ The input is plain data (field name → (raw text, OCR confidence)), so this mod
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -255,8 +256,7 @@ def check_page(
     if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
                                         for f in e.fields.values()):
         placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
-    sure_spellings = frozenset(nfc(collapse_whitespace(text)) for raw in raws for name, (text, conf) in raw.items()
-                               if name.endswith("ethnicity") and text and conf >= min_confidence)
+    sure_spellings = _sure_spellings(raws, min_confidence)
     numbers_read = []
     for index, raw in enumerate(raws):
         text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]
@@ -281,6 +281,22 @@ def check_page(
                                                      "so their values were not read")
         checked = [e.model_copy(update={"flags": [*e.flags, flag], "status": EntryStatus.FLAGGED}) for e in checked]
     return checked
+
+
+#: How many times a page must read an ethnic group one way, and never another, for that to be its spelling.
+REPEATED_SPELLING = 3
+
+
+def _sure_spellings(raws: list[RawEntry], min_confidence: float) -> frozenset[str]:
+    """The ethnic group spellings a page reads confidently, or reads REPEATED_SPELLING times and never in
+    another of the group's spellings ("Khơ-me" on every line, hesitantly: a hyphen read again and again is
+    ink, not a speck, and one hand writes a group one way)."""
+    readings = [(nfc(collapse_whitespace(text)), conf) for raw in raws for name, (text, conf) in raw.items()
+                if name.endswith("ethnicity") and text]
+    counts = Counter(text for text, _ in readings)
+    repeated = {text for text, count in counts.items() if count >= REPEATED_SPELLING
+                and not any(other != text and counts[other] for other in map(nfc, spellings_it_may_be(text)))}
+    return frozenset({text for text, conf in readings if conf >= min_confidence} | repeated)
 
 
 def _repair_entry_numbers(raws: list[RawEntry]) -> dict[int, PageRepairs]:

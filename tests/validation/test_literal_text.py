@@ -162,3 +162,28 @@ def test_a_hesitant_group_name_a_lost_letter_or_capital_may_have_made_is_not_con
     checked = check_entry(book, raw, SOURCE, [row], 0.8, sure_spellings=frozenset({"Kinh"}))
     assert checked.status == EntryStatus.FLAGGED
     assert (FlagCode.LOW_CONFIDENCE, "ethnicity") in {(f.code, f.field) for f in checked.flags}
+
+
+def test_a_spelling_a_page_reads_again_and_again_and_never_otherwise_is_the_books():
+    """A hyphen read on every line is ink: hesitant "Khơ-me" readings, three on a page and no "Khơ me",
+    are the book's spelling, which the registry's group then confirms. One "Khơ me" among them settles
+    nothing."""
+    from validation.entry_check import check_page
+
+    from .pages import page_of
+
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    people = ((1, "An"), (2, "Ba"), (3, "Cư"), (4, "Dũng"))
+    rows = [{**_row("Trạm y tế xã Quảng Tân"), "entry_no": n, "full_name": f"Lê Văn {name}",
+             "date_of_birth": f"2022-04-1{n}", "ethnicity": "Khơ-me"} for n, name in people]
+
+    def page(groups):
+        return check_page(book, page_of([
+            {"entry_no": str(n), "registration_date": "20/04/2022", "full_name": f"Lê Văn {name}",
+             "date_of_birth": f"1{n}/04/2022", "sex": "Nam", "place_of_birth": "Trạm y tế xã Quảng Tân",
+             "ethnicity": group} for (n, name), group in zip(people, groups)],
+            confidence=0.7), 1, "p1", "scan.pdf", rows, 0.8)
+
+    assert [e.status for e in page(["Khơ-me"] * 3)] == [EntryStatus.VERIFIED] * 3
+    assert [e.status for e in page(["Khơ-me", "Khơ-me"])] == [EntryStatus.FLAGGED] * 2, "twice is not enough"
+    assert all(e.status == EntryStatus.FLAGGED for e in page(["Khơ-me", "Khơ-me", "Khơ-me", "Khơ me"])[:3])
