@@ -5,6 +5,7 @@ The input is plain data (field name → (raw text, OCR confidence)), so this mod
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,9 @@ from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
+from validation.repair_kinds import UNSURE_CONFIDENCE
 from validation.rules import check_rules
-from validation.orthography import PagePlacement, placement_used, same_letters, same_spelling
+from validation.orthography import PagePlacement, placement_of, placement_used, same_letters, same_spelling
 from validation.text import collapse_whitespace, comparable, nfc
 from validation.vocab import spellings_it_may_be
 from validation.schema import (
@@ -51,19 +53,27 @@ class EntryReading:
 
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
                placement: PagePlacement = None, page_repairs: PageRepairs | None = None,
-               placements_seen: set[str] = frozenset(), registry_rows: list[dict[str, Any]] = ()) -> EntryReading:
+               placements_seen: set[str] = frozenset(), registry_rows: list[dict[str, Any]] = (),
+               marks_apart: set[str] = frozenset()) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
     placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
     (reading, kind of repair)), used in place of the raw ones, which the record keeps; ``placements_seen``:
     fields typed with marks apart whose open vowel pairs' marks the reader saw settled (``ocr.marks``);
-    ``registry_rows``: the book's registry records, which may spell a reading a name guess replaced."""
+    ``registry_rows``: the book's registry records, which may spell a reading a name guess replaced;
+    ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled."""
     page_repairs = page_repairs or {}
     guessed_over: GuessedOver = {}
     repaired, repairs, unsure = repair_readings(
         {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement,
         placements_seen, guessed_over)
     _keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
+    for name in marks_apart & repaired.keys():
+        text, conf = repaired[name]
+        if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):
+            # A mark struck apart over an open vowel pair ("Hoà") that the reader did not see land: the
+            # placement may be the drift's, however sure the letters; a record in that placement confirms it.
+            repaired[name] = (text, min(conf, UNSURE_CONFIDENCE))
     repairs.update({name: kind for name, (_, kind) in page_repairs.items()})
     values, confidence, flags = normalize_entry(repaired, min_confidence=min_confidence)
     fields = empty_fields()
@@ -94,7 +104,8 @@ def check_entry(
     """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently;
     ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
     ``placements_seen``: those whose placement it did."""
-    reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen, registry_rows)
+    reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen, registry_rows,
+                         marks_apart)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
                                sure_spellings)

@@ -308,3 +308,23 @@ def test_the_authoritys_own_unit_one_letter_off_with_marks_lost_is_recognised():
     assert snap_unit_names("Ấp 3, xã Bihh Mỹ, huyện Củ Chi", known) == "Ấp 3, xã Bình Mỹ, huyện Củ Chi"
     assert snap_unit_names("Ấp 3, xã Bihh Mỳ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỳ, huyện Củ Chi"
     assert snap_unit_names("Ấp 3, xã Bihh Mỷ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỷ, huyện Củ Chi"
+
+def test_a_placement_typed_apart_that_the_reader_did_not_see_land_is_confirmed_only_in_that_placement():
+    """Typed with marks struck apart, a sure "Hoà" may be a grave that drifted off the o: unless the reader
+    saw it struck over the a, only a registry record with the same placement confirms it."""
+    from validation.entry_check import check_page
+    from validation.schema import BookKeys, EntryStatus
+
+    from .pages import page_of
+
+    book = BookKeys(authority="UBND xã Lương Hòa, huyện Bến Lức, tỉnh Long An", year=2015, volume="01")
+    place = "xã Lương Hoà, huyện Bến Lức, tỉnh Long An"
+
+    def checked(registry: str, apart: bool):
+        row = {"entry_no": 1, "hometown": registry, "full_name": "Lê Văn An", "date_of_birth": "2015-01-01"}
+        entry = {"entry_no": "1", "full_name": "Lê Văn An", "date_of_birth": "01/01/2015", "hometown": place}
+        return check_page(book, page_of([entry], marks_apart=apart), 1, "p1", "scan.pdf", [row], 0.8)[0]
+
+    assert checked(place.replace("Hoà", "Hòa"), apart=True).status == EntryStatus.FLAGGED
+    assert checked(place, apart=True).status == EntryStatus.VERIFIED
+    assert checked(place.replace("Hoà", "Hòa"), apart=False).status == EntryStatus.VERIFIED, "a hand's is its own"
