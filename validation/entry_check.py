@@ -15,7 +15,7 @@ from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
-from validation.repair_kinds import UNSURE_CONFIDENCE
+from validation.repair_kinds import UNSURE_CONFIDENCE, VOCABULARY
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_of, placement_used, same_letters, same_spelling
 from validation.text import collapse_whitespace, comparable, nfc
@@ -112,7 +112,7 @@ def check_entry(
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
-    flags += _case_against_registry(reading.fields, values, registry_rows, flags)
+    flags += _case_against_registry(reading.fields, values, registry_rows, flags, reading.repairs)
     return ExportedEntry(
         **book.model_dump(),
         entry_no=values.get("entry_no"),
@@ -226,11 +226,13 @@ def _blank_against_registry(raw: RawEntry, values: dict[str, Any], registry_rows
 
 
 def _case_against_registry(fields: dict[str, Any], values: dict[str, Any], registry_rows: list[dict[str, Any]],
-                           flags: list[Flag]) -> list[Flag]:
+                           flags: list[Flag], repairs: dict[str, str] | None = None) -> list[Flag]:
     """A text that says what the registry record says but for the case of some letter ("Trung tâm y tế" for
     its "Y tế", "Xã" for "xã"): no discrepancy (case is folded), but engines confuse the case of letters
     that differ only in size, so which case the book prints is for a reviewer to see. A text in capitals
-    throughout is the book's style (names in capitals), not a misread letter."""
+    throughout is the book's style (names in capitals), not a misread letter, unless it is a vocabulary word
+    snapped from a misreading in capitals ("NỈ" → "NỮ"), whose capitals are the misreading's."""
+    snapped = {name for name, kind in (repairs or {}).items() if kind == VOCABULARY}
     flagged = {f.field for f in flags}
     rows = records_numbered(values, registry_rows)
     if len(rows) != 1:
@@ -238,7 +240,8 @@ def _case_against_registry(fields: dict[str, Any], values: dict[str, Any], regis
     return [Flag(code=FlagCode.LOW_CONFIDENCE, field=name,
                  detail="the letter case differs from the registry record's; the scan shows which the book has")
             for name, text in fields.items()
-            if name not in STRUCTURED_FIELDS and name not in flagged and isinstance(text, str) and not text.isupper()
+            if isinstance(text, str) and (name not in STRUCTURED_FIELDS and not text.isupper() or name in snapped)
+            and name not in flagged
             and isinstance(rows[0].get(name), str) and not same_spelling(text, rows[0][name])
             and same_spelling(text.casefold(), rows[0][name].casefold())]
 

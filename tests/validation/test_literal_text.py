@@ -187,3 +187,18 @@ def test_a_spelling_a_page_reads_again_and_again_and_never_otherwise_is_the_book
     assert [e.status for e in page(["Khơ-me"] * 3)] == [EntryStatus.VERIFIED] * 3
     assert [e.status for e in page(["Khơ-me", "Khơ-me"])] == [EntryStatus.FLAGGED] * 2, "twice is not enough"
     assert all(e.status == EntryStatus.FLAGGED for e in page(["Khơ-me", "Khơ-me", "Khơ-me", "Khơ me"])[:3])
+
+
+def test_a_vocabulary_word_snapped_from_a_misreading_in_capitals_is_not_confirmed_in_capitals():
+    """"NỈ" is a misread "Nữ" or "NỮ": its capitals are the misreading's, so the registry's "Nữ" does not
+    confirm "NỮ"; a sure "NỮ", read as the vocabulary spells it, is the book's style."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    row = {**_row("Trạm y tế xã Quảng Tân"), "sex": "Nữ"}
+
+    def checked(read: str, confidence: float):
+        return check_entry(book, {**_entry("Trạm y tế xã Quảng Tân"), "sex": (read, confidence)}, SOURCE, [row], 0.8)
+
+    snapped = checked("NỈ", 0.3)
+    assert snapped.fields["sex"] == "NỮ" and snapped.status == EntryStatus.FLAGGED
+    assert checked("Nỉ", 0.3).status == EntryStatus.VERIFIED
+    assert checked("NỮ", 0.95).status == EntryStatus.VERIFIED
