@@ -309,6 +309,7 @@ def test_the_authoritys_own_unit_one_letter_off_with_marks_lost_is_recognised():
     assert snap_unit_names("Ấp 3, xã Bihh Mỳ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỳ, huyện Củ Chi"
     assert snap_unit_names("Ấp 3, xã Bihh Mỷ, huyện Củ Chi", known) == "Ấp 3, xã Bihh Mỷ, huyện Củ Chi"
 
+
 def test_a_placement_typed_apart_that_the_reader_did_not_see_land_is_confirmed_only_in_that_placement():
     """Typed with marks struck apart, a sure "Hoà" may be a grave that drifted off the o: unless the reader
     saw it struck over the a, only a registry record with the same placement confirms it."""
@@ -328,3 +329,13 @@ def test_a_placement_typed_apart_that_the_reader_did_not_see_land_is_confirmed_o
     assert checked(place.replace("Hoà", "Hòa"), apart=True).status == EntryStatus.FLAGGED
     assert checked(place, apart=True).status == EntryStatus.VERIFIED
     assert checked(place.replace("Hoà", "Hòa"), apart=False).status == EntryStatus.VERIFIED, "a hand's is its own"
+
+
+def test_a_name_read_with_a_hat_for_its_tone_takes_the_pages_placement():
+    """"Thanh Hoâ": the acute read as a hat on the a. A hat is no tone mark, so where it sat says nothing of
+    the book's placement: the page's own decides."""
+    known = unit_names("UBND xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa")
+    assert snap_unit_names("xã Hoằng Lộc, tỉnh Thanh Hoâ", known, "old") == "xã Hoằng Lộc, tỉnh Thanh Hóa"
+    assert snap_unit_names("xã Hoằng Lộc, tỉnh Thanh Hoâ", known, "new") == "xã Hoằng Lộc, tỉnh Thanh Hoá"
+    assert snap_unit_names("xã Hoằng Lộc, tỉnh Thanh Hoà", known, "old") == "xã Hoằng Lộc, tỉnh Thanh Hoá", (
+        "a tone read on the a places it there")
