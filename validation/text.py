@@ -68,6 +68,11 @@ LOOKALIKE_LETTERS = ({"e", "f"}, {"i", "l"}, {"l", "t"}, {"c", "e"}, {"n", "u"},
                      {"a", "d"}, {"a", "q"}, {"a", "g"}, {"a", "o"}, {"a", "ơ"})
 
 
+def lookalike_swap(read: str, form: str) -> bool:
+    """Whether two words of the same length differ in a pair of letters that look alike (e and f)."""
+    return any({a, b} in LOOKALIKE_LETTERS for a, b in zip(read, form) if a != b)
+
+
 def exact_form(value: Any) -> str | None:
     """NFC and collapsed whitespace, case kept; None for null or empty."""
     if value is None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from validation.places import snap_unit_names, snap_unit_words, unit_names
+from validation.places import snap_unit_names, unit_names
+from validation.unit_words import snap_unit_words
 
 KNOWN = unit_names("UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội")
 

@@ -1,0 +1,178 @@
+"""The words an address is built of, read right: unit words (xã = commune, huyện = district, tỉnh =
+province), hamlet words and a health facility's words, each from a closed list, and the specks a scan leaves
+between them read as punctuation. Names of units are ``validation.places``' concern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from validation import units
+from validation.orthography import same_spelling
+from validation.text import lookalike_swap
+
+#: Words that name a unit before its name (thành phố = city, thị xã = town, thị trấn = township, phường =
+#: ward, quận = urban district).
+UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "quận", "huyện", "tỉnh", "TP.")
+#: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
+#: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
+SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
+#: How a place of birth that is a health facility begins (trạm y tế = commune health station, trung tâm y tế
+#: = district health centre, bệnh viện đa khoa / phụ sản = general / maternity hospital, nhà hộ sinh =
+#: maternity home), longest first: a word of these read with another mark is the facility word misread.
+FACILITY_WORDS = tuple(sorted((
+    "trạm y tế", "trung tâm y tế", "bệnh viện", "bệnh viện đa khoa", "bệnh viện phụ sản", "bệnh viện sản nhi",
+    "bệnh viện nhi", "bệnh viện quân y", "bệnh xá", "nhà hộ sinh", "phòng khám đa khoa", "phòng khám",
+), key=lambda phrase: -len(phrase.split())))
+_UNIT_WORD_KEYS = {units.bare_key(w): w for w in UNIT_WORDS if w != "TP."}
+_PART_START_KEYS = {**{units.bare_key(w): w for w in SETTLEMENT_WORDS},
+                    **_UNIT_WORD_KEYS}
+_SEGMENT_START_RE = re.compile(r"(?:(?<=^)|(?<=[,;]))(?P<space>\s*)(?P<words>[^\s,;]+(?:[^\S\n]+[^\s,;]+){0,3})")
+_TOKEN_RE = re.compile(r"\S+")
+#: A colon inside an address (no address has one), with the spaces around it.
+_SPECK_COLON_RE = re.compile(r"(?<=[^\W\d_])\s*:\s*(?=[^\W\d_])|(?<=,)\s*:\s*|\s*:(?=,)")
+_SPECK_COLON_END_RE = re.compile(r"\s*:+\s*$")
+#: A stop after a comma, or after a word of three letters or more (abbreviations, TP. P. Q. Tx., are
+#: shorter) or a whole unit word, before a comma or inside a unit's name: no sentence ends there (one may
+#: end before a unit word, "xã Diễn Kim. Huyện Diễn Châu…").
+_SPECK_STOP_RE = re.compile(r"(?<=,)\.|(?:(?<=[^\W\d_]{3})|(?<=\bxã))\.(?=,|\s(?!\s*(?i:"
+                            + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s))")
+#: Specks a scan leaves before a line's first letter, read as punctuation ("_Xơm 6", "'Xoí 9").
+_LEADING_SPECKS = "_'\"‘’“”`.-"
+#: Hamlet words shorter than this (ấp, tổ) are matched only as read: one letter off, they are other words.
+MIN_HAMLET_KEY = 3
+_QUOTE_MARKS = "\"”“’'"
+#: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
+_STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
+#: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
+#: letters, so it is the comma between two parts, misread; so is a "?" there ("Bình My? huyện", the comma
+#: and a mark struck apart read as one glyph: no address asks a question). "TP." keeps its dot.
+_STRAY_PERIOD_RE = re.compile(r"(?<!TP)(?<=[^\W_])[.?](?=\s+(?:"
+                              + "|".join(re.escape(w) for w in UNIT_WORDS if w != "TP.") + r")\s+[^\W_])")
+
+
+def snap_unit_words(text: str) -> str:
+    """A place's unit and hamlet words (xã, huyện, tỉnh, thôn, bản…, closed lists) read with a wrong mark
+    where a part of the address begins ("huyên Bến Lức" → "huyện Bến Lức", "Bẩn Púng" → "Bản Púng"), in
+    the reading's case; and a unit word inside a part, in small letters before a name or number
+    ("Trạm y tế xá Thanh Xương" → "xã")."""
+    def replace(match: re.Match) -> str:
+        words = match["words"].split()
+        if len(words) < 2:
+            return match.group(0)  # a part of one word is a name, not a unit word and its name
+        for size in (3, 2, 1):
+            if len(words) <= size or not (words[size][:1].isupper() or words[size][:1].isdigit()):
+                continue  # a unit or hamlet word is followed by its name or number
+            head = " ".join(words[:size])
+            if size == 1 and words[1][:1].isdigit():
+                head = head.lstrip(_LEADING_SPECKS) or head  # "_Xơm 6": a speck before the line's first word
+            unit = _PART_START_KEYS.get(units.bare_key(head))
+            if unit is None and size <= 2 and head[:1].islower():
+                unit = _one_letter_off_unit(head)
+            if unit is None and size == 1 and words[1][:1].isdigit():
+                unit = _hamlet_word_before_number(head)
+            if unit is None or same_spelling(head.casefold(), unit):
+                continue
+            fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
+            return match["space"] + " ".join([fixed, *words[size:]])
+        return match.group(0)
+
+    if "(" not in text:
+        text = _STRAY_CLOSE_RE.sub(",", text)
+    text = _STRAY_PERIOD_RE.sub(",", text)
+    text = _drop_specks(text)
+    text = _facility_words(text)
+    return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _drop_specks(text: str) -> str:
+    """Specks a scan left inside an address, read as punctuation no address has: a colon ("huyện Xuân:
+    Trường", "tỉnh:Long An"), a stop after a word that abbreviates nothing ("xã Lương. Hoà", "Bến Lức,.")."""
+    text = _SPECK_COLON_RE.sub(" ", text)
+    text = _SPECK_COLON_END_RE.sub("", text)
+    return _SPECK_STOP_RE.sub("", text)
+
+
+def _hamlet_word_before_number(word: str) -> str | None:
+    """The one hamlet or unit word (xóm, thôn, khóm, phường…) that a part's first word before a number is
+    with one letter misread, or with its m read as two narrow letters ("Xoín 6", "Xoii 6": a typewriter's narrow m
+    under a struck acute), same first letter: a name does not stand before a number."""
+    key = units.bare_key(word)
+    if len(key) < MIN_HAMLET_KEY or not key.isalpha():
+        return None
+    near = {unit for unit_key, unit in _PART_START_KEYS.items()
+            if " " not in unit_key and unit_key[:1] == key[:1] and len(unit_key) >= MIN_HAMLET_KEY
+            and (Levenshtein.distance(key, unit_key) <= 1 or key in _m_read_apart(unit_key))}
+    return near.pop() if len(near) == 1 else None
+
+
+def _m_read_apart(key: str) -> set[str]:
+    """A word's letters with its m read as two narrow letters."""
+    return {key.replace("m", pair) for pair in ("in", "ni", "rn", "ii") if "m" in key}
+
+
+def _one_letter_off_unit(word: str, keys: dict[str, str] = _PART_START_KEYS) -> str | None:
+    """The one unit or hamlet word (of ``keys``) that a word in small letters before a name is with one
+    letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck over
+    the a; "tiẢh Nam Định" for tỉnh; "thahh phố" for thành phố): nothing else stands in small letters before a
+    name in an address."""
+    key = units.bare_key(word)
+    near = {unit for unit_key, unit in keys.items() if unit_key.count(" ") == key.count(" ")
+            and len(unit_key) == len(key)
+            and unit_key[:1] == key[:1] and Levenshtein.distance(unit_key, key) == 1}
+    return near.pop() if len(near) == 1 else None
+
+
+def _facility_words(text: str) -> str:
+    """A place that begins with a facility's words read with other marks ("Tram y tê", "Trung tâm Ÿ tế") or
+    with a letter that looks alike ("Bệnh viện Đa khod") begins with them as spelled, each word in the case
+    it was read in ("Trạm Y tế" stays capitalized)."""
+    tokens = text.split(" ")
+    for phrase in FACILITY_WORDS:
+        words = phrase.split()
+        head = tokens[:len(words)]
+        if len(head) < len(words) or not all(_is_facility_word(t, w) for t, w in zip(head, words)):
+            continue
+        spelled = [w.upper()[:1] + w[1:] if t[:1].isupper() else w for t, w in zip(head, words)]
+        return " ".join(spelled + tokens[len(words):])
+    return text
+
+
+def _is_facility_word(token: str, word: str) -> bool:
+    read, spelled = _word_key(token), units.bare_key(word)
+    return read == spelled or (len(read) == len(spelled) > 1 and Levenshtein.distance(read, spelled) == 1
+                               and lookalike_swap(read, spelled))
+
+
+def _word_key(token: str) -> str:
+    """A read word's bare key; Ÿ is a Y with specks."""
+    return units.bare_key(token.replace("Ÿ", "Y").replace("ÿ", "y"))
+
+
+def _inner_unit_words(text: str) -> str:
+    tokens = list(_TOKEN_RE.finditer(text))
+    out, last, index = [], 0, 1  # the first word was seen as a part's start
+    while index < len(tokens) - 1:
+        for size in (2, 1):
+            head_tokens = tokens[index:index + size]
+            after = tokens[index + size] if index + size < len(tokens) else None
+            # A loose mark read as a quote after the word ("xa”" for xã, typewritten) is no letter of it.
+            head = " ".join(t.group(0) for t in head_tokens).rstrip(_QUOTE_MARKS)
+            if (len(head_tokens) < size or after is None or not head.replace(" ", "").isalpha()
+                    or not head[:1].islower() or not after.group(0)[:1].isupper() and not after.group(0)[:1].isdigit()):
+                continue
+            unit = _UNIT_WORD_KEYS.get(units.bare_key(head))
+            if unit is None and len(head) >= 2:
+                unit = _one_letter_off_unit(head, _UNIT_WORD_KEYS)
+            if unit is None:
+                continue
+            if not same_spelling(head, unit) or head_tokens[-1].group(0).endswith(tuple(_QUOTE_MARKS)):
+                out += [text[last:head_tokens[0].start()], unit]
+                last = head_tokens[-1].end()
+            index += size
+            break
+        else:
+            index += 1
+    return "".join(out) + text[last:]
