@@ -14,10 +14,12 @@ from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_s
 from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
+from validation.places import PLACE_FIELDS
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
-from validation.repair_kinds import UNSURE_CONFIDENCE, VOCABULARY
+from validation.repair_kinds import SPECK, UNSURE_CONFIDENCE, VOCABULARY
 from validation.rules import check_rules
-from validation.orthography import PagePlacement, placement_of, placement_used, same_letters, same_spelling
+from validation.orthography import (PagePlacement, placement_of, placement_used, same_letters, same_spelling,
+                                    split_tone)
 from validation.text import collapse_whitespace, comparable, nfc
 from validation.vocab import spellings_it_may_be
 from validation.schema import (
@@ -68,6 +70,7 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
         {**raw, **{name: reading for name, (reading, _) in page_repairs.items()}}, book, placement,
         placements_seen, guessed_over)
     _keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
+    _drop_specks_the_registry_lacks(repaired, repairs, marks_apart | placements_seen, registry_rows)
     for name in marks_apart & repaired.keys():
         text, conf = repaired[name]
         if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):
@@ -143,6 +146,31 @@ def _keep_readings_the_registry_spells(repaired: RawEntry, repairs: dict[str, st
                 repairs.pop(name, None)
             else:
                 repairs[name] = kind
+
+
+#: A comma or stop right after a letter, before the next word (its tone mark is checked apart).
+_SPECK_AFTER_LETTER_RE = re.compile(r"(?<=[^\W\d_])[,.](?=\s+[^\W\d_])")
+
+
+def _drop_specks_the_registry_lacks(repaired: RawEntry, repairs: dict[str, str], typed_apart: set[str],
+                                    registry_rows: list[dict[str, Any]]) -> None:
+    """A place typed with marks struck apart, read with a comma or stop right after a letter with a tone mark
+    ("Bệnh viện Từ, Dũ"): the speck the drifted mark left, or the book's own comma. Only the registry can
+    tell them apart: where the entry's record spells the reading without it, letter for letter, it goes."""
+    fields = [name for name in PLACE_FIELDS if name in typed_apart and repaired.get(name, ("", 0.0))[0]]
+    if not fields or not repaired.get("entry_no", ("", 0.0))[0]:
+        return
+    rows = records_numbered({"entry_no": normalize_field("entry_no", *repaired["entry_no"]).value}, registry_rows)
+    for name in fields:
+        text, conf = repaired[name]
+        spots = [m.start() for m in _SPECK_AFTER_LETTER_RE.finditer(text) if split_tone(text[m.start() - 1])[1]]
+        candidates = [text[:at] + text[at + 1:] for at in spots]
+        if len(spots) > 1:
+            candidates.append("".join(ch for at, ch in enumerate(text) if at not in spots))
+        for candidate in candidates:
+            if any(isinstance(row.get(name), str) and same_spelling(candidate, row[name]) for row in rows):
+                repaired[name], repairs[name] = (candidate, conf), SPECK
+                break
 
 
 def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -13,8 +13,9 @@ LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part 
 APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket
 LETTERS_FOR_DIGITS = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
 USUAL_NAME = "usual_name"  # a doubtful name word no one is named ("Trân" as a surname) given its usual marks
+SPECK = "speck"  # a comma or stop after a mark struck apart, which the entry's registry record does not have
 REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
-                          LETTERS_FOR_DIGITS, USUAL_NAME})
+                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK})
 
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5

@@ -340,3 +340,31 @@ def test_a_name_read_with_a_hat_for_its_tone_takes_the_pages_placement():
     assert snap_unit_names("xã Hoằng Lộc, tỉnh Thanh Hoâ", known, "new") == "xã Hoằng Lộc, tỉnh Thanh Hoá"
     assert snap_unit_names("xã Hoằng Lộc, tỉnh Thanh Hoà", known, "old") == "xã Hoằng Lộc, tỉnh Thanh Hoá", (
         "a tone read on the a places it there")
+
+
+def test_a_comma_after_a_mark_struck_apart_goes_where_the_registry_reads_the_place_without_it():
+    """Typed with marks struck apart, "Từ," may be the grave's drifted speck or the book's comma: only the
+    entry's registry record tells, and only a speck after a letter with a tone mark is taken for one."""
+    from validation.entry_check import check_page
+    from validation.schema import BookKeys, EntryStatus
+
+    from .pages import page_of
+
+    book = BookKeys(authority="UBND xã Bình Mỹ, huyện Củ Chi, thành phố Hồ Chí Minh", year=2015, volume="01")
+    printed = "Bệnh viện Từ Dũ, Thành phố Hồ Chí Minh"
+
+    def checked(read: str, registry: str, apart: bool = True):
+        row = {"entry_no": 1, "place_of_birth": registry, "full_name": "Lê Văn An", "date_of_birth": "2015-01-01"}
+        entry = {"entry_no": "1", "full_name": "Lê Văn An", "date_of_birth": "01/01/2015", "place_of_birth": read}
+        return check_page(book, page_of([entry], confidence=0.6, marks_apart=apart), 1, "p1", "scan.pdf", [row],
+                          0.8)[0]
+
+    for read in ("Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh", "Bệnh viện Từ. Dũ, Thành phố Hồ Chí Minh"):
+        entry = checked(read, printed)
+        assert entry.fields["place_of_birth"] == printed and entry.repairs["place_of_birth"] == "speck"
+        assert entry.raw["place_of_birth"] == read and entry.status == EntryStatus.VERIFIED
+    assert checked("Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh", printed, apart=False).status == EntryStatus.FLAGGED
+    other = "Bệnh viện Tư, Dũ, Thành phố Hồ Chí Minh"  # no tone mark on the letter before it
+    assert checked(other, "Bệnh viện Tư Dũ, Thành phố Hồ Chí Minh").fields["place_of_birth"] == other
+    kept = checked("Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh", "Bệnh viện Từ Dư, Thành phố Hồ Chí Minh")
+    assert kept.fields["place_of_birth"] == "Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh"
