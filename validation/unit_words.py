@@ -44,6 +44,11 @@ _LEADING_SPECKS = "_'\"‘’“”`.-"
 #: Hamlet words shorter than this (ấp, tổ) are matched only as read: one letter off, they are other words.
 MIN_HAMLET_KEY = 3
 _QUOTE_MARKS = "\"”“’'"
+#: A unit word read with its first letter alone misread is matched from this length (huyện, phường).
+MIN_FIRST_LETTER_OFF = 5
+#: A word, then a quote or caret standing before the next word: where the word is a unit word read without
+#: its mark ("xa "Tân", "xaˆTân" for xã Tân), the mark struck apart, read loose.
+_LOOSE_MARK_BEFORE_NAME_RE = re.compile(r"(?P<word>[^\W\d_]+)\s?[\"”“ˆ]\s?(?=[^\W\d_])")
 #: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
 #: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
@@ -73,18 +78,39 @@ def snap_unit_words(text: str) -> str:
                 unit = _one_letter_off_unit(head)
             if unit is None and size == 1 and words[1][:1].isdigit():
                 unit = _hamlet_word_before_number(head)
+            first_misread = unit is None and size == 1
+            if first_misread:
+                unit = _first_letter_off_unit(head)
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
-            fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() else unit
+            # A misread first letter says nothing of its case ("Ruyện" for huyện): the word's usual case then.
+            fixed = unit[:1].upper() + unit[1:] if head[:1].isupper() and not first_misread else unit
             return match["space"] + " ".join([fixed, *words[size:]])
         return match.group(0)
 
+    text = _LOOSE_MARK_BEFORE_NAME_RE.sub(_unit_word_without_its_mark, text)
     if "(" not in text:
         text = _STRAY_CLOSE_RE.sub(",", text)
     text = _STRAY_PERIOD_RE.sub(",", text)
     text = _drop_specks(text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _unit_word_without_its_mark(match: re.Match) -> str:
+    word = match["word"]
+    unit = _UNIT_WORD_KEYS.get(units.bare_key(word))
+    return word + " " if unit is not None and word != unit else match.group(0)
+
+
+def _first_letter_off_unit(word: str) -> str | None:
+    """The one unit word of five letters or more that a word is with only its first letter misread, every
+    other letter and mark as read ("Ruyện", "Nuyện": a hand's h), and no word of any unit's name."""
+    if len(word) < MIN_FIRST_LETTER_OFF or units.bare_key(word) in units.name_words():
+        return None  # "Quyện", "Tuyên": words units are named with
+    near = {unit for unit in _UNIT_WORD_KEYS.values() if len(unit) == len(word) and " " not in unit
+            and unit[1:] == word[1:] and unit[:1] != word[:1].casefold()}
+    return near.pop() if len(near) == 1 else None
 
 
 def _drop_specks(text: str) -> str:

@@ -73,6 +73,14 @@ def unit_tree() -> UnitTree:
     return tree
 
 
+@lru_cache(maxsize=1)
+def name_words() -> frozenset[str]:
+    """Every word of every unit's name in the tree, bare ("phuc", "xa"): what a place's name may be made of."""
+    tree = unit_tree()
+    return frozenset(word for index in (tree.provinces, tree.all_districts, tree.all_communes)
+                     for key in index for word in key.split())
+
+
 def candidate_tiers(level_word: str, district: str | None, province: str | None) -> list[Index]:
     """Where the name of a unit introduced by ``level_word`` (xã, huyện, tỉnh…) is looked up, from the
     narrowest list to the widest: the units of the district and province already recognised after it in

@@ -368,3 +368,19 @@ def test_a_comma_after_a_mark_struck_apart_goes_where_the_registry_reads_the_pla
     assert checked(other, "Bệnh viện Tư Dũ, Thành phố Hồ Chí Minh").fields["place_of_birth"] == other
     kept = checked("Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh", "Bệnh viện Từ Dư, Thành phố Hồ Chí Minh")
     assert kept.fields["place_of_birth"] == "Bệnh viện Từ, Dũ, Thành phố Hồ Chí Minh"
+
+
+def test_a_mark_struck_apart_read_as_a_quote_before_the_name_is_the_unit_words_mark():
+    assert snap_unit_words('Trạm y tế xa "Tân Thông Hội, huyện Củ Chi') == "Trạm y tế xã Tân Thông Hội, huyện Củ Chi"
+    assert snap_unit_words("Trạm y tế xaˆTân Thông Hội, huyện Củ Chi") == "Trạm y tế xã Tân Thông Hội, huyện Củ Chi"
+
+
+def test_a_unit_word_with_only_its_first_letter_misread_is_the_unit_word_in_its_usual_case():
+    """A hand's h read as R or N: "Ruyện" is no word, every other letter and mark is huyện's. A word units
+    are named with ("Quyện", "Tuyên") stays, as does a short word."""
+    known = unit_names("UBND xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa")
+    assert snap_unit_names("xã Hoằng Lộc, Ruyện Hoàng Hóa, tỉnh Thanh Hóa", known, "old") == (
+        "xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa")
+    assert snap_unit_words("xã Hoằng Lộc, Nuyện Hoằng Hóa") == "xã Hoằng Lộc, huyện Hoằng Hóa"
+    assert snap_unit_words("xã Hoằng Lộc, Quyện Sơn") == "xã Hoằng Lộc, Quyện Sơn"
+    assert snap_unit_words("xã Yên Lạc, Tuyên Quang") == "xã Yên Lạc, Tuyên Quang"
