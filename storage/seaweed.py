@@ -72,11 +72,23 @@ def endpoint_answers(endpoint: str, timeout: float = 1.0) -> bool:
 
 
 def free_port(low: int = 20000, high: int = 60000) -> int:
-    """A TCP port of 127.0.0.1 that is free right now (for tests and throwaway servers)."""
+    """A TCP port of 127.0.0.1 that is free right now (for tests and throwaway servers), outside the ports
+    the kernel hands to outgoing connections."""
+    client_ports = _client_ports()
     while True:
         port = random.randint(low, high)
-        if _bindable(port):
+        if port not in client_ports and _bindable(port):
             return port
+
+
+def _client_ports() -> range:
+    """The kernel's range of local ports for outgoing connections: a server port chosen there may be taken by
+    any client's connection between the choice and the server's bind ("address already in use")."""
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999  # Linux's default
+    return range(low, high + 1)
 
 
 def _bindable(port: int, host: str = "127.0.0.1") -> bool:
@@ -121,10 +133,13 @@ class SeaweedServer:
     def on_free_ports(cls, data_dir: Path, access_key: str, secret_key: str) -> SeaweedServer:
         """A server whose HTTP and gRPC ports are all free now (tests run beside `sohoa up` without clashing)."""
         ports: list[int] = []
+        client_ports = _client_ports()
         while len(ports) < len(COMPONENTS):
-            port = random.randint(20000, 65535 - GRPC_OFFSET)
+            port = random.randint(10000, 65535 - GRPC_OFFSET)
             taken = {p + d for p in ports for d in (-GRPC_OFFSET, 0, GRPC_OFFSET)}
-            if port not in taken and port + GRPC_OFFSET not in taken and _bindable(port) and _bindable(port + GRPC_OFFSET):
+            if (port not in taken and port + GRPC_OFFSET not in taken
+                    and port not in client_ports and port + GRPC_OFFSET not in client_ports
+                    and _bindable(port) and _bindable(port + GRPC_OFFSET)):
                 ports.append(port)
         by_name = dict(zip(COMPONENTS, ports))
         return cls(

@@ -85,3 +85,15 @@ def test_a_busy_port_is_reported_not_shared(seaweedfs, tmp_path):
     busy = SeaweedServer(tmp_path / "other", "ak", "sk", s3_port=seaweedfs.server.ports["s3"])
     with pytest.raises(SeaweedError, match="already answers"):
         busy.start()
+
+
+def test_free_ports_lie_outside_the_ports_the_kernel_gives_to_client_connections(tmp_path):
+    """A port the kernel may hand to any outgoing connection can be taken between the choice and weed's bind:
+    the suite once failed so ("bind: address already in use")."""
+    from storage.seaweed import GRPC_OFFSET, _client_ports, free_port
+
+    client_ports = _client_ports()
+    for _ in range(20):
+        server = SeaweedServer.on_free_ports(tmp_path, "key", "secret")
+        assert not {p + d for p in server.ports.values() for d in (0, GRPC_OFFSET)} & set(client_ports)
+        assert free_port() not in client_ports
