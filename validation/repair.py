@@ -22,8 +22,8 @@ from validation.names import has_common_surname, likely_spelling, reads_like_kin
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
-from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS, UNIT_NAME,
-                                     UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
+from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS, SPECK,
+                                     UNIT_NAME, UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, join_split_name_parts, marks_on_their_vowel, repair_syllables
 from validation.text import DIGIT_LOOKALIKES, clean_reading, strip_diacritics
@@ -109,6 +109,7 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
                 repairs["date_of_birth_words"] = kind
             # The grammar decides for the date in words, whatever the syllables said.
             (unsure.discard if settled else unsure.add)("date_of_birth_words")
+    _drop_name_specks(repaired, repairs)
     _repair_letter_case(repaired, repairs)
     _repair_digits_in_names(repaired, repairs)
     _repair_usual_names(repaired, repairs, guessed_over if guessed_over is not None else {})
@@ -216,6 +217,19 @@ ENDING_CONSONANTS = ("ch", "nh", "ng", "c", "m", "n", "p", "t")
 def _vietnamese_ending(word: str) -> bool:
     bare = "".join(split_tone(ch)[0] for ch in unicodedata.normalize("NFC", word)).lower()
     return bool(bare) and (bare[-1] in VOWELS or bare.endswith(ENDING_CONSONANTS))
+
+
+#: Punctuation no name holds, a speck read beside a mark struck apart: a bracket closing a word ("Thị]"),
+#: a stop or comma joining two words ("Tạ.Đức"; "H.Nhi", one letter before it, is the H' prefix).
+_NAME_SPECK_RE = re.compile(r"(?<=[^\W\d_])[\]\[{}]+(?=\s|$)|(?<=[^\W\d_]{2})[.,](?=[^\W\d_])")
+
+
+def _drop_name_specks(readings: RawEntry, repairs: dict[str, str]) -> None:
+    for name in sorted(NAME_FIELDS):
+        text, conf = readings.get(name) or ("", 0.0)
+        fixed = _NAME_SPECK_RE.sub(lambda m: " " if m[0] in ".," else "", text or "")
+        if fixed != (text or ""):
+            readings[name], repairs[name] = (fixed, conf), SPECK
 
 
 def _repair_letter_case(readings: RawEntry, repairs: dict[str, str]) -> None:

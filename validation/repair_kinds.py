@@ -13,7 +13,9 @@ LETTER_CASE = "letter_case"  # a capital OCR read inside a word, or a name part 
 APOSTROPHE = "apostrophe"  # the apostrophe of a name's H' prefix, lost or read as a dot or bracket
 LETTERS_FOR_DIGITS = "letters_for_digits"  # a 0 read for an O in a name ("0anh" for Oanh)
 USUAL_NAME = "usual_name"  # a doubtful name word no one is named ("Trân" as a surname) given its usual marks
-SPECK = "speck"  # a comma or stop after a mark struck apart, which the entry's registry record does not have
+#: punctuation a speck beside a mark struck apart was read as: in a name, which holds none ("Thị]", "Tạ.Đức");
+#: in a place, a comma or stop the entry's registry record does not have ("Bệnh viện Từ, Dũ")
+SPECK = "speck"
 REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
                           LETTERS_FOR_DIGITS, USUAL_NAME, SPECK})
 

@@ -15,8 +15,8 @@ from validation.orthography import canonical, with_tone_placement
 #: Characters OCR adds from table rules, underlines and dotted leaders; never part of a value.
 STRAY_CHARACTERS = "|¦_~•·…"
 _STRAY_RE = re.compile(f"[{re.escape(STRAY_CHARACTERS)}]")
-_LEADING_PUNCTUATION = " :;,.-–—'\"`*"
-_TRAILING_PUNCTUATION = " :;,'\"`*"
+_LEADING_PUNCTUATION = " :;,.-–—'\"`*“”‘’"
+_TRAILING_PUNCTUATION = " :;,'\"`*“”‘’"
 _DOT_LEADER_RE = re.compile(r"\.{2,}$")
 _WHITESPACE_RE = re.compile(r"\s+")
 

@@ -4,6 +4,8 @@ are named takes the marks that far outnumber the others only as a guess the regi
 
 from __future__ import annotations
 
+import pytest
+
 from validation.names import likely_spelling, name_words, usual_spelling
 from validation.repair import repair_readings
 from validation.schema import BookKeys
@@ -159,3 +161,22 @@ def test_a_name_word_read_with_a_horn_it_lacks_is_guessed_as_the_one_spelling_wi
     assert likely_spelling("Nguyễn Thừy Lan") == "Nguyễn Thùy Lan"
     assert usual_spelling("Trương Thưỳ Linh") == "Trương Thưỳ Linh", "a guess only"
     assert likely_spelling("Nguyễn Thi Gâm") == "Nguyễn Thi Gâm", "no tone read: the tone is not guessed"
+
+
+@pytest.mark.parametrize(("read", "name"), [("Sơn Thị] Mỹ Hoa", "Sơn Thị Mỹ Hoa"), ("Tạ.Đức Thắng", "Tạ Đức Thắng")])
+def test_punctuation_no_name_holds_is_a_speck_and_goes(read, name):
+    """A typewriter's dot below or grave struck apart, read as a bracket after the word or a stop joining two:
+    no name holds either. The H' prefix read "H.Nhi" is the prefix's (one letter before the stop)."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    repaired, repairs, _ = repair_readings({"full_name": (read, 0.4)}, book)
+    assert repaired["full_name"][0] == name and repairs["full_name"] == "speck"
+    assert repair_readings({"full_name": ("H.Nhi Hwing", 0.4)}, book)[0]["full_name"][0] == "H'Nhi Hwing"
+
+
+def test_a_quote_at_either_end_of_a_reading_is_no_part_of_it():
+    """Curly quotes too: a speck before a name's first letter read as "“"."""
+    from validation.text import clean_reading
+
+    assert clean_reading("“Nguyễn Gia Vỹ") == "Nguyễn Gia Vỹ"
+    assert clean_reading("Lê Văn An”") == "Lê Văn An"
+    assert clean_reading("\"Lê Văn An'") == "Lê Văn An"
