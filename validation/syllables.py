@@ -59,6 +59,9 @@ _TRAILING_MARK_RE = re.compile(_AFTER_VOWEL + r"[”“\"]+(?=[\s,.;:)]|$)")
 #: Rết): a syllable ending in c, ch or t carries an acute or a dot below, and a mark above is the acute.
 _STRUCK_STOP_RE = re.compile(_AFTER_VOWEL + r"(€(?=h?(?![^\W\d_]))|f(?![^\W\d_]))")
 _STRUCK_STOPS = {"€": "c", "f": "t"}
+#: A t with a mark struck over or under it read as one dagger ("Đa†" for Đạt, "Nguyê†" for Nguyệt): which of
+#: the two marks a t-closed syllable allows, the glyph does not say.
+_STRUCK_T_RE = re.compile(_AFTER_VOWEL + r"†(?![^\W\d_])")
 
 
 @dataclass
@@ -176,6 +179,8 @@ def repair_syllables(text: str, offset: bool = False) -> SyllableRepair:
     # The glyph was read, not the mark: that it was the acute is spelling's word, for the registry to confirm
     # as it confirms an acute read as a hook over a stop-closed syllable.
     prepared, struck = _STRUCK_STOP_RE.subn(lambda m: "\u0301" + _STRUCK_STOPS[m[1]], prepared)
+    prepared, dagger = _STRUCK_T_RE.subn("t", prepared)
+    joined += dagger  # the t is sure, its mark is not: the word stays unsure, for a closed list to settle
     prepared = unicodedata.normalize("NFC", _MARK_AFTER_SPACE_RE.sub(r"\1\3\2", prepared))
     words = list(_WORD_RE.finditer(prepared))
     out = [m[0] for m in words]

@@ -180,3 +180,16 @@ def test_a_quote_at_either_end_of_a_reading_is_no_part_of_it():
     assert clean_reading("“Nguyễn Gia Vỹ") == "Nguyễn Gia Vỹ"
     assert clean_reading("Lê Văn An”") == "Lê Văn An"
     assert clean_reading("\"Lê Văn An'") == "Lê Văn An"
+
+
+@pytest.mark.parametrize(("read", "name"), [("Nguyễn Anh Đa†", "Nguyễn Anh Đạt"), ("Lê Thị Nguyê†", "Lê Thị Nguyệt")])
+def test_a_t_read_as_a_dagger_with_its_mark_is_a_t_whose_mark_the_usual_name_guesses(read, name):
+    """A t with a mark struck over or under it read as "†": the t is sure, the mark (acute or dot below) is
+    not, so the syllable alone stays unsure and only the usual name, for the registry to confirm, decides."""
+    from validation.syllables import repair_syllables
+
+    assert repair_syllables(read).unsure == 1 and "†" not in repair_syllables(read).text
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    repaired, repairs, unsure = repair_readings({"full_name": (read, 0.4)}, book)
+    assert repaired["full_name"][0] == name and repairs["full_name"] == "usual_name" and not unsure
+    assert repaired["full_name"][1] < 0.8
