@@ -59,9 +59,10 @@ _TRAILING_MARK_RE = re.compile(_AFTER_VOWEL + r"[”“\"]+(?=[\s,.;:)]|$)")
 #: Rết): a syllable ending in c, ch or t carries an acute or a dot below, and a mark above is the acute.
 _STRUCK_STOP_RE = re.compile(_AFTER_VOWEL + r"(€(?=h?(?![^\W\d_]))|f(?![^\W\d_]))")
 _STRUCK_STOPS = {"€": "c", "f": "t"}
-#: A t with a mark struck over or under it read as one dagger ("Đa†" for Đạt, "Nguyê†" for Nguyệt): which of
-#: the two marks a t-closed syllable allows, the glyph does not say.
-_STRUCK_T_RE = re.compile(_AFTER_VOWEL + r"†(?![^\W\d_])")
+#: A t with a mark struck over or under it read as one dagger ("Đa†" for Đạt, "Nguyê†" for Nguyệt), or a stop
+#: with its acute read as a pound sign ("Triê£" for Triết): which of the two marks a t-closed syllable allows,
+#: or (for £) whether it was a c, the glyph does not say. Taken for the t, more often a name's or place's.
+_STRUCK_T_RE = re.compile(_AFTER_VOWEL + r"[†£](?![^\W\d_])")
 
 
 @dataclass

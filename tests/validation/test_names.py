@@ -182,10 +182,12 @@ def test_a_quote_at_either_end_of_a_reading_is_no_part_of_it():
     assert clean_reading("\"Lê Văn An'") == "Lê Văn An"
 
 
-@pytest.mark.parametrize(("read", "name"), [("Nguyễn Anh Đa†", "Nguyễn Anh Đạt"), ("Lê Thị Nguyê†", "Lê Thị Nguyệt")])
+@pytest.mark.parametrize(("read", "name"), [("Nguyễn Anh Đa†", "Nguyễn Anh Đạt"), ("Lê Thị Nguyê†", "Lê Thị Nguyệt"),
+                                           ("Nguyễn Thanh Triê£", "Nguyễn Thanh Triết")])
 def test_a_t_read_as_a_dagger_with_its_mark_is_a_t_whose_mark_the_usual_name_guesses(read, name):
-    """A t with a mark struck over or under it read as "†": the t is sure, the mark (acute or dot below) is
-    not, so the syllable alone stays unsure and only the usual name, for the registry to confirm, decides."""
+    """A t with a mark struck over or under it read as "†" (or with its acute as "£"): the glyph does not say
+    which mark, so the syllable alone stays unsure and only the usual name, for the registry to confirm,
+    decides."""
     from validation.syllables import repair_syllables
 
     assert repair_syllables(read).unsure == 1 and "†" not in repair_syllables(read).text
@@ -193,3 +195,12 @@ def test_a_t_read_as_a_dagger_with_its_mark_is_a_t_whose_mark_the_usual_name_gue
     repaired, repairs, unsure = repair_readings({"full_name": (read, 0.4)}, book)
     assert repaired["full_name"][0] == name and repairs["full_name"] == "usual_name" and not unsure
     assert repaired["full_name"][1] < 0.8
+
+
+def test_a_stop_read_as_a_pound_sign_in_a_unit_name_is_the_authoritys_unit():
+    """"huyện So£ Sơn": the c of Sóc with its acute struck over it, read as one glyph; the name is one letter
+    and a mark from the book's own Sóc Sơn, so the glyph being taken for a t first does not lose it."""
+    book = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2022, volume="01")
+    repaired, repairs, unsure = repair_readings(
+        {"place_of_birth": ("Trung tâm Y tế huyện So£ Sơn, thành phố Hà Nội", 0.4)}, book)
+    assert repaired["place_of_birth"][0] == "Trung tâm Y tế huyện Sóc Sơn, thành phố Hà Nội" and not unsure
