@@ -216,7 +216,8 @@ def _lookalikes_only(key: str, form: str) -> bool:
 def _in_placement_of(read: str, name: str, placement: Style | None = None) -> str:
     """``name`` with each word's tone mark placed as the reading's word of the same letters placed it: of the
     two placements, the one closer to what was read ("Họà", a stray dot and a grave on the a, is Hoà); where
-    the reading tells neither (it is as close to both, or read no tone mark), ``placement`` if given."""
+    the reading tells neither (it is as close to both, read no tone mark, or a letter more or less),
+    ``placement`` if given."""
     read_words, words = read.split(), name.split()
     if len(read_words) != len(words):
         return name
@@ -226,8 +227,10 @@ def _in_placement_of(read: str, name: str, placement: Style | None = None) -> st
         old, new = with_tone_placement(word, "old"), with_tone_placement(word, "new")
         to_old, to_new = Levenshtein.distance(seen, old), Levenshtein.distance(seen, new)
         tie = with_tone_placement(word, placement) if placement else word
-        if not any(split_tone(ch)[1] for ch in seen):
-            out.append(tie)  # "Hoâ": a hat is no tone, so where it sits says nothing of the tone's place
+        if not any(split_tone(ch)[1] for ch in seen) or len(_key(seen)) != len(_key(word)):
+            # "Hoâ": a hat is no tone; "Hó" for Hoá: with a letter lost beside the mark, where it sat says
+            # nothing of the vowel it belongs to. Either way the reading tells nothing of the tone's place.
+            out.append(tie)
             continue
         out.append(new if to_new < to_old else old if to_old < to_new else tie)
     return " ".join(out)

@@ -133,13 +133,14 @@ def _repair_notes(readings: RawEntry, repairs: dict[str, str]) -> None:
 
 def _placement_guessed(read: str, snapped: str) -> bool:
     """Whether a snapped unit name gave a tone to an open oa, oe or uy the reading had read without one
-    ("Lương Hoa" → Hòa): the list spells one placement, the book may have used the other (Hoà), and nothing
-    read tells which."""
+    ("Lương Hoa" → Hòa), or with a letter more or less ("Hó": one lost beside the mark): the list spells one
+    placement, the book may have used the other (Hoà), and nothing read tells which."""
     read_words, words = unicodedata.normalize("NFC", read).split(), unicodedata.normalize("NFC", snapped).split()
     if len(read_words) != len(words):
         return False
     return any(seen != word and with_tone_placement(word, "old") != with_tone_placement(word, "new")
-               and not any(split_tone(ch)[1] for ch in seen) for seen, word in zip(read_words, words))
+               and (not any(split_tone(ch)[1] for ch in seen) or len(seen) != len(word))
+               for seen, word in zip(read_words, words))
 
 
 #: A name read at least this confidently takes a name's usual marks only as a guess (doubtful ones take them).

@@ -384,3 +384,18 @@ def test_a_unit_word_with_only_its_first_letter_misread_is_the_unit_word_in_its_
     assert snap_unit_words("xã Hoằng Lộc, Nuyện Hoằng Hóa") == "xã Hoằng Lộc, huyện Hoằng Hóa"
     assert snap_unit_words("xã Hoằng Lộc, Quyện Sơn") == "xã Hoằng Lộc, Quyện Sơn"
     assert snap_unit_words("xã Yên Lạc, Tuyên Quang") == "xã Yên Lạc, Tuyên Quang"
+
+
+def test_a_name_snapped_from_a_reading_a_letter_short_takes_the_pages_placement_or_is_unsure():
+    """"Thanh Hoó", a hand's a read as o, was taken for a doubled vowel ("Hó"): with a letter lost beside the
+    mark, where the mark sat says nothing of the book's placement. The page's placement decides; without
+    one the snapped name is unsure, which the registry (comparing placements as one) cannot confirm."""
+    from validation.repair import repair_readings
+    from validation.schema import BookKeys
+
+    book = BookKeys(authority="UBND xã Hoằng Lộc, huyện Hoằng Hóa, tỉnh Thanh Hóa", year=2022, volume="01")
+    read = {"place_of_birth": ("Trạm y tế xã Hoằng Lộc, tỉnh Thanh Hoó", 0.4)}
+    for placement, spelled in (("new", "Thanh Hoá"), ("old", "Thanh Hóa")):
+        repaired, _, unsure = repair_readings(read, book, placement)
+        assert repaired["place_of_birth"][0].endswith(spelled) and not unsure, placement
+    assert repair_readings(read, book, None)[2] == {"place_of_birth"}
