@@ -136,9 +136,7 @@ def _keep_readings_the_registry_spells(repaired: RawEntry, repairs: dict[str, st
     common Phương) and the guess are two candidates that only the registry can tell apart: where the entry's
     record spells the reading, the reading stays, as doubtful as it was read, for the registry to confirm.
     Where it spells neither, the guess stays and goes to review."""
-    if not guessed_over or not repaired.get("entry_no", ("", 0.0))[0]:
-        return
-    rows = records_numbered({"entry_no": normalize_field("entry_no", *repaired["entry_no"]).value}, registry_rows)
+    rows = _records_of_reading(repaired, registry_rows) if guessed_over else []
     for name, (reading, kind) in guessed_over.items():
         if any(isinstance(row.get(name), str) and same_spelling(reading[0], row[name]) for row in rows):
             repaired[name] = reading
@@ -158,9 +156,7 @@ def _drop_specks_the_registry_lacks(repaired: RawEntry, repairs: dict[str, str],
     ("Bệnh viện Từ, Dũ"): the speck the drifted mark left, or the book's own comma. Only the registry can
     tell them apart: where the entry's record spells the reading without it, letter for letter, it goes."""
     fields = [name for name in PLACE_FIELDS if name in typed_apart and repaired.get(name, ("", 0.0))[0]]
-    if not fields or not repaired.get("entry_no", ("", 0.0))[0]:
-        return
-    rows = records_numbered({"entry_no": normalize_field("entry_no", *repaired["entry_no"]).value}, registry_rows)
+    rows = _records_of_reading(repaired, registry_rows) if fields else []
     for name in fields:
         text, conf = repaired[name]
         spots = [m.start() for m in _SPECK_AFTER_LETTER_RE.finditer(text) if split_tone(text[m.start() - 1])[1]]
@@ -171,6 +167,13 @@ def _drop_specks_the_registry_lacks(repaired: RawEntry, repairs: dict[str, str],
             if any(isinstance(row.get(name), str) and same_spelling(candidate, row[name]) for row in rows):
                 repaired[name], repairs[name] = (candidate, conf), SPECK
                 break
+
+
+def _records_of_reading(repaired: RawEntry, registry_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The registry records carrying the number an entry's readings give it (none without one)."""
+    if not repaired.get("entry_no", ("", 0.0))[0]:
+        return []
+    return records_numbered({"entry_no": normalize_field("entry_no", *repaired["entry_no"]).value}, registry_rows)
 
 
 def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 
 from validation import units
 from validation.orthography import Style, canonical, same_spelling, split_tone, with_tone_placement
+from validation.syllables import letters_of
 from validation.text import LOOKALIKE_LETTERS, lookalike_swap, nfc
 from validation.unit_words import UNIT_WORDS, snap_unit_words
 from validation.vocab import current_province, old_provinces
@@ -179,28 +180,20 @@ def _one_letter_and_marks_lost(name: str, known: set[str]) -> dict[str, str]:
     key = _key(name)
     if len(key) < MIN_FUZZY_LENGTH:
         return {}
-    read = unicodedata.normalize("NFD", nfc(name).casefold())
+    read = _marks_per_letter(name)
     found = {}
     for spelling in known:
         if len(_key(spelling)) != len(key) or Levenshtein.distance(key, _key(spelling)) != 1:
             continue
-        marks = [(base, mark) for base, mark in _letters_and_marks(read)]
-        theirs = [(base, mark) for base, mark in _letters_and_marks(
-            unicodedata.normalize("NFD", nfc(spelling).casefold()))]
-        if len(marks) == len(theirs) and all(m <= t for (_, m), (_, t) in zip(marks, theirs)):
+        theirs = _marks_per_letter(spelling)
+        if len(read) == len(theirs) and all(mine <= its for mine, its in zip(read, theirs)):
             found[canonical(spelling)] = spelling
     return found
 
 
-def _letters_and_marks(decomposed: str) -> list[tuple[str, set[str]]]:
-    """Each base letter of an NFD text with the set of combining marks on it."""
-    out: list[tuple[str, set[str]]] = []
-    for ch in decomposed:
-        if unicodedata.combining(ch) and out:
-            out[-1][1].add(ch)
-        else:
-            out.append((ch, set()))
-    return out
+def _marks_per_letter(word: str) -> list[set[str]]:
+    """The combining marks on each letter of a word, its tone mark and its hat, horn or breve alike."""
+    return [set(unicodedata.normalize("NFD", letter)[1:]) | set(tones) for letter, tones in letters_of(nfc(word))]
 
 
 def _lookalikes_only(key: str, form: str) -> bool:
