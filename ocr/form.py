@@ -61,7 +61,8 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
         # The engine runs two words of a label together ("Số địnhdanh"): one word fewer, the same letters.
         for size in (words, words - 1) if words >= 2 else (words,):
             for start in range(len(line) - size + 1):
-                score = _label_score(texts[start:start + size], wording, at_line_start=start == 0)
+                score = _label_score(texts[start:start + size], wording, at_line_start=start == 0,
+                                     whole_line=size == len(line))
                 if score >= MIN_LABEL_SCORE:
                     found.append((score + len(wording.folded) / 10, start, size, wording))
     labels: list[Label] = []
@@ -78,7 +79,7 @@ def find_labels(line: list[Word], description: LayoutDescription) -> list[Label]
     return sorted(labels, key=lambda label: label.left)
 
 
-def _label_score(texts: list[str], wording: Wording, at_line_start: bool) -> float:
+def _label_score(texts: list[str], wording: Wording, at_line_start: bool, whole_line: bool) -> float:
     raw = fold(" ".join(texts))
     candidate = title_key(raw)
     if len(texts) == len(wording.text.split()):
@@ -91,7 +92,9 @@ def _label_score(texts: list[str], wording: Wording, at_line_start: bool) -> flo
     if not raw.rstrip(" )").endswith((":", ".", ";")):
         # Without its colon only a near-exact reading of several words is a label: values look like
         # labels too ("Nguyễn Xuân" like "Nguyên quán", the name "Quyên" like "Quyển").
-        return score - 10 if len(wording.text.split()) >= 2 and score >= 95 else 0.0
+        # A section heading alone on its line ("Mẹ" whose colon the engine lost) is no value either.
+        several_words = len(wording.text.split()) >= 2 or (wording.heading and whole_line)
+        return score - 10 if several_words and score >= 95 else 0.0
     return score
 
 

@@ -109,3 +109,31 @@ def test_a_label_whose_words_the_engine_ran_together_is_still_a_label():
     assert values["hometown"] == "xã Diễn Kim, tỉnh Nghệ An"
     assert values["personal_id"].replace(" ", "") == "040319034820"
     assert values["ethnicity"] == "Kinh"
+
+
+def test_a_section_heading_alone_on_its_line_needs_no_colon():
+    """The engine often loses the colon of a short bold heading ("Mẹ" for "Mẹ:"); alone on its line it is still
+    the heading, or the mother's labels would be taken for the child's and her values lost."""
+    values = _spans([
+        _line(100, "Họ", "và", "tên:", "Lò", "Văn", "Ún"),
+        _line(150, "Quê", "quán:", "xã", "Thanh", "Xương"),
+        _line(200, "Mẹ"),
+        _line(250, "Họ,", "chữ", "đệm,", "tên:", "Quàng", "Thị", "Pâng"),
+        _line(300, "Năm", "sinh:", "1978"),
+        _line(350, "Cha"),
+        _line(400, "Họ,", "chữ", "đệm,", "tên:", "Tòng", "Văn", "Piệng"),
+    ])
+    assert values["hometown"] == "xã Thanh Xương"
+    assert values["mother_name"] == "Quàng Thị Pâng"
+    assert values["mother_birth_year"] == "1978"
+    assert values["father_name"] == "Tòng Văn Piệng"
+
+
+def test_a_short_heading_inside_a_line_still_needs_its_colon():
+    values = _spans([
+        _line(100, "Họ", "và", "tên:", "Lò", "Văn", "Ún"),
+        _line(150, "Quê", "quán:", "xã", "Thanh", "Xương"),
+        _line(200, "Mẹ", "Cha"),
+    ])
+    assert "mother_name" not in values
+    assert values["hometown"] == "xã Thanh Xương Mẹ Cha"
