@@ -94,7 +94,7 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
         if not found:
             found = _one_letter_from(name, set(known) | tree_names)
         if not found:
-            found = _one_letter_and_marks_lost(name, known)
+            found = _one_letter_and_marks_lost(name, set(known) | tree_names)
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name_read, spelling):
             rest = match["name"][len(name):]
@@ -174,9 +174,9 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
 
 
 def _one_letter_and_marks_lost(name: str, known: set[str]) -> dict[str, str]:
-    """The long name the book's authority spells that a reading misses by one letter and by marks it lacks
-    ("Bihh Mỹ" for Bình Mỹ: a typewriter's n read as h, the grave struck apart and lost). Marks lost, not
-    misread: a reading with a mark the name lacks is another name."""
+    """The long name, of the book's authority or of the units the place names after it, that a reading misses
+    by one letter and by marks it lacks ("Bihh Mỹ" for Bình Mỹ: a typewriter's n read as h, the grave struck
+    apart and lost). Marks lost, not misread: a reading with a mark the name lacks is another name."""
     key = _key(name)
     if len(key) < MIN_FUZZY_LENGTH:
         return {}

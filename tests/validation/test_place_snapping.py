@@ -399,3 +399,14 @@ def test_a_name_snapped_from_a_reading_a_letter_short_takes_the_pages_placement_
         repaired, _, unsure = repair_readings(read, book, placement)
         assert repaired["place_of_birth"][0].endswith(spelled) and not unsure, placement
     assert repair_readings(read, book, None)[2] == {"place_of_birth"}
+
+
+def test_a_unit_of_the_tree_with_one_letter_misread_and_marks_lost_is_that_unit():
+    """The same typewriter loss in a unit the book's authority does not name: Hà Nội's own district."""
+    known = unit_names("UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An")
+    assert snap_unit_names("phường Kim Mã, quận Ba Đihh, thành phố Hà Nội", known) == \
+        "phường Kim Mã, quận Ba Đình, thành phố Hà Nội"
+    # A mark the name lacks is no lost mark: another reading, left as read.
+    assert snap_unit_names("phường Kim Mã, quận Ba Đỉhh, thành phố Hà Nội", known) == \
+        "phường Kim Mã, quận Ba Đỉhh, thành phố Hà Nội"
+
