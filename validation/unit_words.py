@@ -10,15 +10,16 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from validation import units
-from validation.orthography import same_spelling
+from validation.orthography import same_spelling, split_tone
 from validation.text import lookalike_swap
 
 #: Words that name a unit before its name (thành phố = city, thị xã = town, thị trấn = township, phường =
 #: ward, quận = urban district).
 UNIT_WORDS = ("thị trấn", "thị xã", "thành phố", "phường", "xã", "quận", "huyện", "tỉnh", "TP.")
 #: The words a place's first part may begin with, the hamlet or quarter it names (thôn = hamlet, ấp, bản,
-#: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south).
-SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei")
+#: buôn, sóc: the hamlet words of the south, the north-west, the Central Highlands, the Khmer south; tổ =
+#: a ward's residential group).
+SETTLEMENT_WORDS = ("tổ dân phố", "khu phố", "thôn", "xóm", "ấp", "bản", "buôn", "khóm", "phum", "plei", "tổ")
 #: How a place of birth that is a health facility begins (trạm y tế = commune health station, trung tâm y tế
 #: = district health centre, bệnh viện đa khoa / phụ sản = general / maternity hospital, nhà hộ sinh =
 #: maternity home), longest first: a word of these read with another mark is the facility word misread.
@@ -41,7 +42,8 @@ _SPECK_STOP_RE = re.compile(r"(?<=,)\.|(?:(?<=[^\W\d_]{3})|(?<=\bxã))\.(?=,|\s(
                             + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s))")
 #: Specks a scan leaves before a line's first letter, read as punctuation ("_Xơm 6", "'Xoí 9").
 _LEADING_SPECKS = "_'\"‘’“”`.-"
-#: Hamlet words shorter than this (ấp, tổ) are matched only as read: one letter off, they are other words.
+#: Hamlet words shorter than this (ấp, tổ) are matched one letter off only when the reading keeps their tone
+#: mark ("Tả 32" for Tổ 32): two letters, one of them misread and no mark to go by, are any word.
 MIN_HAMLET_KEY = 3
 _QUOTE_MARKS = "\"”“’'"
 #: A unit word read with its first letter alone misread is matched from this length (huyện, phường).
@@ -122,16 +124,29 @@ def _drop_specks(text: str) -> str:
 
 
 def _hamlet_word_before_number(word: str) -> str | None:
-    """The one hamlet or unit word (xóm, thôn, khóm, phường…) that a part's first word before a number is
-    with one letter misread, or with its m read as two narrow letters ("Xoín 6", "Xoii 6": a typewriter's narrow m
-    under a struck acute), same first letter: a name does not stand before a number."""
+    """The one hamlet or unit word (xóm, thôn, khóm, phường, tổ…) that a part's first word before a number is
+    with one letter misread (a word of two letters only with its tone mark as read, "Tả 32"), or with its m
+    read as two narrow letters ("Xoín 6", "Xoii 6": a typewriter's narrow m under a struck acute), same first
+    letter: a name does not stand before a number."""
     key = units.bare_key(word)
-    if len(key) < MIN_HAMLET_KEY or not key.isalpha():
+    if not key.isalpha():
         return None
-    near = {unit for unit_key, unit in _PART_START_KEYS.items()
-            if " " not in unit_key and unit_key[:1] == key[:1] and len(unit_key) >= MIN_HAMLET_KEY
-            and (Levenshtein.distance(key, unit_key) <= 1 or key in _m_read_apart(unit_key))}
-    return near.pop() if len(near) == 1 else None
+
+    def near(unit_key: str, unit: str) -> bool:
+        if " " in unit_key or unit_key[:1] != key[:1]:
+            return False
+        if len(unit_key) < MIN_HAMLET_KEY:
+            return len(key) == len(unit_key) and Levenshtein.distance(key, unit_key) == 1 \
+                and _tone_of(word) == _tone_of(unit) != ""
+        return len(key) >= MIN_HAMLET_KEY and (Levenshtein.distance(key, unit_key) <= 1
+                                               or key in _m_read_apart(unit_key))
+
+    found = {unit for unit_key, unit in _PART_START_KEYS.items() if near(unit_key, unit)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _tone_of(word: str) -> str:
+    return "".join(split_tone(letter)[1] for letter in word)
 
 
 def _m_read_apart(key: str) -> set[str]:

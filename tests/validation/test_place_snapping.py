@@ -254,6 +254,7 @@ def test_a_hamlet_word_before_its_number_is_read_through_a_typewriters_misread_m
         assert snap_unit_words(f"{read}, xã Xuân Hồng") == "Xóm 6, xã Xuân Hồng", read
     assert snap_unit_words("Thon 12, xã Diễn Kim") == "Thôn 12, xã Diễn Kim"
     assert snap_unit_words("An 5, xã Diễn Kim") == "An 5, xã Diễn Kim"  # ấp is too short to guess
+    assert snap_unit_words("Ta 5, phường Kim Mã") == "Ta 5, phường Kim Mã"  # so is tổ, without its mark
     assert snap_unit_words("Xoan 5, xã Diễn Kim") == "Xoan 5, xã Diễn Kim"  # two letters from xóm, one from xoin
     assert snap_unit_words("Xóm Củi, phường 8") == "Xóm Củi, phường 8"
 
@@ -410,3 +411,11 @@ def test_a_unit_of_the_tree_with_one_letter_misread_and_marks_lost_is_that_unit(
     assert snap_unit_names("phường Kim Mã, quận Ba Đỉhh, thành phố Hà Nội", known) == \
         "phường Kim Mã, quận Ba Đỉhh, thành phố Hà Nội"
 
+
+def test_a_short_hamlet_word_before_its_number_is_put_right_where_its_tone_mark_was_read():
+    """"Tả 32", "Tể 2", "TẢ 28": a ward's residential group, tổ, with its vowel misread and its hook read; the
+    mark says which two-letter word it was, as the first letter alone cannot."""
+    for read in ("Tả", "Tể", "TẢ"):
+        assert snap_unit_words(f"{read} 32, phường Kim Mã") == "Tổ 32, phường Kim Mã", read
+    assert snap_unit_words("Ấn 3, xã Bình Mỹ") == "Ấp 3, xã Bình Mỹ"
+    assert snap_unit_words("Tá 32, phường Kim Mã") == "Tá 32, phường Kim Mã", "another mark: another word"
