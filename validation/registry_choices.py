@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from validation.names import MIN_COMMON, name_words
 from validation.normalize import normalize_field
 from validation.orthography import same_spelling, split_tone
 from validation.places import PLACE_FIELDS
-from validation.repair import GuessedOver
-from validation.repair_kinds import SPECK
+from validation.repair import NAME_FIELDS, GuessedOver
+from validation.repair_kinds import LETTERS_FOR_DIGITS, SPECK
+from validation.text import nfc
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -68,3 +70,37 @@ def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]
     """The registry records that carry the entry's number (none for an entry read without one)."""
     number = values.get("entry_no")
     return [] if number is None else [r for r in registry_rows if r.get("entry_no") == number]
+
+
+#: A 1 inside a name's word is an i whose tone mark the engine took into the digit ("Th1" for Thị, the dot
+#: below or the grave joined to the stem): the i in any tone.
+_TONED_I = ("i", "ì", "í", "ỉ", "ĩ", "ị")
+
+
+def take_digit_letters_the_registry_spells(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
+                                           registry_rows: list[dict[str, Any]]) -> None:
+    """A name read with a 1 for a letter was repaired with a bare i ("Th1" → "Thi"); the i may carry any tone
+    mark. Where the entry's record spells each such word with an i in one tone, a common name word in its
+    place, and every other word as repaired, the record's spelling is kept, as doubtful as the repair."""
+    fields = [name for name in NAME_FIELDS if repairs.get(name) == LETTERS_FOR_DIGITS and name in raw]
+    rows = _records_of_reading(repaired, registry_rows) if fields else []
+    table = name_words()
+    for name in fields:
+        read, (text, conf) = nfc(raw[name][0]).split(), repaired[name]
+        words = text.split()
+        for row in rows:
+            theirs = nfc(row.get(name) or "").split()
+            if len(theirs) != len(words) or len(read) != len(words):
+                continue
+            if all(mine == its or _toned_i_for_one(seen, mine, its)
+                   and (table.surname if index == 0 else table.other).get(its, 0) >= MIN_COMMON
+                   for index, (seen, mine, its) in enumerate(zip(read, words, theirs))):
+                repaired[name] = (" ".join(theirs), conf)
+                break
+
+
+def _toned_i_for_one(seen: str, mine: str, theirs: str) -> bool:
+    """Whether ``theirs`` is ``mine`` with each i put in for a 1 ``seen`` in the reading in some tone."""
+    if not (len(seen) == len(mine) == len(theirs)) or seen == mine:
+        return False
+    return all(b == c or a == "1" and b == "i" and c in _TONED_I for a, b, c in zip(seen, mine, theirs))

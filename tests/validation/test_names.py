@@ -204,3 +204,28 @@ def test_a_stop_read_as_a_pound_sign_in_a_unit_name_is_the_authoritys_unit():
     repaired, repairs, unsure = repair_readings(
         {"place_of_birth": ("Trung tâm Y tế huyện So£ Sơn, thành phố Hà Nội", 0.4)}, book)
     assert repaired["place_of_birth"][0] == "Trung tâm Y tế huyện Sóc Sơn, thành phố Hà Nội" and not unsure
+
+
+def test_a_one_read_for_an_i_takes_the_tone_the_entrys_registry_record_gives_it():
+    """"Th1" for Thị: the dot below joined the stem into a 1. The i may carry any tone; the record's "Thị",
+    a common name word, is one of them and confirms it. A record that differs in another letter, or spells a
+    word no name uses, confirms nothing."""
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus, FlagCode
+
+    from .pages import page_of
+
+    def checked(registry_mother: str):
+        rows = [{"entry_no": 1, "full_name": "Ma Văn Pín", "date_of_birth": "2015-01-01",
+                 "mother_name": registry_mother}]
+        reading = page_of([{"entry_no": "1", "full_name": "Ma Văn Pín", "date_of_birth": "01/01/2015",
+                            "mother_name": "Hoàng Th1 Dịu"}], confidence=0.9)
+        return check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+
+    confirmed = checked("Hoàng Thị Dịu")
+    assert confirmed.fields["mother_name"] == "Hoàng Thị Dịu" and confirmed.status == EntryStatus.VERIFIED
+    assert confirmed.raw["mother_name"] == "Hoàng Th1 Dịu"
+    for other in ("Hoàng Thị Diệu", "Hoàng Thỉ Dịu"):
+        entry = checked(other)
+        assert entry.fields["mother_name"] == "Hoàng Thi Dịu" and entry.status == EntryStatus.FLAGGED, other
+        assert (FlagCode.FIELD_MISMATCH, "mother_name") in {(f.code, f.field) for f in entry.flags}
