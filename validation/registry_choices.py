@@ -14,8 +14,8 @@ from validation.normalize import normalize_field
 from validation.orthography import same_spelling, split_tone
 from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
-from validation.repair_kinds import LETTERS_FOR_DIGITS, SPECK
-from validation.text import nfc
+from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK
+from validation.text import LOOKALIKE_LETTERS, nfc
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -104,3 +104,36 @@ def _toned_i_for_one(seen: str, mine: str, theirs: str) -> bool:
     if not (len(seen) == len(mine) == len(theirs)) or seen == mine:
         return False
     return all(b == c or a == "1" and b == "i" and c in _TONED_I for a, b, c in zip(seen, mine, theirs))
+
+
+def take_lookalike_letters_the_registry_spells(repaired: RawEntry, repairs: dict[str, str],
+                                               registry_rows: list[dict[str, Any]]) -> None:
+    """A name word no listed name uses in its place ("Tục", "Tưu" as surnames; "Tan" as a given name) may be
+    a name with one letter read as the letter it looks like (a hand's L as T). Where the entry's record
+    spells the name with that one word one such letter apart, marks and all, and some listed name uses the
+    record's word there, the record's word is kept, as doubtful as the reading. A word some name uses is a
+    reading to trust, whatever the record says; a record's word no name uses may be the record's typo."""
+    fields = [name for name in sorted(NAME_FIELDS) if repaired.get(name, ("", 0.0))[0]]
+    rows = _records_of_reading(repaired, registry_rows) if fields else []
+    table = name_words()
+    for name in fields:
+        text, conf = repaired[name]
+        words = nfc(text).split()
+        for row in rows:
+            theirs = nfc(row.get(name) or "").split()
+            differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if mine != its]
+            if len(theirs) != len(words) or len(differing) != 1:
+                continue
+            index = differing[0]
+            counts = table.surname if index == 0 else table.other
+            if counts.get(words[index], 0) == 0 < counts.get(theirs[index], 0) \
+                    and _one_lookalike_apart(words[index], theirs[index]):
+                repaired[name], repairs[name] = (" ".join(theirs), conf), LOOKALIKE_LETTER
+                break
+
+
+def _one_lookalike_apart(read: str, spelled: str) -> bool:
+    """Whether two words differ in exactly one letter, case aside, a pair that looks alike (t and l)."""
+    pairs = [(a, b) for a, b in zip(read.casefold(), spelled.casefold()) if a != b]
+    return (len(read) == len(spelled) and len(pairs) == 1 and set(pairs[0]) in LOOKALIKE_LETTERS
+            and read[:1].isupper() == spelled[:1].isupper())

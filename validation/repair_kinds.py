@@ -16,8 +16,11 @@ USUAL_NAME = "usual_name"  # a doubtful name word no one is named ("Trân" as a 
 #: punctuation a speck beside a mark struck apart was read as: in a name, which holds none ("Thị]", "Tạ.Đức");
 #: in a place, a comma or stop the entry's registry record does not have ("Bệnh viện Từ, Dũ")
 SPECK = "speck"
+#: a name word no listed name uses, one letter of it the letter it looks like ("Tục" for Lục, a hand's L),
+#: as the entry's registry record spells it
+LOOKALIKE_LETTER = "lookalike_letter"
 REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
-                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK})
+                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK, LOOKALIKE_LETTER})
 
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5

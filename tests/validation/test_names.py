@@ -229,3 +229,26 @@ def test_a_one_read_for_an_i_takes_the_tone_the_entrys_registry_record_gives_it(
         entry = checked(other)
         assert entry.fields["mother_name"] == "Hoàng Thi Dịu" and entry.status == EntryStatus.FLAGGED, other
         assert (FlagCode.FIELD_MISMATCH, "mother_name") in {(f.code, f.field) for f in entry.flags}
+
+
+def test_a_name_word_no_one_uses_takes_the_lookalike_letter_the_entrys_registry_record_gives_it():
+    """"Tục" for Lục, a hand's L read as T: a surname no listed name has, one look-alike letter from the
+    record's, which some name has. A reading some name uses, or a record's word no name uses, stays."""
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus, FlagCode
+
+    from .pages import page_of
+
+    def checked(read: str, registry_name: str):
+        rows = [{"entry_no": 1, "full_name": registry_name, "date_of_birth": "2015-01-01"}]
+        reading = page_of([{"entry_no": "1", "full_name": read, "date_of_birth": "01/01/2015"}], confidence=0.9)
+        return check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+
+    taken = checked("Tục Đức Lịch", "Lục Đức Lịch")
+    assert taken.fields["full_name"] == "Lục Đức Lịch" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["full_name"] == "lookalike_letter" and taken.raw["full_name"] == "Tục Đức Lịch"
+    for read, registry_name in (("Lê Văn Tuân", "Lê Văn Luân"),  # Tuân is a name: the book's
+                                ("Lê Văn Slao", "Lê Văn Stao")):  # no one is named Stao: the record's typo
+        entry = checked(read, registry_name)
+        assert entry.fields["full_name"] == read and entry.status == EntryStatus.FLAGGED, read
+        assert (FlagCode.FIELD_MISMATCH, "full_name") in {(f.code, f.field) for f in entry.flags}
