@@ -75,11 +75,12 @@ def join_lines(words: list[Word]) -> str:
     The engine's own text lines are the units (a word with a tall box, "ngày" with its descender and tone
     mark, must not slip below the next line's date in a cramped cell); units whose vertical centres lie within
     half a word height of each other are one line (a sparse pass may split a line in two)."""
-    units: dict[tuple[int, int, int], list[Word]] = {}
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
     for index, word in enumerate(words):
         # Words without the engine's line numbers are each their own unit.
         key = word.line if word.line != (0, 0, 0) else (-1, -1, index)
-        units.setdefault(key, []).append(word)
+        by_line.setdefault(key, []).append(word)
+    units = [part for unit in by_line.values() for part in _stacked_lines(unit)]
 
     def centre(group: list[Word]) -> float:
         return float(np.median([w.center[1] for w in group]))
@@ -88,12 +89,43 @@ def join_lines(words: list[Word]) -> str:
         return float(np.median([w.bbox[3] for w in group]))
 
     lines: list[list[Word]] = []
-    for unit in sorted(units.values(), key=centre):
+    for unit in sorted(units, key=centre):
         if lines and abs(centre(unit) - centre(lines[-1])) <= 0.5 * min(height(unit), height(lines[-1])):
-            lines[-1].extend(unit)
+            # Two engine lines over the same ink ("huyện" read in both): each word once, the surer reading.
+            for word in unit:
+                twin = next((w for w in lines[-1] if _mostly_overlap(w.bbox, word.bbox)), None)
+                if twin is None:
+                    lines[-1].append(word)
+                elif word.conf > twin.conf:
+                    lines[-1][lines[-1].index(twin)] = word
         else:
             lines.append(list(unit))
     return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
+
+
+def _mostly_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether two boxes share more than half of the smaller one."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return width > 0 and height > 0 and width * height > 0.5 * min(a[2] * a[3], b[2] * b[3])
+
+
+#: Words of one engine line whose boxes end this many word heights apart stand on two printed lines.
+STACKED_LINES = 0.8
+
+
+def _stacked_lines(unit: list[Word]) -> list[list[Word]]:
+    """An engine line split where its words stand a line apart: a value wrapping under its first line, the
+    wrapped words further left, comes back from the engine as one line ("Biên Bản Củ, …, tỉnh Điện"). Boxes
+    are compared by their bottoms, near the baseline: a wrapped word's box may reach up into the line above."""
+    ordered = sorted(unit, key=lambda w: w.bbox[1] + w.bbox[3])
+    height = float(np.median([w.bbox[3] for w in unit]))
+    parts = [[ordered[0]]]
+    for before, word in zip(ordered, ordered[1:]):
+        if (word.bbox[1] + word.bbox[3]) - (before.bbox[1] + before.bbox[3]) > STACKED_LINES * height:
+            parts.append([])
+        parts[-1].append(word)
+    return parts
 
 
 def text_lines(words: list[Word]) -> list[list[Word]]:

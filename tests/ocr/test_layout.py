@@ -100,3 +100,31 @@ def test_cramped_cell_lines_keep_the_engines_reading_order():
     split = [Word("Họ", 0.9, (10, 100, 30, 24), (2, 1, 1)), Word("tên", 0.9, (45, 101, 35, 20), (3, 1, 1)),
              Word("mẹ", 0.9, (85, 104, 30, 20), (3, 1, 1)), Word("Lan", 0.9, (10, 130, 30, 20), (4, 1, 1))]
     assert join_lines(split) == "Họ tên mẹ Lan"
+
+
+def test_a_wrapped_value_the_engine_read_as_one_line_is_two_lines():
+    """A residence wrapping under its first line, its last word further left: the engine returned both lines
+    as one, the wrapped word's box reaching up into the line above (a form at 150 dpi). Sorted left to right
+    the wrapped word came first ("Biên Bản Củ, … tỉnh Điện")."""
+    from ocr.engine import Word
+    from ocr.layout import join_lines
+
+    first = [("Bản", 417, 785, 51, 23), ("Củ,", 481, 783, 39, 26), ("xã", 531, 781, 33, 23),
+             ("tỉnh", 1011, 783, 51, 27), ("Điện", 1075, 783, 59, 25)]
+    words = [Word(text, 0.9, (x, y, w, h), (1, 1, 1)) for text, x, y, w, h in first]
+    words.insert(0, Word("Biên", 0.9, (284, 785, 60, 66), (1, 1, 1)))
+    assert join_lines(words) == "Bản Củ, xã tỉnh Điện Biên"
+
+
+def test_the_same_ink_read_in_two_engine_lines_is_read_once():
+    """The engine returned a residence's first line, then a second line holding its wrapped words and again
+    some of the first line's ("huyện", "Điện"), boxed over the same ink: merged as one line, they doubled
+    ("huyên huyện Điên Điện"). Each word stays once, the surer of the two readings."""
+    from ocr.engine import Word
+    from ocr.layout import join_lines
+
+    words = [Word("xã", 0.9, (572, 792, 33, 23), (1, 1, 1)), Word("huyên", 0.6, (816, 792, 81, 31), (1, 1, 1)),
+             Word("Điện", 0.9, (908, 794, 60, 24), (1, 1, 1)), Word("tỉnh", 0.9, (1056, 788, 50, 26), (1, 1, 1)),
+             Word("Biên", 0.9, (370, 830, 57, 24), (1, 1, 2)), Word("huyện", 0.9, (840, 800, 57, 24), (1, 1, 2)),
+             Word("Điên", 0.5, (908, 796, 60, 27), (1, 1, 2))]
+    assert join_lines(words) == "xã huyện Điện tỉnh Biên"
