@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from validation.names import MIN_COMMON, name_words
+from validation.names import MIN_COMMON, letters_key, name_words
 from validation.normalize import normalize_field
 from validation.orthography import same_spelling, split_tone
 from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
-from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK
+from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
 from validation.text import LOOKALIKE_LETTERS, nfc
 
 RawEntry = dict[str, tuple[str, float]]
@@ -106,13 +106,15 @@ def _toned_i_for_one(seen: str, mine: str, theirs: str) -> bool:
     return all(b == c or a == "1" and b == "i" and c in _TONED_I for a, b, c in zip(seen, mine, theirs))
 
 
-def take_lookalike_letters_the_registry_spells(repaired: RawEntry, repairs: dict[str, str],
-                                               registry_rows: list[dict[str, Any]]) -> None:
-    """A name word no listed name uses in its place ("Tục", "Tưu" as surnames; "Tan" as a given name) may be
-    a name with one letter read as the letter it looks like (a hand's L as T). Where the entry's record
-    spells the name with that one word one such letter apart, marks and all, and some listed name uses the
-    record's word there, the record's word is kept, as doubtful as the reading. A word some name uses is a
-    reading to trust, whatever the record says; a record's word no name uses may be the record's typo."""
+def take_name_words_the_registry_spells(repaired: RawEntry, repairs: dict[str, str],
+                                       registry_rows: list[dict[str, Any]]) -> None:
+    """A name word no listed name uses in its place may be a name misread: one letter taken for the letter it
+    looks like ("Tục", "Tưu" as surnames, a hand's L as T; "Tan" as a given name), or a mark misread
+    ("Đỉnh", "Đính" as surnames, a hand's dotted i as a hook or acute). Where the entry's record spells the
+    name with just that word otherwise, and its word is such a reading's source, the record's word is kept,
+    as doubtful as the reading: one look-alike letter apart (marks as read) and some listed name uses it
+    there; or the same letters with other marks, and it is a common name word there. A word some name uses
+    is a reading to trust, whatever the record says; a word no name uses in the record may be its typo."""
     fields = [name for name in sorted(NAME_FIELDS) if repaired.get(name, ("", 0.0))[0]]
     rows = _records_of_reading(repaired, registry_rows) if fields else []
     table = name_words()
@@ -121,15 +123,26 @@ def take_lookalike_letters_the_registry_spells(repaired: RawEntry, repairs: dict
         words = nfc(text).split()
         for row in rows:
             theirs = nfc(row.get(name) or "").split()
-            differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if mine != its]
-            if len(theirs) != len(words) or len(differing) != 1:
+            if len(theirs) != len(words):
+                continue
+            differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if not same_spelling(mine, its)]
+            if len(differing) != 1:
                 continue
             index = differing[0]
             counts = table.surname if index == 0 else table.other
-            if counts.get(words[index], 0) == 0 < counts.get(theirs[index], 0) \
-                    and _one_lookalike_apart(words[index], theirs[index]):
-                repaired[name], repairs[name] = (" ".join(theirs), conf), LOOKALIKE_LETTER
-                break
+            read, spelled = words[index], theirs[index]
+            if counts.get(read, 0) != 0:
+                continue
+            if counts.get(spelled, 0) > 0 and _one_lookalike_apart(read, spelled):
+                kind = LOOKALIKE_LETTER
+            elif counts.get(spelled, 0) >= MIN_COMMON and letters_key(read) == letters_key(spelled) \
+                    and read[:1].isupper() == spelled[:1].isupper():
+                kind = USUAL_NAME
+            else:
+                continue
+            repaired[name] = (" ".join(words[:index] + [spelled] + words[index + 1:]), conf)
+            repairs[name] = kind
+            break
 
 
 def _one_lookalike_apart(read: str, spelled: str) -> bool:

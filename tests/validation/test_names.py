@@ -252,3 +252,24 @@ def test_a_name_word_no_one_uses_takes_the_lookalike_letter_the_entrys_registry_
         entry = checked(read, registry_name)
         assert entry.fields["full_name"] == read and entry.status == EntryStatus.FLAGGED, read
         assert (FlagCode.FIELD_MISMATCH, "full_name") in {(f.code, f.field) for f in entry.flags}
+
+
+def test_a_surname_no_one_has_takes_the_marks_of_the_common_surname_the_entrys_record_spells():
+    """"Đỉnh" for Đinh, a hand's dotted i read with a hook, in a family whose names the usual-name guess does
+    not touch (the book has no ethnic-group column and the surname read is no common one). The record's
+    Đinh, a common surname of the same letters, is kept; the book's own tone placement elsewhere stays."""
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus
+
+    from .pages import page_of
+
+    def checked(read: str, registry_name: str):
+        rows = [{"entry_no": 1, "full_name": registry_name, "date_of_birth": "2015-01-01"}]
+        reading = page_of([{"entry_no": "1", "full_name": read, "date_of_birth": "01/01/2015"}], confidence=0.9)
+        return check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+
+    taken = checked("Đỉnh Thị Thuỳ", "Đinh Thị Thùy")
+    assert taken.fields["full_name"] == "Đinh Thị Thuỳ" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["full_name"] == "usual_name"
+    assert checked("Đỉnh Thị Thuỳ", "Đình Thị Thùy").status == EntryStatus.FLAGGED, "Đình is rare as a surname"
+    assert checked("Đinh Thị Thuỳ", "Định Thị Thùy").fields["full_name"] == "Đinh Thị Thuỳ", "the book's Đinh"
