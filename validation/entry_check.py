@@ -17,7 +17,6 @@ from validation.digits import repair_entry_numbers
 from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
 from validation.registry_choices import (RawEntry, drop_specks_the_registry_lacks,
                                          keep_readings_the_registry_spells, records_numbered,
-                                         take_digit_letters_the_registry_spells,
                                          take_name_words_the_registry_spells)
 from validation.repair_kinds import UNSURE_CONFIDENCE, VOCABULARY
 from validation.rules import check_rules
@@ -72,8 +71,7 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
         placements_seen, guessed_over)
     keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
     drop_specks_the_registry_lacks(repaired, repairs, marks_apart | placements_seen, registry_rows)
-    take_digit_letters_the_registry_spells(raw, repaired, repairs, registry_rows)
-    take_name_words_the_registry_spells(repaired, repairs, registry_rows)
+    take_name_words_the_registry_spells(raw, repaired, repairs, registry_rows)
     for name in marks_apart & repaired.keys():
         text, conf = repaired[name]
         if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):

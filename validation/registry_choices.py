@@ -75,74 +75,72 @@ def records_numbered(values: dict[str, Any], registry_rows: list[dict[str, Any]]
 #: A 1 inside a name's word is an i whose tone mark the engine took into the digit ("Th1" for Thị, the dot
 #: below or the grave joined to the stem): the i in any tone.
 _TONED_I = ("i", "ì", "í", "ỉ", "ĩ", "ị")
+#: At most this many words of one name may be misreadings the record settles: more, and it is another name.
+MAX_SETTLED_WORDS = 2
 
 
-def take_digit_letters_the_registry_spells(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
-                                           registry_rows: list[dict[str, Any]]) -> None:
-    """A name read with a 1 for a letter was repaired with a bare i ("Th1" → "Thi"); the i may carry any tone
-    mark. Where the entry's record spells each such word with an i in one tone, a common name word in its
-    place, and every other word as repaired, the record's spelling is kept, as doubtful as the repair."""
-    fields = [name for name in NAME_FIELDS if repairs.get(name) == LETTERS_FOR_DIGITS and name in raw]
-    rows = _records_of_reading(repaired, registry_rows) if fields else []
-    table = name_words()
-    for name in fields:
-        read, (text, conf) = nfc(raw[name][0]).split(), repaired[name]
-        words = text.split()
-        for row in rows:
-            theirs = nfc(row.get(name) or "").split()
-            if len(theirs) != len(words) or len(read) != len(words):
-                continue
-            if all(mine == its or _toned_i_for_one(seen, mine, its)
-                   and (table.surname if index == 0 else table.other).get(its, 0) >= MIN_COMMON
-                   for index, (seen, mine, its) in enumerate(zip(read, words, theirs))):
-                repaired[name] = (" ".join(theirs), conf)
-                break
-
-
-def _toned_i_for_one(seen: str, mine: str, theirs: str) -> bool:
-    """Whether ``theirs`` is ``mine`` with each i put in for a 1 ``seen`` in the reading in some tone."""
-    if not (len(seen) == len(mine) == len(theirs)) or seen == mine:
-        return False
-    return all(b == c or a == "1" and b == "i" and c in _TONED_I for a, b, c in zip(seen, mine, theirs))
-
-
-def take_name_words_the_registry_spells(repaired: RawEntry, repairs: dict[str, str],
+def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
                                        registry_rows: list[dict[str, Any]]) -> None:
-    """A name word no listed name uses in its place may be a name misread: one letter taken for the letter it
-    looks like ("Tục", "Tưu" as surnames, a hand's L as T; "Tan" as a given name), or a mark misread
-    ("Đỉnh", "Đính" as surnames, a hand's dotted i as a hook or acute). Where the entry's record spells the
-    name with just that word otherwise, and its word is such a reading's source, the record's word is kept,
-    as doubtful as the reading: one look-alike letter apart (marks as read) and some listed name uses it
-    there; or the same letters with other marks, and it is a common name word there. A word some name uses
-    is a reading to trust, whatever the record says; a word no name uses in the record may be its typo."""
+    """Name words that are no name's word, as read, settled by the entry's record. Where the record spells
+    the name with every other word as repaired (tone placement aside) and each such word as the misreading's
+    source, its words are kept, as doubtful as the reading; the book's own placement stays in the others:
+
+    - a 1 read for an i ("Th1", repaired to the bare "Thi" for Thị: the dot below or a grave joined to the
+      stem), the i in the record's tone, a common name word there;
+    - a word no listed name uses in its place, one letter of it the letter it looks like ("Tục", "Tưu" as
+      surnames, a hand's L as T; "Tan" as a given name), where some listed name uses the record's word;
+    - a word no listed name uses in its place read with other marks ("Đỉnh", "Đính" as surnames for Đinh, a
+      hand's dotted i read with a hook or an acute), where the record's is a common name word there.
+
+    A word some name uses is a reading to trust, whatever the record says; a record's word no name uses
+    may be its typo."""
     fields = [name for name in sorted(NAME_FIELDS) if repaired.get(name, ("", 0.0))[0]]
     rows = _records_of_reading(repaired, registry_rows) if fields else []
     table = name_words()
     for name in fields:
         text, conf = repaired[name]
         words = nfc(text).split()
+        seen = nfc(raw[name][0]).split() if name in raw else []
+        seen = seen if len(seen) == len(words) else [""] * len(words)
         for row in rows:
             theirs = nfc(row.get(name) or "").split()
             if len(theirs) != len(words):
                 continue
             differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if not same_spelling(mine, its)]
-            if len(differing) != 1:
+            if not differing or len(differing) > MAX_SETTLED_WORDS:
                 continue
-            index = differing[0]
-            counts = table.surname if index == 0 else table.other
-            read, spelled = words[index], theirs[index]
-            if counts.get(read, 0) != 0:
+            kinds = [_settled_as(seen[i], words[i], theirs[i], table.surname if i == 0 else table.other)
+                     for i in differing]
+            if None in kinds:
                 continue
-            if counts.get(spelled, 0) > 0 and _one_lookalike_apart(read, spelled):
-                kind = LOOKALIKE_LETTER
-            elif counts.get(spelled, 0) >= MIN_COMMON and letters_key(read) == letters_key(spelled) \
-                    and read[:1].isupper() == spelled[:1].isupper():
-                kind = USUAL_NAME
-            else:
-                continue
-            repaired[name] = (" ".join(words[:index] + [spelled] + words[index + 1:]), conf)
-            repairs[name] = kind
+            settled = list(words)
+            for index in differing:
+                settled[index] = theirs[index]
+            repaired[name], repairs[name] = (" ".join(settled), conf), kinds[0]
             break
+
+
+def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int]) -> str | None:
+    """The kind of misreading that makes ``spelled`` (the record's word) the source of ``read`` (repaired
+    from ``seen``, the engine's word), or None."""
+    if read[:1].isupper() != spelled[:1].isupper():
+        return None
+    if _toned_i_for_one(seen, read, spelled) and counts.get(spelled, 0) >= MIN_COMMON:
+        return LETTERS_FOR_DIGITS
+    if counts.get(read, 0) != 0:
+        return None
+    if counts.get(spelled, 0) > 0 and _one_lookalike_apart(read, spelled):
+        return LOOKALIKE_LETTER
+    if counts.get(spelled, 0) >= MIN_COMMON and letters_key(read) == letters_key(spelled):
+        return USUAL_NAME
+    return None
+
+
+def _toned_i_for_one(seen: str, read: str, spelled: str) -> bool:
+    """Whether ``spelled`` is ``read`` with each i put in for a 1 ``seen`` by the engine in some tone."""
+    if not (len(seen) == len(read) == len(spelled)) or seen == read:
+        return False
+    return all(b == c or a == "1" and b == "i" and c in _TONED_I for a, b, c in zip(seen, read, spelled))
 
 
 def _one_lookalike_apart(read: str, spelled: str) -> bool:

@@ -273,3 +273,25 @@ def test_a_surname_no_one_has_takes_the_marks_of_the_common_surname_the_entrys_r
     assert taken.repairs["full_name"] == "usual_name"
     assert checked("Đỉnh Thị Thuỳ", "Đình Thị Thùy").status == EntryStatus.FLAGGED, "Đình is rare as a surname"
     assert checked("Đinh Thị Thuỳ", "Định Thị Thùy").fields["full_name"] == "Đinh Thị Thuỳ", "the book's Đinh"
+
+
+def test_two_misread_words_of_one_name_are_settled_by_the_record_each_by_its_own_misreading():
+    """"Đam Th1 Hoa" for Đàm Thị Hoa: a surname no one has with a mark lost, and a 1 for the ị. Each word is
+    a misreading the record settles; a third, or a word read as a name someone has, leaves it for review."""
+    from validation.entry_check import check_page
+    from validation.schema import EntryStatus
+
+    from .pages import page_of
+
+    def checked(read: str, registry_name: str):
+        rows = [{"entry_no": 1, "full_name": "Nông Văn An", "date_of_birth": "2015-01-01", "mother_name": registry_name}]
+        # Nông is no common Kinh surname: the usual-name guess leaves this family's names as read.
+        reading = page_of([{"entry_no": "1", "full_name": "Nông Văn An", "date_of_birth": "01/01/2015",
+                            "mother_name": read}], confidence=0.9)
+        return check_page(BOOK, reading, 1, "p1", "scan.pdf", rows, 0.8)[0]
+
+    settled = checked("Đam Th1 Hoa", "Đàm Thị Hoa")
+    assert settled.fields["mother_name"] == "Đàm Thị Hoa" and settled.status == EntryStatus.VERIFIED
+    assert checked("Đam Th1 Hoà", "Đàm Thị Hòa").fields["mother_name"] == "Đàm Thị Hoà", "the book's placement"
+    assert checked("Đam Th1 Hoa", "Đàm Thị Hoà").status == EntryStatus.FLAGGED, "Hoa, read as such, is a name"
+    assert checked("Đam Thi Hoa", "Đàm Thị Hoa").status == EntryStatus.FLAGGED, "Thi, read as such, is a name"
