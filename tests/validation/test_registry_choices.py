@@ -1,0 +1,75 @@
+"""Name words read as no name's word, settled by the entry's own registry record
+(validation.registry_choices), checked through the page check the flow runs."""
+
+from __future__ import annotations
+
+from validation.entry_check import check_page
+from validation.schema import BookKeys, EntryStatus, ExportedEntry, FlagCode
+
+from .pages import page_of
+
+BOOK = BookKeys(authority="UBND xã Phù Linh, huyện Sóc Sơn, thành phố Hà Nội", year=2015, volume="01")
+
+
+def checked(field: str, read: str, registry: str, child: str = "Nông Văn An") -> ExportedEntry:
+    """One entry read with ``field`` as ``read`` against a record that spells it ``registry``. The book has
+    no ethnic-group column and Nông is no common Kinh surname: the usual-name guess leaves the names as read."""
+    reading = {"entry_no": "1", "full_name": child, "date_of_birth": "01/01/2015", field: read}
+    record = {"entry_no": 1, "full_name": child, "date_of_birth": "2015-01-01", field: registry}
+    return check_page(BOOK, page_of([reading], confidence=0.9), 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+
+def mismatched(entry: ExportedEntry, field: str) -> bool:
+    return (FlagCode.FIELD_MISMATCH, field) in {(f.code, f.field) for f in entry.flags}
+
+
+def test_a_one_read_for_an_i_takes_the_tone_the_entrys_registry_record_gives_it():
+    """"Th1" for Thị: the dot below joined the stem into a 1. The i may carry any tone; the record's "Thị",
+    a common name word, is one of them and confirms it. A record that differs in another letter, or spells a
+    word no name uses, confirms nothing."""
+    confirmed = checked("mother_name", "Hoàng Th1 Dịu", "Hoàng Thị Dịu")
+    assert confirmed.fields["mother_name"] == "Hoàng Thị Dịu" and confirmed.status == EntryStatus.VERIFIED
+    assert confirmed.raw["mother_name"] == "Hoàng Th1 Dịu"
+    for other in ("Hoàng Thị Diệu", "Hoàng Thỉ Dịu"):
+        entry = checked("mother_name", "Hoàng Th1 Dịu", other)
+        assert entry.fields["mother_name"] == "Hoàng Thi Dịu" and entry.status == EntryStatus.FLAGGED, other
+        assert mismatched(entry, "mother_name")
+
+
+def test_a_name_word_no_one_uses_takes_the_lookalike_letter_the_entrys_registry_record_gives_it():
+    """"Tục" for Lục, a hand's L read as T: a surname no listed name has, one look-alike letter from the
+    record's, which some name has. A reading some name uses, or a record's word no name uses, stays."""
+    taken = checked("father_name", "Tục Đức Lịch", "Lục Đức Lịch")
+    assert taken.fields["father_name"] == "Lục Đức Lịch" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["father_name"] == "lookalike_letter" and taken.raw["father_name"] == "Tục Đức Lịch"
+    for read, registry_name in (("Lê Văn Tuân", "Lê Văn Luân"),  # Tuân is a name: the book's
+                                ("Lê Văn Slao", "Lê Văn Stao")):  # no one is named Stao: the record's typo
+        entry = checked("father_name", read, registry_name)
+        assert entry.fields["father_name"] == read and entry.status == EntryStatus.FLAGGED, read
+        assert mismatched(entry, "father_name")
+
+
+def test_a_surname_no_one_has_takes_the_marks_of_the_common_surname_the_entrys_record_spells():
+    """"Đỉnh" for Đinh, a hand's dotted i read with a hook, where the usual-name guess does not reach. The
+    record's Đinh, a common surname of the same letters, is kept; the book's own tone placement elsewhere
+    stays."""
+    taken = checked("mother_name", "Đỉnh Thị Thuỳ", "Đinh Thị Thùy")
+    assert taken.fields["mother_name"] == "Đinh Thị Thuỳ" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["mother_name"] == "usual_name"
+    assert checked("mother_name", "Đỉnh Thị Thuỳ", "Đình Thị Thùy").status == EntryStatus.FLAGGED, (
+        "Đình is rare as a surname")
+    assert checked("mother_name", "Đinh Thị Thuỳ", "Định Thị Thùy").fields["mother_name"] == "Đinh Thị Thuỳ", (
+        "the book's Đinh, read as such")
+
+
+def test_two_misread_words_of_one_name_are_settled_by_the_record_each_by_its_own_misreading():
+    """"Đam Th1 Hoa" for Đàm Thị Hoa: a surname no one has with a mark lost, and a 1 for the ị. Each word is
+    a misreading the record settles; a word read as a name someone has leaves the name for review."""
+    settled = checked("mother_name", "Đam Th1 Hoa", "Đàm Thị Hoa")
+    assert settled.fields["mother_name"] == "Đàm Thị Hoa" and settled.status == EntryStatus.VERIFIED
+    assert checked("mother_name", "Đam Th1 Hoà", "Đàm Thị Hòa").fields["mother_name"] == "Đàm Thị Hoà", (
+        "the book's placement")
+    assert checked("mother_name", "Đam Th1 Hoa", "Đàm Thị Hoà").status == EntryStatus.FLAGGED, (
+        "Hoa, read as such, is a name")
+    assert checked("mother_name", "Đam Thi Hoa", "Đàm Thị Hoa").status == EntryStatus.FLAGGED, (
+        "Thi, read as such, is a name")
