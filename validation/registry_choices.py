@@ -11,7 +11,7 @@ from typing import Any
 
 from validation.names import MIN_COMMON, letters_key, name_words
 from validation.normalize import normalize_field
-from validation.orthography import same_spelling, split_tone
+from validation.orthography import placement_of, same_spelling, split_tone
 from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
 from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
@@ -131,7 +131,10 @@ def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int]) -> s
         return None
     if counts.get(spelled, 0) > 0 and _one_lookalike_apart(read, spelled):
         return LOOKALIKE_LETTER
-    if counts.get(spelled, 0) >= MIN_COMMON and letters_key(read) == letters_key(spelled):
+    # The record's tone on an open oa/oe/uy is in the record's placement: the book's is unknown ("Thuy", its
+    # mark lost, is Thuỳ or Thùy), so only a word without such a pair takes the record's marks.
+    if counts.get(spelled, 0) >= MIN_COMMON and letters_key(read) == letters_key(spelled) \
+            and placement_of(spelled) is None:
         return USUAL_NAME
     return None
 
