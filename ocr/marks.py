@@ -22,6 +22,7 @@ import numpy as np
 from ocr.engine import Word
 from ocr.mark_shapes import classify_mark
 from ocr.monospace import is_monospaced, letter_bodies, neighbours
+from ocr.words import shared_area
 
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 #: The combining marks of Vietnamese letters that are not tones: circumflex (â), breve (ă), horn (ơ).
@@ -209,12 +210,11 @@ def placements_seen(words: list[Word], marks: list[WordTones]) -> bool:
 
 def _same_word(words: list[Word], found: WordTones, any_length: bool = False) -> int | None:
     """The word of ``words`` over the same ink as ``found`` and as long (unless ``any_length``), if any."""
-    fx, fy, fw, fh = found.bbox
+    fw, fh = found.bbox[2:]
     for index, word in enumerate(words):
-        x, y, w, h = word.bbox
-        overlap = max(0, min(x + w, fx + fw) - max(x, fx)) * max(0, min(y + h, fy + fh) - max(y, fy))
-        if overlap >= 0.5 * min(w * h, fw * fh) and (any_length
-                                                     or len(unicodedata.normalize("NFC", word.text)) == found.length):
+        _, _, w, h = word.bbox
+        same_length = any_length or len(unicodedata.normalize("NFC", word.text)) == found.length
+        if shared_area(word.bbox, found.bbox) >= 0.5 * min(w * h, fw * fh) and same_length:
             return index
     return None
 

@@ -103,11 +103,16 @@ def join_lines(words: list[Word]) -> str:
     return " ".join(" ".join(w.text for w in sorted(line, key=lambda w: w.bbox[0])) for line in lines)
 
 
-def _mostly_overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    """Whether two boxes share more than half of the smaller one."""
+def shared_area(a: BBox, b: BBox) -> int:
+    """The area two boxes (x, y, w, h) have in common."""
     width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return width > 0 and height > 0 and width * height > 0.5 * min(a[2] * a[3], b[2] * b[3])
+    return max(0, width) * max(0, height)
+
+
+def _mostly_overlap(a: BBox, b: BBox) -> bool:
+    """Whether two boxes share more than half of the smaller one."""
+    return shared_area(a, b) > 0.5 * min(a[2] * a[3], b[2] * b[3])
 
 
 #: Words of one engine line whose boxes end this many word heights apart stand on two printed lines.

@@ -24,7 +24,7 @@ from importlib import resources
 
 from rapidfuzz.distance import Levenshtein
 
-from validation.orthography import canonical, with_tone_placement
+from validation.orthography import canonical, tone_marks, with_tone_placement
 from validation.syllables import stop_toned
 
 #: How many of the listed names must use a spelling for it to replace a reading no name uses.
@@ -48,17 +48,12 @@ class NameWords:
 #: horn are small strokes an engine adds or drops): "Phơn" for Phan, "Bỏo" for Bảo, "Tốn" for Tấn.
 ROUND_VOWELS = frozenset("aăâoôơAĂÂOÔƠ")
 _VOWEL_MARKS = frozenset("\u0306\u0302\u031b")  # breve, circumflex, horn
-_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 
 
 def letters_key(word: str) -> str:
     """The word's letters without tone or vowel marks, casefolded; đ stays apart from d."""
     decomposed = unicodedata.normalize("NFD", word.replace("đ", "\x00").replace("Đ", "\x00"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def _tone(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if c in _TONE_MARKS)
 
 
 def round_vowels_key(word: str) -> str:
@@ -93,8 +88,8 @@ def name_words() -> NameWords:
 def _with_the_tone_read(word: str, choices: list[str]) -> str | None:
     """The one common spelling of the word's letters with the tone mark read (Thùy, not Thúy or Thủy, for
     "Thưỳ"), in the tone placement nearer the reading ("Thuỳ"); None when the tone read leaves several."""
-    tone = _tone(word)
-    toned = [c for c in choices if tone and _tone(c) == tone]
+    tone = tone_marks(word)
+    toned = [c for c in choices if tone and tone_marks(c) == tone]
     if len({canonical(c) for c in toned}) != 1:
         return None
     placements = {with_tone_placement(toned[0], style) for style in ("old", "new")}
@@ -150,7 +145,7 @@ def _spelled(name: str, guess: bool) -> str:
         rounded = [c for c in round_common.get(round_vowels_key(word), ()) if c[:1].isupper() == word[:1].isupper()]
         # Not a word of other marks where a round vowel told apart otherwise gives one with the mark read
         # ("Khỏi": Khải rather than Khôi).
-        contested = bool(ranked) and _tone(ranked[0]) != _tone(word) and any(c not in choices for c in rounded)
+        contested = bool(ranked) and tone_marks(ranked[0]) != tone_marks(word) and any(c not in choices for c in rounded)
         if seen == 0 and len(choices) == 1 and not contested:
             out.append(choices[0])
         elif guess and seen == 0 and not choices and len(rounded) == 1:

@@ -36,6 +36,11 @@ def split_tone(char: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", base), tones
 
 
+def tone_marks(word: str) -> str:
+    """The tone marks a word carries, as combining characters in order ("" for none)."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if ch in TONE_MARKS)
+
+
 def with_tone(base: str, tone: str) -> str:
     """The NFC letter ``base`` carrying ``tone`` (a combining tone mark, or "" for none)."""
     return unicodedata.normalize("NFC", base + tone)

@@ -15,7 +15,7 @@ from validation.orthography import placement_of, same_spelling, split_tone
 from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
 from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
-from validation.text import LOOKALIKE_LETTERS, nfc
+from validation.text import lookalike_swap, nfc
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -148,6 +148,6 @@ def _toned_i_for_one(seen: str, read: str, spelled: str) -> bool:
 
 def _one_lookalike_apart(read: str, spelled: str) -> bool:
     """Whether two words differ in exactly one letter, case aside, a pair that looks alike (t and l)."""
-    pairs = [(a, b) for a, b in zip(read.casefold(), spelled.casefold()) if a != b]
-    return (len(read) == len(spelled) and len(pairs) == 1 and set(pairs[0]) in LOOKALIKE_LETTERS
-            and read[:1].isupper() == spelled[:1].isupper())
+    read, spelled = read.casefold(), spelled.casefold()
+    return (len(read) == len(spelled) and sum(a != b for a, b in zip(read, spelled)) == 1
+            and lookalike_swap(read, spelled))

@@ -10,7 +10,7 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from validation import units
-from validation.orthography import same_spelling, split_tone
+from validation.orthography import same_spelling, tone_marks
 from validation.text import lookalike_swap
 
 #: Words that name a unit before its name (thành phố = city, thị xã = town, thị trấn = township, phường =
@@ -137,16 +137,12 @@ def _hamlet_word_before_number(word: str) -> str | None:
             return False
         if len(unit_key) < MIN_HAMLET_KEY:
             return len(key) == len(unit_key) and Levenshtein.distance(key, unit_key) == 1 \
-                and _tone_of(word) == _tone_of(unit) != ""
+                and tone_marks(word) == tone_marks(unit) != ""
         return len(key) >= MIN_HAMLET_KEY and (Levenshtein.distance(key, unit_key) <= 1
                                                or key in _m_read_apart(unit_key))
 
     found = {unit for unit_key, unit in _PART_START_KEYS.items() if near(unit_key, unit)}
     return found.pop() if len(found) == 1 else None
-
-
-def _tone_of(word: str) -> str:
-    return "".join(split_tone(letter)[1] for letter in word)
 
 
 def _m_read_apart(key: str) -> set[str]:
