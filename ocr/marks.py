@@ -65,6 +65,13 @@ def _letter(char: str) -> tuple[str, bool]:
     return base, any(c in TONE_MARKS for c in decomposed)
 
 
+def _letters(text: str) -> list[tuple[str, bool]]:
+    """``_letter`` of each character of a word, a 1 among letters taken for the i it is: a typewriter's i
+    with its dot is read as a 1 ("Th1" for Thị), and the mark struck beside it is the i's."""
+    among_letters = any(ch.isalpha() for ch in text)
+    return [("i", False) if ch == "1" and among_letters else _letter(ch) for ch in text]
+
+
 @dataclass(frozen=True)
 class WordTones:
     """The tone marks found by shape over one word's letters: the word's box and length as first read, and
@@ -171,15 +178,14 @@ def retone(words: list[Word], marks: list[WordTones]) -> tuple[list[Word], bool]
         if index is None:
             continue
         letters = list(unicodedata.normalize("NFC", result[index].text))
-        if len(found.tones) == 1 and all(0 <= h < len(letters) and _letter(letters[h])[0] in VOWELS
-                                         for h in found.tones):
+        bases = [base for base, _ in _letters("".join(letters))]
+        if len(found.tones) == 1 and all(0 <= h < len(letters) and bases[h] in VOWELS for h in found.tones):
             # A syllable carries one tone: the one its mark's shape says, on the vowel the mark belongs to.
             letters = [_letter(ch)[0] if i not in found.tones and _letter(ch)[0] in VOWELS else ch
                        for i, ch in enumerate(letters)]
         for host, tone in found.tones.items():
-            base, _ = _letter(letters[host])
-            if base in VOWELS:
-                toned = unicodedata.normalize("NFC", base + tone)
+            if bases[host] in VOWELS:
+                toned = unicodedata.normalize("NFC", bases[host] + tone)
                 changed |= toned != letters[host]
                 letters[host] = toned
         word = result[index]
@@ -239,7 +245,7 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
     # A mark of the word before read as the start of this one ("“Thi," after "Ly´") stands on no slot of
     # its letters: slots count from the first letter, hosts from the text's start.
     lead = len(text) - len(text.lstrip("".join(MARK_LIKE)))
-    letters = [_letter(ch) for ch in text[lead:]]
+    letters = _letters(text[lead:])
     wx, wy, ww, wh = word.bbox
     if len(letters) < 2 or len(bodies) < 2 or not any(base in VOWELS for base, _ in letters):
         return []

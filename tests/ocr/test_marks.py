@@ -238,3 +238,29 @@ def test_a_placement_is_seen_only_where_a_settled_mark_was_found_over_that_vowel
     assert placements_seen([Word("Hoàng", 0.8, box)], []), "a closed syllable has one placement"
     # First read with the loose mark as a letter of its own ("Hoa`"): the same ink, one letter longer.
     assert placements_seen([Word("Hoà", 0.8, box)], [WordTones(box, 4, {2: "\u0300"})])
+
+
+def test_a_dot_below_struck_beside_an_i_read_as_a_1_is_the_i_s():
+    """A typewriter's i with its dot is read as a 1 ("Th1" for Thị), the dot below struck right of it: the
+    mark is still found, and the i takes it."""
+    import cv2
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.mark_shapes import DOT_BELOW
+    from ocr.marks import WordTones, _tone_marks, retone
+    from ocr.monospace import letter_bodies
+
+    image = np.zeros((80, 120), np.uint8)
+    for left in (10, 34, 58):  # T, h, i: one 24-pixel advance each, as tall as a capital
+        cv2.rectangle(image, (left, 30), (left + 16, 60), 255, -1)
+    cv2.rectangle(image, (72, 63), (75, 66), 255, -1)  # the dot below, a third of an advance right of the i
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    word = Word("Th1", 0.9, (10, 30, 66, 37))
+    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    assert [(m.host, m.tone) for m in marks] == [(2, DOT_BELOW)]
+    read, changed = retone([Word("Th1,", 0.9, (10, 30, 80, 37))], [WordTones((10, 30, 80, 37), 4, {2: DOT_BELOW})])
+    assert changed and read[0].text == "Thị,"
+    # A 1 among digits is a digit: no letter takes a mark.
+    assert retone([Word("21", 0.9, (10, 30, 40, 37))], [WordTones((10, 30, 40, 37), 2, {1: DOT_BELOW})])[1] is False
