@@ -21,7 +21,7 @@ from ocr.book_columns import ColumnHint
 from ocr.engine import OcrEngine
 from ocr.errors import SohoaInputError
 from ocr.ingest import PageImage
-from ocr.layout import detect_layout
+from ocr.layout import upright_layout
 from ocr.preprocess import load_gray, prepare_gray
 from ocr.read import PageReading, recognize_page
 from ocr.tesserocr_engine import make_engine
@@ -93,7 +93,7 @@ def process_page(job: PageJob, spec: EngineSpec) -> PageOutcome:
         prepared = prepare_gray(load_gray(page, job.data), page, engine)
         lap("preprocess")
         if job.read:
-            layout = detect_layout(prepared, engine, column_hint=job.column_hint)
+            prepared, layout = upright_layout(prepared, engine, column_hint=job.column_hint)
             lap("layout")
             outcome.reading = recognize_page(prepared, layout, engine)
             lap("ocr")

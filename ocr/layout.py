@@ -39,5 +39,31 @@ def detect_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_
         except LayoutNotFoundError as error:
             refused = error  # ruled like a grid (form blocks side by side are), but no column titles
     if blocks is not None:
+        blocks.untitled_grid = refused is not None
         return blocks
     raise refused or LayoutNotFoundError(prepared.source_file or "page", page=prepared.page_in_file)
+
+
+def upright_layout(prepared: PreparedPage, engine: OcrEngine | None = None, book_type: str = "birth",
+                   column_hint: ColumnHint | None = None) -> tuple[PreparedPage, PageLayout]:
+    """``detect_layout``, with the page turned over when it was found upside down by mistake: a page ruled
+    like a table whose titles cannot be read, or with no layout at all, is tried the other way up, and
+    taken so when a table is found there. (The orientation test falls back on the engine's guess when marks
+    above and below letters are too few to tell, as on a table of small handwritten values, and the guess
+    can be wrong.) Returns the page as it was read and its layout."""
+    try:
+        layout = detect_layout(prepared, engine, book_type, column_hint)
+    except LayoutNotFoundError as error:
+        layout, not_found = None, error
+    if layout is not None and not layout.untitled_grid:
+        return prepared, layout
+    turned = prepared.turned_over()
+    try:
+        other = detect_layout(turned, engine, book_type, column_hint)
+    except LayoutNotFoundError:
+        other = None
+    if other is not None and other.kind == "table":
+        return turned, other
+    if layout is None:
+        raise not_found
+    return prepared, layout

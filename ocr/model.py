@@ -39,6 +39,9 @@ class PageLayout:
     #: the page's own stands); see ocr.book_columns.
     column_map: ColumnMap | None = None
     book_columns: ColumnMap | None = None
+    #: A form found on a page ruled like a table whose column titles could not be read (see
+    #: ``ocr.layout.upright_layout``).
+    untitled_grid: bool = False
 
 
 @dataclass

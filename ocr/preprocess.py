@@ -60,6 +60,11 @@ class PreparedPage:
             self._rules = find_rules(self.binary, self.dpi)
         return self._rules
 
+    def turned_over(self) -> PreparedPage:
+        """The same page turned 180°."""
+        return PreparedPage(cv2.rotate(self.gray, cv2.ROTATE_180), cv2.rotate(self.binary, cv2.ROTATE_180), self.dpi,
+                            self.skew_degrees, not self.rotated_180, self.source_file, self.page_in_file)
+
     def without_rules(self) -> tuple[np.ndarray, list]:
         """The page as the engine should read it (``ocr.image.remove_rules``: rules, box walls and leaders
         erased; not to be written into), and the leader dots kept under letters; made once."""

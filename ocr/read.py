@@ -1,6 +1,6 @@
 """Read the fields of every entry on a page: the one entry point the flow uses.
 
-    read_page(page) = prepare_page → detect_layout → recognize_page
+    read_page(page) = prepare_page → upright_layout → recognize_page
 
 One sparse OCR pass (``--psm 11``) over the page with its ruling lines removed; each word is then assigned
 to the cell (table, ``ocr.table``) or the label (form, ``ocr.form``) it belongs to by its box, and every
@@ -26,13 +26,13 @@ from ocr.engine import OcrEngine, TesseractEngine
 from ocr.form import read_form
 from ocr.image import MIN_CELL_DPI, find_rules, remove_rules  # noqa: F401 (re-exported)
 from ocr.ingest import PageImage
-from ocr.layout import detect_layout
+from ocr.layout import upright_layout
 from ocr.model import EntryReading, FieldReading, PageLayout, PageReading  # noqa: F401 (re-exported)
 from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # noqa: F401 (re-exported)
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/41"
+OCR_CODE_VERSION = "ocr-read/42"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: ColumnHint | None = None
@@ -41,7 +41,7 @@ def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: Col
     ``column_hint``: the book's column names so far (``ocr.book_columns``)."""
     engine = engine or TesseractEngine()
     prepared = prepare_page(page, engine)  # orientation detection through the engine too
-    layout = detect_layout(prepared, engine, column_hint=column_hint)
+    prepared, layout = upright_layout(prepared, engine, column_hint=column_hint)
     return recognize_page(prepared, layout, engine)
 
 

@@ -34,6 +34,22 @@ def test_table_pages_give_every_entry_and_every_column(table_book, engine, tmp_p
                 assert x <= cx and cx + cw <= x + w and y <= cy and cy + ch <= y + h
 
 
+def test_a_table_page_taken_for_upside_down_is_turned_back_where_its_titles_read(table_book, engine, tmp_path):
+    """The orientation test can guess wrong on a page with few marks; turned the wrong way, the grid is
+    there and its titles are not: the page is tried the other way up and read as the table it is."""
+    from ocr.layout import upright_layout
+
+    page = next(p for scan in table_book.scans for p in split_into_pages(scan, tmp_path))
+    right = prepare_page(page)
+    wrong = right.turned_over()
+    assert detect_layout(wrong, engine).kind != "table"
+    read, layout = upright_layout(wrong, engine)
+    assert layout.kind == "table" and read.rotated_180 == right.rotated_180
+    assert len(layout.entries) == len(detect_layout(right, engine).entries)
+    # A page the right way up is read as it is.
+    assert upright_layout(right, engine)[0] is right
+
+
 def test_form_pages_give_one_block_per_entry_with_its_parts(form_book, engine, tmp_path):
     layouts = _layouts(form_book, engine, tmp_path)
     assert all(layout.kind == "form" for layout in layouts)
