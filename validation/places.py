@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from validation import units
-from validation.orthography import Style, canonical, same_spelling, split_tone, with_tone_placement
+from validation.orthography import Style, canonical, same_spelling, split_tone, tone_marks, with_tone_placement
 from validation.syllables import letters_of
 from validation.text import LOOKALIKE_LETTERS, lookalike_swap, nfc
 from validation.unit_words import UNIT_WORDS, snap_unit_words
@@ -81,6 +81,7 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
         word = match["unit"].casefold()
         tiers = units.candidate_tiers(word, district, province)
         name_read, name = name, _DIGIT_IN_WORD_RE.sub(lambda m: _DIGIT_LETTERS[m[0]], name)
+        name = _LOOSE_MARK_AFTER_WORD_RE.sub("", name)
         key = _key(name)
         found: dict[str, str] = {}
         for tier in tiers:  # its district's units first, then its province's, then the whole country's
@@ -95,9 +96,13 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
             found = _one_letter_from(name, set(known) | tree_names)
         if not found:
             found = _one_letter_and_marks_lost(name, set(known) | tree_names)
+        if not found:
+            found = _vowel_read_twice(name, set(known) | tree_names)
+        if not found:
+            found = _word_read_apart(name, set(known) | tree_names)
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name_read, spelling):
-            rest = match["name"][len(name):]
+            rest = match["name"][len(name_read):]
             if text[match.end():match.end() + 1] == ";" and _mark_lost_at_end(name_read, spelling):
                 rest += ","  # the mark the last word lacks was struck over the comma after it, read as ";"
                 skip_after.add(index)
@@ -116,6 +121,9 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
     return "".join(out) + text[last:]
 
 
+#: A tone mark struck apart and read loose after its word ("huyện Cu' Chỉ", "xã Bình My?"): no unit's name
+#: has such a character; the name is matched without it, and a known name's marks are its own.
+_LOOSE_MARK_AFTER_WORD_RE = re.compile(r"(?<=[^\W\d_])['`’”\"?´~^]+(?=\s|$)")
 #: A 1 or 0 inside a word of letters is an i or an o ("xã Nga1 Xuyên" for Ngãi Xuyên); "Phường 1" is a number.
 _DIGIT_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[10]|[10](?=[^\W\d_])")
 _DIGIT_LETTERS = {"1": "i", "0": "o"}
@@ -176,24 +184,72 @@ def _one_letter_from(name: str, known: set[str]) -> dict[str, str]:
 def _one_letter_and_marks_lost(name: str, known: set[str]) -> dict[str, str]:
     """The long name, of the book's authority or of the units the place names after it, that a reading misses
     by one letter and by marks it lacks ("Bihh Mỹ" for Bình Mỹ: a typewriter's n read as h, the grave struck
-    apart and lost). Marks lost, not misread: a reading with a mark the name lacks is another name."""
+    apart and lost), or whose tone mark it read over the letter beside ("Ba Điàh" for Ba Đình: the grave
+    struck apart, over the next slot). Marks lost or moved, not misread: a reading with a mark the name
+    lacks is another name."""
     key = _key(name)
     if len(key) < MIN_FUZZY_LENGTH:
         return {}
-    read = _marks_per_letter(name)
     found = {}
     for spelling in known:
         if len(_key(spelling)) != len(key) or Levenshtein.distance(key, _key(spelling)) != 1:
             continue
-        theirs = _marks_per_letter(spelling)
-        if len(read) == len(theirs) and all(mine <= its for mine, its in zip(read, theirs)):
+        if _marks_within(name, spelling):
             found[canonical(spelling)] = spelling
     return found
 
 
-def _marks_per_letter(word: str) -> list[set[str]]:
-    """The combining marks on each letter of a word, its tone mark and its hat, horn or breve alike."""
-    return [set(unicodedata.normalize("NFD", letter)[1:]) | set(tones) for letter, tones in letters_of(nfc(word))]
+def _vowel_read_twice(name: str, known: set[str]) -> dict[str, str]:
+    """The known names a reading is with one vowel read twice over, once with each of two marks
+    ("Chiềểng Mung" for Chiềng Mung: a typewriter's hook struck apart, read as a letter of its own). No
+    Vietnamese word has the same vowel twice running but oo (xoong): such a pair is one letter."""
+    letters = letters_of(nfc(name))
+    found = {}
+    for index in range(1, len(letters)):
+        base = letters[index][0].casefold()
+        if base != letters[index - 1][0].casefold() or base not in _DOUBLED_ONCE:
+            continue
+        for drop in (index - 1, index):
+            once = unicodedata.normalize("NFC", "".join(b + t for i, (b, t) in enumerate(letters) if i != drop))
+            found.update({canonical(spelling): spelling for spelling in known
+                          if same_spelling(once.casefold(), spelling.casefold())})
+    return found
+
+
+def _word_read_apart(name: str, known: set[str]) -> dict[str, str]:
+    """The known names a reading is with one of its words read as two ("Chi ềng Mung" for Chiềng Mung: a
+    speck between two letters read as a space), the joined word spelled as the name spells it."""
+    words = name.split()
+    found = {}
+    for index in range(len(words) - 1):
+        joined = " ".join([*words[:index], words[index] + words[index + 1], *words[index + 2:]])
+        found.update({canonical(spelling): spelling for spelling in known
+                      if same_spelling(joined.casefold(), spelling.casefold())})
+    return found
+
+
+#: Vowels never written twice running in a Vietnamese word.
+_DOUBLED_ONCE = frozenset("aăâeêiuưyơô")
+
+
+def _marks_within(read: str, spelling: str) -> bool:
+    """Whether each hat, horn or breve of ``read`` stands on the same letter in ``spelling``, and each tone
+    mark on the same letter too, or at least in the same word (where the two have as many words)."""
+    read_letters, letters = letters_of(nfc(read)), letters_of(nfc(spelling))
+    if len(read_letters) != len(letters):
+        return False
+    if not all(_hats(mine) <= _hats(its) for (mine, _), (its, _) in zip(read_letters, letters)):
+        return False
+    if all(set(mine) <= set(its) for (_, mine), (_, its) in zip(read_letters, letters)):
+        return True
+    read_words, words = read.split(), spelling.split()
+    return len(read_words) == len(words) and all(set(tone_marks(mine)) <= set(tone_marks(its))
+                                                 for mine, its in zip(read_words, words))
+
+
+def _hats(letter: str) -> set[str]:
+    """The combining marks of a toneless letter: its hat, horn or breve."""
+    return set(unicodedata.normalize("NFD", letter)[1:])
 
 
 def _lookalikes_only(key: str, form: str) -> bool:

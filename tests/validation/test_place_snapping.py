@@ -419,3 +419,43 @@ def test_a_short_hamlet_word_before_its_number_is_put_right_where_its_tone_mark_
         assert snap_unit_words(f"{read} 32, phường Kim Mã") == "Tổ 32, phường Kim Mã", read
     assert snap_unit_words("Ấn 3, xã Bình Mỹ") == "Ấp 3, xã Bình Mỹ"
     assert snap_unit_words("Tá 32, phường Kim Mã") == "Tá 32, phường Kim Mã", "another mark: another word"
+
+
+def test_a_known_unit_whose_tone_mark_was_read_over_the_letter_beside_is_that_unit():
+    """A typewriter's grave struck apart, read over the next slot: "Ba Điàh", "Ba Điùh" are Ba Đình. The tone
+    must be the name's: another tone is another reading."""
+    known = unit_names("UBND xã Nghi Phong, huyện Nghi Lộc, tỉnh Nghệ An")
+    for read in ("Điàh", "Điùh"):
+        assert snap_unit_names(f"phường Kim Mã, quận Ba {read}, thành phố Hà Nội", known) == \
+            "phường Kim Mã, quận Ba Đình, thành phố Hà Nội", read
+    assert snap_unit_names("phường Kim Mã, quận Ba Điáh, thành phố Hà Nội", known) == \
+        "phường Kim Mã, quận Ba Điáh, thành phố Hà Nội"
+
+
+def test_a_vowel_read_twice_with_two_marks_in_a_known_unit_is_read_once():
+    """"Chiềểng": a hook struck apart read as a second ê; no word has ê twice running. oo is a spelling (xoong)."""
+    known = unit_names("UBND xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La")
+    for read in ("Chiềểng", "ChiỀểng"):
+        assert snap_unit_names(f"Bản Púng, xã {read} Mung, huyện Mai Sơn", known) == \
+            "Bản Púng, xã Chiềng Mung, huyện Mai Sơn", read
+    known = unit_names("UBND xã Hòa An, huyện Mai Sơn, tỉnh Sơn La")
+    assert snap_unit_names("Bản 1, xã Hoòa An, huyện Mai Sơn", known) == "Bản 1, xã Hoòa An, huyện Mai Sơn"
+
+
+def test_a_tone_mark_read_loose_after_a_unit_name_s_word_is_no_letter_of_the_name():
+    """A typewriter's hook struck apart after "Cu" is read as a quote ("huyện Cu' Chỉ"), a tilde as a
+    question mark ("xã Bình My?"): the name is matched without it and takes the known name's marks."""
+    known = unit_names("UBND xã Tân Thông Hội, huyện Củ Chi, thành phố Hồ Chí Minh")
+    assert snap_unit_names("Ấp 4, xã Tân Thông Hội, huyện Cu' Chỉ, thành phố Hồ Chí Minh", known) == \
+        "Ấp 4, xã Tân Thông Hội, huyện Củ Chi, thành phố Hồ Chí Minh"
+    assert snap_unit_names("Ấp 2, xã Bình My?, huyện Củ Chi", known) == "Ấp 2, xã Bình Mỹ, huyện Củ Chi"
+    assert snap_unit_names("Ấp 2, xã Bình Mỹ, huyện Cu' Chà", known) == "Ấp 2, xã Bình Mỹ, huyện Cu' Chà", \
+        "other letters: another name"
+
+
+def test_a_known_unit_with_one_word_read_as_two_is_that_unit():
+    """A speck between two letters read as a space: "Chi ềng Mung" is Chiềng Mung; joined, the word must
+    be the name's as spelled."""
+    known = unit_names("UBND xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La")
+    assert snap_unit_names("Bản 10, xã Chi ềng Mung, huyện Mai Sơn", known) == "Bản 10, xã Chiềng Mung, huyện Mai Sơn"
+    assert snap_unit_names("Bản 10, xã Chi ểng Mung, huyện Mai Sơn", known) == "Bản 10, xã Chi ểng Mung, huyện Mai Sơn"
