@@ -51,6 +51,8 @@ MIN_FIRST_LETTER_OFF = 5
 #: A word, then a quote or caret standing before the next word: where the word is a unit word read without
 #: its mark ("xa "Tân", "xaˆTân" for xã Tân), the mark struck apart, read loose.
 _LOOSE_MARK_BEFORE_NAME_RE = re.compile(r"(?P<word>[^\W\d_]+)\s?[\"”“ˆ]\s?(?=[^\W\d_])")
+#: A short word in small letters beginning with t, then a name, ending the place: its province, or not.
+_PROVINCE_AT_END_RE = re.compile(r"(?:^|(?<=,))\s*(?P<word>t[^\W\d_]{1,4})\s+(?P<name>[^\W\d_][^,;]*?)\s*$")
 #: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
 #: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
@@ -83,6 +85,10 @@ def snap_unit_words(text: str) -> str:
             first_misread = unit is None and size == 1
             if first_misread:
                 unit = _first_letter_off_unit(head)
+            if unit is None and head == "x" and match.start() > 0:
+                unit = "xã"  # its ã struck apart and lost with its mark: no other unit word begins with x
+            if unit is not None and match.start() == 0 and _capitals_in_small_text(head, text):
+                return match["space"] + " ".join([unit[:1].upper() + unit[1:], *words[size:]])
             if unit is None or same_spelling(head.casefold(), unit):
                 continue
             # A misread first letter says nothing of its case ("Ruyện" for huyện): the word's usual case then.
@@ -90,6 +96,7 @@ def snap_unit_words(text: str) -> str:
             return match["space"] + " ".join([fixed, *words[size:]])
         return match.group(0)
 
+    text = _PROVINCE_AT_END_RE.sub(_province_word_misread, text)
     text = _LOOSE_MARK_BEFORE_NAME_RE.sub(_unit_word_without_its_mark, text)
     if "(" not in text:
         text = _STRAY_CLOSE_RE.sub(",", text)
@@ -97,6 +104,24 @@ def snap_unit_words(text: str) -> str:
     text = _drop_specks(text)
     text = _facility_words(text)
     return _inner_unit_words(_SEGMENT_START_RE.sub(replace, text))
+
+
+def _capitals_in_small_text(head: str, text: str) -> bool:
+    """Whether an address's first word is in capitals and the rest of it is not ("TỔ 28, phường Kim Mã": a
+    typewriter's hook struck apart, read over a capital Ô): the word is capitalized like its address."""
+    rest = text[len(head):]
+    words = [word.strip(",;") for word in rest.split()]  # "TP." abbreviates in capitals: no word of letters
+    return len(head) > 1 and head.isupper() and any(ch.islower() for ch in rest) and not any(
+        word.isalpha() and word.isupper() and len(word) > 1 for word in words)
+
+
+def _province_word_misread(match: re.Match) -> str:
+    """The word before a province's name at a place's end is tỉnh when it is a province that is no city
+    ("từth Long An", "thủ Long An": a hand's tỉnh), whatever it was read as; a unit word stays."""
+    word, name = match["word"], match["name"]
+    if units.bare_key(word) in _UNIT_WORD_KEYS or units.province_word(name) != "tỉnh":
+        return match.group(0)
+    return match.group(0)[:match.start("word") - match.start()] + "tỉnh" + match.group(0)[match.end("word") - match.start():]
 
 
 def _unit_word_without_its_mark(match: re.Match) -> str:
@@ -154,10 +179,11 @@ def _one_letter_off_unit(word: str, keys: dict[str, str] = _PART_START_KEYS) -> 
     """The one unit or hamlet word (of ``keys``) that a word in small letters before a name is with one
     letter misread, same length and first letter ("xễ Thanh Xương" for xã, a typewriter's tilde struck over
     the a; "tiẢh Nam Định" for tỉnh; "thahh phố" for thành phố): nothing else stands in small letters before a
-    name in an address."""
+    name in an address. A two-letter hamlet word (ấp, tổ) is not: one letter of two off is any word ("th").
+    """
     key = units.bare_key(word)
     near = {unit for unit_key, unit in keys.items() if unit_key.count(" ") == key.count(" ")
-            and len(unit_key) == len(key)
+            and len(unit_key) == len(key) and (len(key) >= MIN_HAMLET_KEY or unit in _UNIT_WORD_KEYS.values())
             and unit_key[:1] == key[:1] and Levenshtein.distance(unit_key, key) == 1}
     return near.pop() if len(near) == 1 else None
 

@@ -39,6 +39,9 @@ class UnitTree:
     province_communes: dict[str, Index] = field(default_factory=lambda: defaultdict(dict))
     all_districts: Index = field(default_factory=dict)
     all_communes: Index = field(default_factory=dict)
+    #: Provinces (comparison forms) ruled as cities, thành phố trực thuộc trung ương: those with urban
+    #: districts (quận).
+    cities: set[str] = field(default_factory=set)
 
 
 def bare_key(name: str) -> str:
@@ -67,10 +70,21 @@ def unit_tree() -> UnitTree:
         _add(tree.provinces, province)
         _add(tree.districts[p], district)
         _add(tree.all_districts, district)
+        if row["district_type"].strip() == "quận":
+            tree.cities.add(p)
         if commune:
             for index in (tree.communes[(p, d)], tree.province_communes[p], tree.all_communes):
                 _add(index, commune)
     return tree
+
+
+def province_word(name: str) -> str | None:
+    """The word a place names a province with: thành phố for the cities (Hà Nội), tỉnh for the others; None
+    for a name that is no province of the tree."""
+    tree = unit_tree()
+    if not tree.provinces.get(bare_key(name), {}).get(canonical(name)):
+        return None
+    return "thành phố" if canonical(name) in tree.cities else "tỉnh"
 
 
 @lru_cache(maxsize=1)

@@ -442,6 +442,16 @@ def test_a_vowel_read_twice_with_two_marks_in_a_known_unit_is_read_once():
     assert snap_unit_names("Bản 1, xã Hoòa An, huyện Mai Sơn", known) == "Bản 1, xã Hoòa An, huyện Mai Sơn"
 
 
+def test_a_commune_word_read_as_its_first_letter_alone_and_a_first_word_read_in_capitals_are_put_right():
+    """A typewriter's ã struck apart and lost with its mark leaves "x" before the commune's name; a hook
+    struck apart reads the ô under it as a capital ("TỔ 28"). An address written in capitals stays so."""
+    assert snap_unit_words("Xóm 1, x Xuân Hồng, huyện Xuân Trường") == "Xóm 1, xã Xuân Hồng, huyện Xuân Trường"
+    assert snap_unit_words("x Xuân Hồng, huyện Xuân Trường") == "x Xuân Hồng, huyện Xuân Trường"
+    assert snap_unit_words("TỔ 28, phường Kim Mã, quận Ba Đình, TP. Hà Nội") == \
+        "Tổ 28, phường Kim Mã, quận Ba Đình, TP. Hà Nội"
+    assert snap_unit_words("TỔ DÂN PHỐ 3, PHƯỜNG KIM MÃ") == "TỔ DÂN PHỐ 3, PHƯỜNG KIM MÃ"
+
+
 def test_a_tone_mark_read_loose_after_a_unit_name_s_word_is_no_letter_of_the_name():
     """A typewriter's hook struck apart after "Cu" is read as a quote ("huyện Cu' Chỉ"), a tilde as a
     question mark ("xã Bình My?"): the name is matched without it and takes the known name's marks."""
@@ -451,6 +461,19 @@ def test_a_tone_mark_read_loose_after_a_unit_name_s_word_is_no_letter_of_the_nam
     assert snap_unit_names("Ấp 2, xã Bình My?, huyện Củ Chi", known) == "Ấp 2, xã Bình Mỹ, huyện Củ Chi"
     assert snap_unit_names("Ấp 2, xã Bình Mỹ, huyện Cu' Chà", known) == "Ấp 2, xã Bình Mỹ, huyện Cu' Chà", \
         "other letters: another name"
+
+
+def test_the_word_before_a_province_ending_a_place_is_tinh_however_a_hand_s_tinh_was_read():
+    """"từth", "thủ", "th" before Long An at a place's end: a province's word, tỉnh. A city (Hà Nội, with
+    urban districts) is named thành phố, which no short word is read for: it stays as read, and so does a
+    short word that is no misread unit word ("th" is not tổ, a hamlet word one letter of two off)."""
+    for read in ("từth", "thủ", "tình", "th"):
+        assert snap_unit_words(f"Ấp 9, xã Lương Hòa, huyện Bến Lức, {read} Long An") == \
+            "Ấp 9, xã Lương Hòa, huyện Bến Lức, tỉnh Long An", read
+    assert snap_unit_words("Tổ 5, phường Kim Mã, quận Ba Đình, th Hà Nội") == \
+        "Tổ 5, phường Kim Mã, quận Ba Đình, th Hà Nội"
+    assert snap_unit_words("Ấp 9, xã Lương Hòa, huyện Bến Lức, thủ Long Ann") == \
+        "Ấp 9, xã Lương Hòa, huyện Bến Lức, thủ Long Ann", "no province: nothing to go by"
 
 
 def test_a_known_unit_with_one_word_read_as_two_is_that_unit():
