@@ -21,11 +21,12 @@ from validation.digits import repair_digits
 from validation.names import has_common_surname, likely_spelling, reads_like_kinh_name, usual_spelling
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
+from validation.notes import repair_note
 from validation.places import PLACE_FIELDS, snap_unit_names, unit_names
-from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS, SPECK,
-                                     UNIT_NAME, UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
+from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS,
+                                     SPECK, UNIT_NAME, UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
-from validation.syllables import is_valid_syllable, join_split_name_parts, marks_on_their_vowel, repair_syllables
+from validation.syllables import is_valid_syllable, join_split_name_parts, repair_syllables
 from validation.text import DIGIT_LOOKALIKES, clean_reading, strip_diacritics
 from validation.vocab import ethnic_group, ethnic_groups
 
@@ -122,13 +123,11 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
 
 
 def _repair_notes(readings: RawEntry, repairs: dict[str, str]) -> None:
-    """A note's words with a tone mark read on a vowel that cannot carry it, moved to the one that can
-    ("ngaỳ" → ngày): a typewriter's marks drift off their letter there as anywhere. Spelling settles the
-    place; which mark it is, the reading alone says, so the confidence drops as for any repair."""
+    """A note's marks and wording put right (``validation.notes.repair_note``), less sure than read."""
     text, conf = readings.get("notes", ("", 0.0))
-    moved = marks_on_their_vowel(text) if text else text
-    if moved != unicodedata.normalize("NFC", text or ""):
-        readings["notes"], repairs["notes"] = (moved, conf * REPAIRED_FACTOR), OFFSET_MARKS
+    repaired, kind = repair_note(text) if text else (text, None)
+    if kind is not None:
+        readings["notes"], repairs["notes"] = (repaired, conf * REPAIRED_FACTOR), kind
 
 
 def _placement_guessed(read: str, snapped: str) -> bool:

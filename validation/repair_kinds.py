@@ -19,8 +19,11 @@ SPECK = "speck"
 #: a name word no listed name uses, one letter of it the letter it looks like ("Tục" for Lục, a hand's L),
 #: as the entry's registry record spells it
 LOOKALIKE_LETTER = "lookalike_letter"
+#: a word of the wording a note follows ("Cải chính … từ … thành … ngày …") read with other marks or a letter
+#: off ("ngầy", "Đăng ký tại")
+NOTE_WORDS = "note_words"
 REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
-                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK, LOOKALIKE_LETTER})
+                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK, LOOKALIKE_LETTER, NOTE_WORDS})
 
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5
