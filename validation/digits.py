@@ -26,6 +26,9 @@ CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (
 #: Digit read → digit meant, for the entry numbers: a typed zero whose ink broke reads 6, 8 or 9 (also the
 #: padding zero of "048", often on a whole page), the reverse is rare; 1 and 7 both ways.
 NUMBER_MISREADS = {"6": "0", "8": "0", "9": "0", "1": "7", "7": "1"}
+#: Digits a hand's digit is read as, either way (an 8's loops read as a 6, 9, 5, 3 or 0): taken for a misreading
+#: only where the page's sequence reads the numbers on both sides exactly.
+HAND_MISREADS = [set(pair) for pair in ("86", "89", "85", "83", "80", "65", "60", "90", "94", "53", "17")]
 #: Readings that must say the same sequence, as read, before it stands for a page's numbers.
 MIN_SEQUENCE_ANCHORS = 2
 #: Of a personal ID only the first six digits are checkable (province, century/sex, year): the rest is random.
@@ -87,7 +90,7 @@ def _validator(name: str, book_year: int, born: date | None, sex: str | None) ->
     return None
 
 
-def repair_entry_numbers(readings: list[str | None]) -> list[str | None]:
+def repair_entry_numbers(readings: list[str | None], previous: int | None = None) -> list[str | None]:
     """A page's entry numbers in row order → for each reading, the number it must be, or None to keep it.
 
     Entries are numbered on from one to the next (số đăng ký = registration number, continuous through the
@@ -98,7 +101,11 @@ def repair_entry_numbers(readings: list[str | None]) -> list[str | None]:
     for 100) take their number. A reading that fits no
     confusion stays as read (a gap, a carried-over row); a hand that confuses a digit throughout ("70 71
     72" for 10 11 12) is not seen, and there the registry record of each number, which must agree with the
-    entry's name and date before it is verified, is what catches it."""
+    entry's name and date before it is verified, is what catches it.
+
+    ``previous``: the last entry number of the book's page before, which counts as one more reading of
+    the sequence, read exactly (a page of two entries, "17 12" for 11 12, has one anchor of its own); a
+    page going on from it whose every number is one confusion off ("70 17 72" after 9) needs no other."""
     numbers = [int(text) if text and text.isdigit() else None for text in readings]
     # A start may be said by no reading exactly ("70 17 72" for 10 11 12): the confusable readings of each count.
     starts = {int(variant) - row for row, text in enumerate(readings) if numbers[row] is not None
@@ -106,15 +113,39 @@ def repair_entry_numbers(readings: list[str | None]) -> list[str | None]:
     # The start that explains the most readings (exact, or a confusion off), then with the fewest misread.
     scored = []
     for start in starts:
-        exact = sum(n == start + row for row, n in enumerate(numbers))
+        exact = sum(n == start + row for row, n in enumerate(numbers)) + (previous == start - 1)
         near = sum(_confusable(readings[row], start + row) for row in range(len(readings)))
         scored.append((exact + near, exact, start))
     scored.sort(reverse=True)
-    if not scored or scored[0][1] < MIN_SEQUENCE_ANCHORS or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+    if not scored or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
         return [None] * len(readings)
-    start = scored[0][2]
-    return [str(start + row).zfill(len(text)) if numbers[row] != start + row and _confusable(text, start + row)
-            else None for row, text in enumerate(readings)]
+    fits, exact, start = scored[0]
+    # Going on from the page before, a page whose every number fits needs no anchor of its own ("70 17 72").
+    goes_on = previous is not None and start == previous + 1 and fits == 1 + sum(n is not None for n in numbers)
+    if exact < MIN_SEQUENCE_ANCHORS and not goes_on:
+        return [None] * len(readings)
+
+    def read_exactly(row: int) -> bool:
+        return numbers[row] == start + row if 0 <= row < len(numbers) else row == -1 and previous == start - 1
+
+    def misread(row: int, text: str | None) -> bool:
+        if numbers[row] == start + row:
+            return False
+        # Any one digit off, between two numbers read exactly ("57 56 59": a hand's 8 read as 6), as at the
+        # page's end after one: nothing but the number between them can stand there.
+        between = read_exactly(row - 1) and (row == len(numbers) - 1 or read_exactly(row + 1))
+        return _confusable(text, start + row) or between and _one_digit_off(text, start + row)
+
+    return [str(start + row).zfill(len(text)) if misread(row, text) else None for row, text in enumerate(readings)]
+
+
+def _one_digit_off(text: str | None, number: int) -> bool:
+    """Whether a digit reading differs from ``number`` (zero-padded to its width) in exactly one digit, one
+    that a hand's digit is read as (``HAND_MISREADS``)."""
+    if not text or not text.isdigit() or number <= 0 or len(str(number)) > len(text):
+        return False
+    differing = [{read, meant} for read, meant in zip(text, str(number).zfill(len(text))) if read != meant]
+    return len(differing) == 1 and differing[0] in HAND_MISREADS
 
 
 def _confusable(text: str | None, number: int) -> bool:

@@ -240,10 +240,13 @@ def check_page(
     source_file: str,
     registry_rows: list[dict[str, Any]],
     min_confidence: float,
+    previous_entry_no: int | None = None,
 ) -> list[ExportedEntry]:
-    """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence."""
+    """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence.
+    ``previous_entry_no``: the book's page before ends with this entry (``last_entry_number``), the number
+    this page's sequence goes on from."""
     raws = [{name: (f.text, f.confidence) for name, f in entry.fields.items()} for entry in reading.entries]
-    renumbered = _repair_entry_numbers(raws)
+    renumbered = _repair_entry_numbers(raws, previous_entry_no)
     # One hand typed the page: the placement its readings show is the one a tone they lack should take.
     placement = placement_used([text for raw in raws for name, (text, _) in raw.items()
                                 if name in SYLLABLE_FIELDS and text])
@@ -293,7 +296,12 @@ def _sure_spellings(raws: list[RawEntry], min_confidence: float) -> frozenset[st
     return frozenset({text for text, conf in readings if conf >= min_confidence} | repeated)
 
 
-def _repair_entry_numbers(raws: list[RawEntry]) -> dict[int, PageRepairs]:
+def last_entry_number(page_entries: list[ExportedEntry]) -> int | None:
+    """The number of a checked page's last numbered entry: where the book's next page goes on from."""
+    return next((e.entry_no for e in reversed(page_entries) if e.entry_no is not None), None)
+
+
+def _repair_entry_numbers(raws: list[RawEntry], previous: int | None) -> dict[int, PageRepairs]:
     """Entry numbers the page's sequence puts right (``digits.repair_entry_numbers``), with the repair's
     lower confidence, by the index of the entry."""
     texts = []
@@ -301,7 +309,7 @@ def _repair_entry_numbers(raws: list[RawEntry]) -> dict[int, PageRepairs]:
         value = normalize_field("entry_no", raw["entry_no"][0], 1.0).value if raw.get("entry_no") else None
         texts.append(str(value).zfill(len(raw["entry_no"][0].strip())) if value is not None else None)
     return {index: {"entry_no": ((fixed, raws[index]["entry_no"][1] * REPAIRED_FACTOR), DIGITS)}
-            for index, fixed in enumerate(repair_entry_numbers(texts)) if fixed is not None}
+            for index, fixed in enumerate(repair_entry_numbers(texts, previous)) if fixed is not None}
 
 
 def registry_only_entries(

@@ -146,10 +146,30 @@ def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion
         None, "042", "043", "044", "045", None, "047", None]
     # Two starts alike ("71 12 73 14": 71..74 or 11..14): nothing is changed.
     assert repair_entry_numbers(["71", "12", "73", "14"]) == [None] * 4
+    # A hand's 8 read as a 6, 9 or 5 where the numbers on both sides were read exactly (or before the last).
+    assert repair_entry_numbers(["55", "56", "57", "56", "59", "60"]) == [None, None, None, "58", None, None]
+    assert repair_entry_numbers(["81", "82", "83", "54"]) == [None, None, None, "84"]
+    # Between numbers read off the sequence, or two digits off, a reading stays as read.
+    assert repair_entry_numbers(["55", "56", "57", "56", "69", "60"]) == [None] * 6
+    assert repair_entry_numbers(["81", "94", "83", "84", "85"]) == [None] * 5
+
+
+def test_a_page_of_two_entries_goes_on_from_the_number_the_book_s_page_before_ends_with():
+    from validation.digits import repair_entry_numbers
+
+    # A hand's 1 read as 7: one reading of its own is too few to settle the page's sequence...
+    assert repair_entry_numbers(["17", "12"]) == [None, None]
+    # ...the page before ending with 10 is a second.
+    assert repair_entry_numbers(["17", "12"], previous=10) == ["11", None]
+    # A page before that ends elsewhere settles nothing: 17 stays as read.
+    assert repair_entry_numbers(["17", "12"], previous=4) == [None, None]
+    # Every number of the page a confusion off the numbers going on from the page before: no anchor needed.
+    assert repair_entry_numbers(["70", "17", "72"], previous=9) == ["10", "11", "12"]
+    assert repair_entry_numbers(["70", "17", "35"], previous=9) == [None, None, None], "35 fits no sequence"
 
 
 def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registry_record_of_its_number():
-    from validation.entry_check import check_page
+    from validation.entry_check import check_page, last_entry_number
 
     from .pages import page_of
 
@@ -159,5 +179,15 @@ def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registr
     entries = [{"entry_no": number, "full_name": name, "date_of_birth": f"0{n + 1}/01/2015"}
                for n, (number, name) in enumerate(zip(["01", "02", "63", "04"], names))]
     page = check_page(book, page_of(entries), 1, "p1", "scan.pdf", rows, 0.8)
+    assert last_entry_number(page) == 4
     assert page[2].entry_no == 3 and page[2].raw["entry_no"] == "63" and page[2].repairs["entry_no"] == "confusable_digits"
     assert page[2].status.value == "verified", "the registry record of number 3 agrees with the entry"
+    # A form page of two entries, the first's 11 read "17": the page before, ending with 10, settles it.
+    rows = [{"entry_no": n, "full_name": name, "date_of_birth": f"2015-02-{n}"} for n, name in [(11, "Lê Văn Em"), (12, "Lê Thị Gấm")]]
+    entries = [{"entry_no": "17", "full_name": "Lê Văn Em", "date_of_birth": "11/02/2015"},
+               {"entry_no": "12", "full_name": "Lê Thị Gấm", "date_of_birth": "12/02/2015"}]
+    alone = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8)
+    assert alone[0].entry_no == 17 and alone[0].status.value == "flagged"
+    after_page = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8, previous_entry_no=10)
+    assert after_page[0].entry_no == 11 and after_page[0].raw["entry_no"] == "17"
+    assert after_page[0].status.value == "verified"
