@@ -52,7 +52,8 @@ MIN_FIRST_LETTER_OFF = 5
 #: its mark ("xa "Tân", "xaˆTân" for xã Tân), the mark struck apart, read loose.
 _LOOSE_MARK_BEFORE_NAME_RE = re.compile(r"(?P<word>[^\W\d_]+)\s?[\"”“ˆ]\s?(?=[^\W\d_])")
 #: A short word in small letters beginning with t, then a name, ending the place: its province, or not.
-_PROVINCE_AT_END_RE = re.compile(r"(?:^|(?<=,))\s*(?P<word>t[^\W\d_]{1,4})\s+(?P<name>[^\W\d_][^,;]*?)\s*$")
+_PROVINCE_AT_END_RE = re.compile(
+    r"(?P<before>(?:^|(?<=,))\s*)(?P<word>t[^\W\d_]{1,4})(?P<after>\s+(?P<name>[^\W\d_][^,;]*?)\s*)$")
 #: A ")" that closes nothing, before the next part's unit word: the comma between two parts, misread.
 _STRAY_CLOSE_RE = re.compile(r"\)(?=\s+(?i:" + "|".join(re.escape(w) for w in UNIT_WORDS) + r")\s)")
 #: A "." before a unit word in small letters ("Diễn Châu. tỉnh Nghệ An"): no sentence begins in small
@@ -118,10 +119,9 @@ def _capitals_in_small_text(head: str, text: str) -> bool:
 def _province_word_misread(match: re.Match) -> str:
     """The word before a province's name at a place's end is tỉnh when it is a province that is no city
     ("từth Long An", "thủ Long An": a hand's tỉnh), whatever it was read as; a unit word stays."""
-    word, name = match["word"], match["name"]
-    if units.bare_key(word) in _UNIT_WORD_KEYS or units.province_word(name) != "tỉnh":
+    if units.bare_key(match["word"]) in _UNIT_WORD_KEYS or units.province_word(match["name"]) != "tỉnh":
         return match.group(0)
-    return match.group(0)[:match.start("word") - match.start()] + "tỉnh" + match.group(0)[match.end("word") - match.start():]
+    return match["before"] + "tỉnh" + match["after"]
 
 
 def _unit_word_without_its_mark(match: re.Match) -> str:
