@@ -21,8 +21,8 @@ def repair_date_words(text: str, conf: float, born: date) -> tuple[tuple[str, fl
     verbalization stay as read, unsure; equally close variants give the first of them, unsure."""
     text = unicodedata.normalize("NFC", text)
     # A label or the date in digits read with the value ("(ghi bằng chữ):" = written in words) is not the
-    # book's date in words, which begins with "Ngày".
-    label = re.match(r"^.*?(?=\bngày\b)", text, flags=re.IGNORECASE)
+    # book's date in words, which begins with "Ngày"; nor is a speck read as a letter glued to it ("jNgày").
+    label = re.match(r"^.*?(?=ngày\b)", text, flags=re.IGNORECASE)
     if label and label.group(0).strip():
         text = text[label.end():]
     said = words_to_date(text)

@@ -238,6 +238,9 @@ def test_a_label_read_with_the_date_in_words_is_not_part_of_it():
     assert entry.fields["date_of_birth_words"] == words
     entry = _check(date_of_birth="02/03/2018", date_of_birth_words=f"ghi bằng chữ {words.replace('mười', 'mươ1')}")
     assert entry.fields["date_of_birth_words"] == words
+    # A speck before the first word, read as a letter glued to it.
+    entry = _check(date_of_birth="02/03/2018", date_of_birth_words=f"j{words}")
+    assert entry.fields["date_of_birth_words"] == words
 
 
 @given(dates, st.data())
