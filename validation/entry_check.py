@@ -297,8 +297,12 @@ def _sure_spellings(raws: list[RawEntry], min_confidence: float) -> frozenset[st
 
 
 def last_entry_number(page_entries: list[ExportedEntry]) -> int | None:
-    """The number of a checked page's last numbered entry: where the book's next page goes on from."""
-    return next((e.entry_no for e in reversed(page_entries) if e.entry_no is not None), None)
+    """Where the book's next page goes on from: the number of a checked page's last entry, when that entry
+    was verified (the registry record of its number agrees with it); None otherwise. A number read wrong
+    and left so ("72" for 12) would turn the next page's right numbers ("13 14", one confusion off 73 74)
+    wrong."""
+    last = page_entries[-1] if page_entries else None
+    return last.entry_no if last is not None and last.status == EntryStatus.VERIFIED else None
 
 
 def _repair_entry_numbers(raws: list[RawEntry], previous: int | None) -> dict[int, PageRepairs]:

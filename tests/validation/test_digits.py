@@ -191,3 +191,9 @@ def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registr
     after_page = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8, previous_entry_no=10)
     assert after_page[0].entry_no == 11 and after_page[0].raw["entry_no"] == "17"
     assert after_page[0].status.value == "verified"
+    assert last_entry_number(after_page) == 12
+    # A page whose last number was read wrong and left so ("72" for 12, no record of it) is no page to go on
+    # from: the next page's "13 14" would be taken for 73 74.
+    misread = check_page(book, page_of([entries[0], {**entries[1], "entry_no": "72"}]), 2, "p2", "scan.pdf", rows, 0.8)
+    assert misread[-1].entry_no == 72 and misread[-1].status.value == "flagged"
+    assert last_entry_number(misread) is None
