@@ -296,8 +296,9 @@ class BatchRun:
         self.stages["storage"] += time.perf_counter() - clock
         clock = time.perf_counter()
         # 5-6. Normalize and cross-check.  7. Route, and mark the page done.
-        # The page before is settled by now (pages come in order), read this run or an earlier one.
-        previous = checks.last_entry_number([e for e in self.entries if e.source.page == page_no - 1])
+        # The page before is settled by now (pages come in order), read this run or an earlier one: its entries,
+        # if it had any, end self.entries.
+        previous = checks.last_entry_number([e for e in self.entries[-1:] if e.source.page == page_no - 1])
         entries = normalize_and_check(self.book, reading, page_no, key, page.source_file.name, registry_rows,
                                       self.settings.min_field_confidence, previous)
         provenance = self.services.page_provenance(page, key, reading, result.page_sha)

@@ -92,14 +92,11 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
         tree_names = {n for group in tiers[0].values() for n in group.values()} if narrowed else set()
         if len(found) != 1 and index == len(matches) - 1:
             found = _near_province(name, provinces)  # the last unit of a place is its province
-        if not found:
-            found = _one_letter_from(name, set(known) | tree_names)
-        if not found:
-            found = _one_letter_and_marks_lost(name, set(known) | tree_names)
-        if not found:
-            found = _vowel_read_twice(name, set(known) | tree_names)
-        if not found:
-            found = _word_read_apart(name, set(known) | tree_names)
+        nearby = set(known) | tree_names
+        for misread in (_one_letter_from, _one_letter_and_marks_lost, _vowel_read_twice, _word_read_apart):
+            if found:
+                break
+            found = misread(name, nearby)
         spelling = next(iter(found.values())) if len(found) == 1 else None
         if spelling is not None and not same_spelling(name_read, spelling):
             rest = match["name"][len(name_read):]
@@ -210,9 +207,8 @@ def _vowel_read_twice(name: str, known: set[str]) -> dict[str, str]:
         if base != letters[index - 1][0].casefold() or base not in _DOUBLED_ONCE:
             continue
         for drop in (index - 1, index):
-            once = unicodedata.normalize("NFC", "".join(b + t for i, (b, t) in enumerate(letters) if i != drop))
-            found.update({canonical(spelling): spelling for spelling in known
-                          if same_spelling(once.casefold(), spelling.casefold())})
+            found |= _spelled_as(unicodedata.normalize("NFC", "".join(b + t for i, (b, t) in enumerate(letters)
+                                                                   if i != drop)), known)
     return found
 
 
@@ -222,10 +218,14 @@ def _word_read_apart(name: str, known: set[str]) -> dict[str, str]:
     words = name.split()
     found = {}
     for index in range(len(words) - 1):
-        joined = " ".join([*words[:index], words[index] + words[index + 1], *words[index + 2:]])
-        found.update({canonical(spelling): spelling for spelling in known
-                      if same_spelling(joined.casefold(), spelling.casefold())})
+        found |= _spelled_as(" ".join([*words[:index], words[index] + words[index + 1], *words[index + 2:]]), known)
     return found
+
+
+def _spelled_as(candidate: str, known: set[str]) -> dict[str, str]:
+    """The known names spelled as ``candidate``, case aside, by comparison form."""
+    return {canonical(spelling): spelling for spelling in known
+            if same_spelling(candidate.casefold(), spelling.casefold())}
 
 
 #: Vowels never written twice running in a Vietnamese word.
