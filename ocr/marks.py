@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from ocr.engine import Word
+from ocr.line_above import baseline_span, hangs_from, is_word_above
 from ocr.mark_shapes import classify_mark
 from ocr.monospace import is_monospaced, letter_bodies, neighbours
 from ocr.words import shared_area
@@ -52,8 +53,6 @@ OPEN_PAIRS = frozenset({"oa", "oe", "uy"})
 UNSURE_PLACEMENT_CONFIDENCE = 0.5
 #: How far under the baseline (in word heights) a dot below may start.
 BELOW_DEPTH = 0.25
-#: A piece starting this far (in word heights) above the baseline of the line above hangs from that line.
-HANGS = 0.12
 
 
 def _letter(char: str) -> tuple[str, bool]:
@@ -113,8 +112,8 @@ def reseat(crops: list[np.ndarray], words: list[list[Word]]) -> list[CellMarks |
         cell_marks = []
         for word, bodies in word_bodies:
             pitch = median(step for step, _ in pairs) if len(pairs) >= 2 else word.bbox[2] / max(1, len(word.text))
-            higher = [_baseline_span(other, others) for other, others in word_bodies
-                      if other is not word and others and _line_above(other.bbox, word.bbox)]
+            higher = [baseline_span(other, others) for other, others in word_bodies
+                      if other is not word and is_word_above(other, others, word, bodies)]
             cell_marks.append((word, pitch, _tone_marks(word, pieces, bodies, pitch, labels, higher)))
         marks_per_cell.append(cell_marks)
     usual = _usual_drift([m for cell in marks_per_cell for _, _, marks in cell for m in marks])
@@ -257,9 +256,7 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
     body_area = median(p[2] * p[3] for p in bodies)
     small = [p for p in near if p not in bodies and p[2] * p[3] <= 0.4 * body_area and p[3] <= 0.4 * wh]
     above = {p for p in small if p[1] + p[3] <= x_line + 0.1 * wh
-             and not any(left - pitch <= p[0] + p[2] / 2 <= right + pitch
-                         and (p[1] < base - HANGS * wh or p[1] <= base < p[1] + p[3])
-                         for left, right, base in lines_above)}
+             and not any(hangs_from(p, span, pitch, wh) for span in lines_above)}
     # A dot below hangs just under its letter; lower down is the next line's hat or mark.
     below = {p for p in small if baseline - 0.02 * wh <= p[1] <= baseline + BELOW_DEPTH * wh}
     own = _own_pieces(letters, above, origin, pitch)
@@ -317,17 +314,6 @@ def _without_dot(mask: np.ndarray, x: int, bodies: list[tuple], labels: np.ndarr
     kept = mask.copy()
     kept[:, max(0, stem.min() - 1):max(0, stem.max() + 2)] = False
     return kept
-
-
-def _line_above(other: tuple[int, int, int, int], word: tuple[int, int, int, int]) -> bool:
-    """Whether the word box ``other`` stands on a line above ``word``'s (they share under half their height)."""
-    overlap = min(other[1] + other[3], word[1] + word[3]) - max(other[1], word[1])
-    return other[1] + other[3] / 2 < word[1] + word[3] / 2 and overlap < 0.5 * min(other[3], word[3])
-
-
-def _baseline_span(word: Word, bodies: list[tuple]) -> tuple[float, float, float]:
-    """(left, right, baseline) of a word's letters."""
-    return (word.bbox[0], word.bbox[0] + word.bbox[2], median(p[1] + p[3] for p in bodies))
 
 
 def _impossible_after(letters: list[tuple[str, bool]], slot: int) -> bool:

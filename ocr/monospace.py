@@ -42,10 +42,16 @@ def looks_typewritten(clean: np.ndarray, words_per_cell: list[list[Word]]) -> bo
 
 
 def letter_bodies(word: Word, pieces: list[tuple[int, int, int, int, int]]) -> list[tuple[int, int, int, int, int]]:
-    """The letters' bodies of a word: pieces of ink at least half as tall as the word, centred inside it."""
+    """The letters' bodies of a word: pieces of ink at least half as tall as the word's ink, centred inside
+    its box. The ink, not the box: an engine's box may stand far taller than the word (an "n" beside a
+    capital I in a box half as tall again is no body of it)."""
     wx, wy, ww, wh = word.bbox
-    return sorted((p for p in pieces if p[3] >= 0.45 * wh and wx <= p[0] + p[2] / 2 <= wx + ww
-                   and p[1] < wy + wh and p[1] + p[3] > wy), key=lambda p: p[0])
+    inside = [p for p in pieces if wx <= p[0] + p[2] / 2 <= wx + ww and p[1] < wy + wh and p[1] + p[3] > wy]
+    if not inside:
+        return []
+    top, bottom = max(wy, min(p[1] for p in inside)), min(wy + wh, max(p[1] + p[3] for p in inside))
+    height = min(wh, bottom - top)
+    return sorted((p for p in inside if p[3] >= 0.45 * height), key=lambda p: p[0])
 
 
 def neighbours(bodies_per_word: list[list[tuple]]) -> list[tuple[float, float]]:

@@ -264,3 +264,47 @@ def test_a_dot_below_struck_beside_an_i_read_as_a_1_is_the_i_s():
     assert changed and read[0].text == "Thị,"
     # A 1 among digits is a digit: no letter takes a mark.
     assert retone([Word("21", 0.9, (10, 30, 40, 37))], [WordTones((10, 30, 40, 37), 2, {1: DOT_BELOW})])[1] is False
+
+
+def test_a_mark_rising_across_the_baseline_between_the_letters_above_is_the_words():
+    """Lines typed close together (pixels of a tuning page, "Gấm" under "Nguyễn Mỹ"): the acute struck over
+    the m of "Gâm" reaches up across the baseline of "Nguyễn", between its letters. Only at a word's end
+    is such a piece that word's comma; here it is the â's tone."""
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _tone_marks
+
+    labels = np.zeros((180, 200), dtype=np.int32)
+    bodies = [(29, 140, 20, 29, 1), (54, 146, 18, 24, 2), (77, 146, 21, 24, 3)]  # G, â, m
+    acute = (74, 128, 8, 8, 4)
+    for x, y, w, h, label in [*bodies, acute]:
+        labels[y:y + h, x:x + w] = label
+    word = Word("Gâm", 0.9, (29, 137, 69, 33))
+    marks = _tone_marks(word, [*bodies, acute], bodies, 24.0, labels, lines_above=[(30, 168, 131.0)])
+    assert [(m.piece, m.host) for m in marks] == [(acute, 1)]
+    at_its_end = _tone_marks(word, [*bodies, acute], bodies, 24.0, labels, lines_above=[(-60, 80, 131.0)])
+    assert at_its_end == [], "at the end of the word above, it is that word's comma"
+
+
+def test_letter_bodies_are_measured_on_the_words_ink_not_its_box():
+    """An engine's box half as tall again as the word ("In", a speck below it): the n is a letter's body."""
+    from ocr.engine import Word
+    from ocr.monospace import letter_bodies
+
+    pieces = [(300, 54, 8, 6, 1), (270, 65, 20, 35, 2), (299, 72, 20, 27, 3)]  # acute, I, n
+    assert letter_bodies(Word("In", 0.9, (266, 50, 57, 61)), pieces) == [pieces[1], pieces[2]]
+
+
+def test_a_mark_the_engine_read_as_a_word_of_its_own_is_no_line_above():
+    """Pixels of a tuning page: the acute over "Anh" (Ánh), read by the engine as a word "'", stood on a
+    line above the word, and the acute "hung from" itself, so "Ánh" stayed "Anh"."""
+    from ocr.engine import Word
+    from ocr.line_above import is_word_above
+
+    word = Word("Anh", 0.9, (198, 115, 68, 30))
+    bodies = [(198, 116, 22, 29, 1), (225, 122, 16, 23, 2), (249, 115, 17, 30, 3)]
+    acute = (221, 107, 6, 5, 9)
+    assert not is_word_above(Word("'", 0.4, acute[:4]), [acute], word, bodies)
+    line_above = Word("Nguyễn", 0.9, (31, 60, 138, 45))
+    assert is_word_above(line_above, [(31, 68, 20, 29, 4), (56, 76, 18, 31, 5), (80, 76, 17, 22, 6)], word, bodies)
