@@ -1,4 +1,6 @@
 """The case of letters whose capital is their small letter enlarged (c, o, s, u, v, w, x, z), told by size.
+So is an i with a tone mark above: the mark takes the dot's place, and an engine reads a capital I under
+a mark as one ("ín" for Ín).
 
 An engine guesses the case of "xã" or "Xã": the shapes are the same. The page itself tells: a capital stands
 as tall as the line's capitals, a small letter as tall as its x-height letters (a, e, m, n…). Where a word's
@@ -17,6 +19,8 @@ import numpy as np
 from ocr.engine import Word
 
 SAME_SHAPE = frozenset("cosvwxz")  # u and ư: the horn of ư changes the height, and "U" is rarely unclear
+#: Tone marks above a letter: an i carrying one has no dot to tell it from a capital I.
+MARKS_ABOVE = frozenset("\u0300\u0301\u0303\u0309")
 X_HEIGHT_LETTERS = frozenset("acemnorsuvwxz")
 #: A first letter this many x-heights tall or more is a capital; this many or fewer a small letter.
 CAPITAL_RATIO = 1.22
@@ -29,10 +33,16 @@ def _bare(char: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
 
 
+def _same_shape(char: str) -> bool:
+    """Whether ``char``'s capital is told from it by size alone."""
+    bare = _bare(char).lower()
+    return bare in SAME_SHAPE or bare == "i" and bool(MARKS_ABOVE & set(unicodedata.normalize("NFD", char)))
+
+
 def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
     """``words`` (page coordinates, ``clean`` = ink > 0) with the first letter of each same-shape word in the
     case its size says."""
-    targets = [i for i, w in enumerate(words) if w.text and _bare(w.text[0]).lower() in SAME_SHAPE]
+    targets = [i for i, w in enumerate(words) if w.text and _same_shape(w.text[0])]
     if not targets:
         return words
     x0 = min(w.bbox[0] for w in words)

@@ -37,3 +37,14 @@ def test_letters_of_other_shapes_are_left_as_read():
     clean = _cell("huyện Đa khoa")
     words = [Word("Huyện", 0.9, (20, 50, 160, 60), (1, 1, 1))]
     assert sized_case(clean, words) == words
+
+
+def test_an_i_under_a_tone_mark_takes_the_case_its_size_says(engine):
+    """A mark takes the place of an i's dot, so a capital I under one reads as "í" ("Cầm Thị ín" for Ín,
+    a Thái name); its height tells."""
+    for text in ("Cầm Thị Ín", "Lò Văn ít"):
+        clean = _cell(text)
+        words = engine.recognize_words(255 - clean, 300, psm=6)
+        assert len(words) == 3 and words[2].text.lower() == text.split()[2].lower(), [w.text for w in words]
+        swapped = [*words[:2], *_swap_first(words[2:])]
+        assert sized_case(clean, swapped)[2].text == text.split()[2], text
