@@ -103,7 +103,7 @@ def run_book(plan: BookPlan, out_root: Path) -> dict[str, Any]:
     from storage.registry import RegistryReader, load_snapshot
     from synth import generate_book
     from synth.style import flat_axes
-    from validation.entry_check import check_page, last_entry_number, registry_only_entries
+    from validation.entry_check import check_page, earlier_pages, registry_only_entries
     from validation.schema import BookKeys
 
     out = out_root / f"{plan.layout}-{plan.quality}-{plan.seed}"
@@ -116,7 +116,7 @@ def run_book(plan: BookPlan, out_root: Path) -> dict[str, Any]:
     settings = get_settings()
     engine = make_engine(settings.ocr_engine, settings.tesseract_lang, settings.tessdata_dir)
     started = time.perf_counter()
-    entries, page_entries, page_errors, page_no = [], [], [], 0
+    entries, page_errors, page_no = [], [], 0
     columns = BookColumns()  # pages in order, as the flow reads them
     with tempfile.TemporaryDirectory(prefix="bench-styles-") as work:
         for scan in files.scans:
@@ -126,12 +126,10 @@ def run_book(plan: BookPlan, out_root: Path) -> dict[str, Any]:
                     reading = read_page(page, engine, columns.hint())
                 except SohoaInputError as error:
                     page_errors.append(type(error).__name__)
-                    page_entries = []
                     continue
                 columns.add(reading.column_map)
-                page_entries = check_page(book, reading, page_no, f"page-{page_no}", scan.name, registry_rows,
-                                          settings.min_field_confidence, last_entry_number(page_entries))
-                entries += page_entries
+                entries += check_page(book, reading, page_no, f"page-{page_no}", scan.name, registry_rows,
+                                      settings.min_field_confidence, earlier_pages(entries, page_no))
     entries += registry_only_entries(book, entries, registry_rows)
     seconds = time.perf_counter() - started
 

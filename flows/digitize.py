@@ -107,11 +107,11 @@ def fetch_registry_rows(services: Services, book: BookKeys) -> list[dict[str, An
 @task(cache_policy=NO_CACHE)
 def normalize_and_check(
     book: BookKeys, reading: PageReading, page_no: int, page_key: str, source_file: str,
-    registry_rows: list[dict[str, Any]], min_confidence: float, previous_entry_no: int | None,
+    registry_rows: list[dict[str, Any]], min_confidence: float, earlier: checks.EarlierPages,
 ) -> list[ExportedEntry]:
     """Normalize each entry's readings, apply the record rules and cross-check it against the registry."""
     return checks.check_page(book, reading, page_no, page_key, source_file, registry_rows, min_confidence,
-                             previous_entry_no)
+                             earlier)
 
 
 @storage_task
@@ -296,11 +296,10 @@ class BatchRun:
         self.stages["storage"] += time.perf_counter() - clock
         clock = time.perf_counter()
         # 5-6. Normalize and cross-check.  7. Route, and mark the page done.
-        # The page before is settled by now (pages come in order), read this run or an earlier one: its entries,
-        # if it had any, end self.entries.
-        previous = checks.last_entry_number([e for e in self.entries[-1:] if e.source.page == page_no - 1])
+        # The pages before are settled by now (pages come in order), read this run or an earlier one: their
+        # entries are self.entries.
         entries = normalize_and_check(self.book, reading, page_no, key, page.source_file.name, registry_rows,
-                                      self.settings.min_field_confidence, previous)
+                                      self.settings.min_field_confidence, checks.earlier_pages(self.entries, page_no))
         provenance = self.services.page_provenance(page, key, reading, result.page_sha)
         done = PageDone(page.source_sha256 or checksum(page.source_file), page.page_in_file, page_no, result.page_sha,
                         key, page_object_sha)

@@ -240,20 +240,20 @@ def check_page(
     source_file: str,
     registry_rows: list[dict[str, Any]],
     min_confidence: float,
-    previous_entry_no: int | None = None,
+    earlier: EarlierPages | None = None,
 ) -> list[ExportedEntry]:
     """Check every entry a page reading holds. ``reading.entries[i].fields[name]`` has .text and .confidence.
-    ``previous_entry_no``: the book's page before ends with this entry (``last_entry_number``), the number
-    this page's sequence goes on from."""
+    ``earlier``: what the book's pages checked before this one tell (``earlier_pages``)."""
+    earlier = earlier or EarlierPages()
     raws = [{name: (f.text, f.confidence) for name, f in entry.fields.items()} for entry in reading.entries]
-    renumbered = _repair_entry_numbers(raws, previous_entry_no)
+    renumbered = _repair_entry_numbers(raws, earlier.last_entry_no)
     # One hand typed the page: the placement its readings show is the one a tone they lack should take.
     placement = placement_used([text for raw in raws for name, (text, _) in raw.items()
                                 if name in SYLLABLE_FIELDS and text])
     if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
                                         for f in e.fields.values()):
         placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
-    sure_spellings = _sure_spellings(raws, min_confidence)
+    sure_spellings = _sure_spellings(_ethnic_readings(raws), list(earlier.ethnic_readings), min_confidence)
     numbers_read = []
     for index, raw in enumerate(raws):
         text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]
@@ -280,29 +280,57 @@ def check_page(
     return checked
 
 
-#: How many times a page must read an ethnic group one way, and never another, for that to be its spelling.
+#: How many times a page, or the book, must read an ethnic group one way, and never another, for that to be
+#: its spelling.
 REPEATED_SPELLING = 3
 
 
-def _sure_spellings(raws: list[RawEntry], min_confidence: float) -> frozenset[str]:
-    """The ethnic group spellings a page reads confidently, or reads REPEATED_SPELLING times and never in
-    another of the group's spellings ("Khơ-me" on every line, hesitantly: a hyphen read again and again is
-    ink, not a speck, and one hand writes a group one way)."""
-    readings = [(nfc(collapse_whitespace(text)), conf) for raw in raws for name, (text, conf) in raw.items()
-                if name.endswith("ethnicity") and text]
+@dataclass(frozen=True)
+class EarlierPages:
+    """What the book's pages checked before this one tell about the next (``earlier_pages``).
+
+    ``last_entry_no``: the number the page before ends with, when the registry confirmed it (a number read
+    wrong and left so, "72" for 12, would turn the next page's right "13 14", one confusion off 73 74,
+    wrong); ``ethnic_readings``: every reading of an ethnic group, as (text, confidence)."""
+
+    last_entry_no: int | None = None
+    ethnic_readings: tuple[tuple[str, float], ...] = ()
+
+
+def earlier_pages(entries: list[ExportedEntry], page_no: int) -> EarlierPages:
+    """What ``entries``, the book's entries checked so far in page order, tell page ``page_no``."""
+    last = entries[-1] if entries else None
+    follows = last is not None and last.source.page == page_no - 1 and last.status == EntryStatus.VERIFIED
+    readings = [{name: (text, entry.confidence.get(name, 0.0)) for name, text in entry.raw.items() if text}
+                for entry in entries]
+    return EarlierPages(last.entry_no if follows else None, tuple(_ethnic_readings(readings)))
+
+
+_SPACED_HYPHEN_RE = re.compile(r"\s*-\s*")
+
+
+def _ethnic_readings(raws: list[RawEntry]) -> list[tuple[str, float]]:
+    """Each reading of an ethnic group as a spelling: a hyphen read with a blank beside it ("Khơ -me", a
+    typewriter's hyphen fills a whole letter's slot) is a hyphen read."""
+    return [(_SPACED_HYPHEN_RE.sub("-", nfc(collapse_whitespace(text))), conf) for raw in raws
+            for name, (text, conf) in raw.items() if name.endswith("ethnicity") and text]
+
+
+
+def _sure_spellings(on_page: list[tuple[str, float]], earlier: list[tuple[str, float]],
+                    min_confidence: float) -> frozenset[str]:
+    """The ethnic group spellings a page reads confidently, or that the page, or the book so far, reads
+    REPEATED_SPELLING times and never in another of the group's spellings ("Khơ-me" on every line,
+    hesitantly: a hyphen read again and again is ink, not a speck, and one hand writes a group one way; a
+    book may change hands between pages). ``on_page``, ``earlier``: readings as (text, confidence)."""
+    confident = {text for text, conf in on_page if conf >= min_confidence}
+    return frozenset(confident | _repeated(on_page) | _repeated(on_page + earlier))
+
+
+def _repeated(readings: list[tuple[str, float]]) -> set[str]:
     counts = Counter(text for text, _ in readings)
-    repeated = {text for text, count in counts.items() if count >= REPEATED_SPELLING
-                and not any(other != text and counts[other] for other in map(nfc, spellings_it_may_be(text)))}
-    return frozenset({text for text, conf in readings if conf >= min_confidence} | repeated)
-
-
-def last_entry_number(page_entries: list[ExportedEntry]) -> int | None:
-    """Where the book's next page goes on from: the number of a checked page's last entry, when that entry
-    was verified (the registry record of its number agrees with it); None otherwise. A number read wrong
-    and left so ("72" for 12) would turn the next page's right numbers ("13 14", one confusion off 73 74)
-    wrong."""
-    last = page_entries[-1] if page_entries else None
-    return last.entry_no if last is not None and last.status == EntryStatus.VERIFIED else None
+    return {text for text, count in counts.items() if count >= REPEATED_SPELLING
+            and not any(other != text and counts[other] for other in map(nfc, spellings_it_may_be(text)))}
 
 
 def _repair_entry_numbers(raws: list[RawEntry], previous: int | None) -> dict[int, PageRepairs]:

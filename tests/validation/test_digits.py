@@ -169,7 +169,7 @@ def test_a_page_of_two_entries_goes_on_from_the_number_the_book_s_page_before_en
 
 
 def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registry_record_of_its_number():
-    from validation.entry_check import check_page, last_entry_number
+    from validation.entry_check import EarlierPages, check_page, earlier_pages
 
     from .pages import page_of
 
@@ -179,7 +179,7 @@ def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registr
     entries = [{"entry_no": number, "full_name": name, "date_of_birth": f"0{n + 1}/01/2015"}
                for n, (number, name) in enumerate(zip(["01", "02", "63", "04"], names))]
     page = check_page(book, page_of(entries), 1, "p1", "scan.pdf", rows, 0.8)
-    assert last_entry_number(page) == 4
+    assert earlier_pages(page, 2).last_entry_no == 4
     assert page[2].entry_no == 3 and page[2].raw["entry_no"] == "63" and page[2].repairs["entry_no"] == "confusable_digits"
     assert page[2].status.value == "verified", "the registry record of number 3 agrees with the entry"
     # A form page of two entries, the first's 11 read "17": the page before, ending with 10, settles it.
@@ -188,12 +188,13 @@ def test_a_renumbered_entry_keeps_its_reading_and_is_checked_against_the_registr
                {"entry_no": "12", "full_name": "Lê Thị Gấm", "date_of_birth": "12/02/2015"}]
     alone = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8)
     assert alone[0].entry_no == 17 and alone[0].status.value == "flagged"
-    after_page = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8, previous_entry_no=10)
+    after_page = check_page(book, page_of(entries), 2, "p2", "scan.pdf", rows, 0.8, EarlierPages(last_entry_no=10))
     assert after_page[0].entry_no == 11 and after_page[0].raw["entry_no"] == "17"
     assert after_page[0].status.value == "verified"
-    assert last_entry_number(after_page) == 12
+    assert earlier_pages(after_page, 3).last_entry_no == 12
+    assert earlier_pages(after_page, 4).last_entry_no is None, "a page between them went unread"
     # A page whose last number was read wrong and left so ("72" for 12, no record of it) is no page to go on
     # from: the next page's "13 14" would be taken for 73 74.
     misread = check_page(book, page_of([entries[0], {**entries[1], "entry_no": "72"}]), 2, "p2", "scan.pdf", rows, 0.8)
     assert misread[-1].entry_no == 72 and misread[-1].status.value == "flagged"
-    assert last_entry_number(misread) is None
+    assert earlier_pages(misread, 3).last_entry_no is None

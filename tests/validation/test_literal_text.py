@@ -164,11 +164,11 @@ def test_a_hesitant_group_name_a_lost_letter_or_capital_may_have_made_is_not_con
     assert (FlagCode.LOW_CONFIDENCE, "ethnicity") in {(f.code, f.field) for f in checked.flags}
 
 
-def test_a_spelling_a_page_reads_again_and_again_and_never_otherwise_is_the_books():
-    """A hyphen read on every line is ink: hesitant "Khơ-me" readings, three on a page and no "Khơ me",
-    are the book's spelling, which the registry's group then confirms. One "Khơ me" among them settles
-    nothing."""
-    from validation.entry_check import check_page
+def test_a_spelling_a_book_reads_again_and_again_and_never_otherwise_is_the_books():
+    """A hyphen read on every line is ink: hesitant "Khơ-me" readings, three in the book and no "Khơ me",
+    are the book's spelling, which the registry's group then confirms, on the page that reads them or on
+    the book's pages before. One "Khơ me" among them settles nothing."""
+    from validation.entry_check import EarlierPages, check_page, earlier_pages
 
     from .pages import page_of
 
@@ -177,16 +177,29 @@ def test_a_spelling_a_page_reads_again_and_again_and_never_otherwise_is_the_book
     rows = [{**_row("Trạm y tế xã Quảng Tân"), "entry_no": n, "full_name": f"Lê Văn {name}",
              "date_of_birth": f"2022-04-1{n}", "ethnicity": "Khơ-me"} for n, name in people]
 
-    def page(groups):
+    def page(groups, people=people, page_no=1, earlier=None):
         return check_page(book, page_of([
             {"entry_no": str(n), "registration_date": "20/04/2022", "full_name": f"Lê Văn {name}",
              "date_of_birth": f"1{n}/04/2022", "sex": "Nam", "place_of_birth": "Trạm y tế xã Quảng Tân",
              "ethnicity": group} for (n, name), group in zip(people, groups)],
-            confidence=0.7), 1, "p1", "scan.pdf", rows, 0.8)
+            confidence=0.7), page_no, f"p{page_no}", "scan.pdf", rows, 0.8, earlier)
 
     assert [e.status for e in page(["Khơ-me"] * 3)] == [EntryStatus.VERIFIED] * 3
     assert [e.status for e in page(["Khơ-me", "Khơ-me"])] == [EntryStatus.FLAGGED] * 2, "twice is not enough"
     assert all(e.status == EntryStatus.FLAGGED for e in page(["Khơ-me", "Khơ-me", "Khơ-me", "Khơ me"])[:3])
+    # Two pages of two entries: the second page's readings are the book's third and fourth.
+    first = page(["Khơ-me", "Khơ-me"], people[:2])
+    second = page(["Khơ-me", "Khơ-me"], people[2:], 2, earlier_pages(first, 2))
+    assert [e.status for e in second] == [EntryStatus.VERIFIED] * 2
+    otherwise = page(["Khơ me", "Khơ-me"], people[:2])
+    assert [e.status for e in page(["Khơ-me", "Khơ-me"], people[2:], 2, earlier_pages(otherwise, 2))] == [
+        EntryStatus.FLAGGED] * 2, "a page before read it the other way"
+    assert [e.status for e in page(["Khơ-me"] * 3, people[1:], 2, earlier_pages(otherwise[:1], 2))] == [
+        EntryStatus.VERIFIED] * 3, "three on this page: its hand's way, whatever another page's hand did"
+    typewritten = page(["Khơ -me"] * 3)  # a typewriter's hyphen fills a letter's slot: blank beside it
+    assert [(e.status, e.fields["ethnicity"]) for e in typewritten] == [(EntryStatus.VERIFIED, "Khơ-me")] * 3
+    surely_otherwise = EarlierPages(ethnic_readings=(("Khơ me", 0.95),))
+    assert [e.status for e in page(["Khơ-me"] * 3, people[1:], 2, surely_otherwise)] == [EntryStatus.VERIFIED] * 3
 
 
 def test_a_vocabulary_word_snapped_from_a_misreading_in_capitals_is_not_confirmed_in_capitals():
