@@ -14,7 +14,8 @@ from validation.crosscheck import book_entry_numbers, crosscheck_entry, decide_s
 from validation.date_words import is_verbalization, words_to_date
 from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
-from validation.repair import DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, GuessedOver, book_text, repair_readings
+from validation.repair import (DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, VOCABULARY_FIELDS, GuessedOver, book_text,
+                              repair_readings)
 from validation.registry_choices import (RawEntry, drop_specks_the_registry_lacks,
                                          keep_readings_the_registry_spells, records_numbered,
                                          take_name_words_the_registry_spells)
@@ -271,6 +272,7 @@ def check_page(
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
                                    marks_apart=apart, placements_seen=seen, placement=placement,
                                    page_repairs=renumbered.get(index), sure_spellings=sure_spellings))
+    checked = _capitals_against_the_page(checked)
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:
         # A column the reader could not name holds a field of every entry on the page: none is complete.
@@ -278,6 +280,28 @@ def check_page(
                                                      "so their values were not read")
         checked = [e.model_copy(update={"flags": [*e.flags, flag], "status": EntryStatus.FLAGGED}) for e in checked]
     return checked
+
+
+def _capitals_against_the_page(checked: list[ExportedEntry]) -> list[ExportedEntry]:
+    """A closed-vocabulary value in capitals ("NỮ") on a page whose other entries write that field in small
+    letters, at least twice as many: the capitals may be the engine's (a ữ read the size of a capital), and
+    the registry, folding case, cannot tell. A reviewer looks at the scan."""
+    flagged: dict[int, list[str]] = {}
+    for name in sorted(VOCABULARY_FIELDS):
+        texts = {i: e.fields.get(name) for i, e in enumerate(checked) if isinstance(e.fields.get(name), str)}
+        capitals = [i for i, text in texts.items() if text.isupper() and sum(ch.isalpha() for ch in text) > 1]
+        small = [i for i, text in texts.items() if not text.isupper()]
+        if capitals and len(small) >= 2 * len(capitals):
+            for i in capitals:
+                flagged.setdefault(i, []).append(name)
+    result = list(checked)
+    for i, names in flagged.items():
+        entry = result[i]
+        flags = [*entry.flags, *(Flag(code=FlagCode.LOW_CONFIDENCE, field=name,
+                                      detail="read in capitals where the page's other entries are not")
+                                 for name in names if not any(f.field == name for f in entry.flags))]
+        result[i] = entry.model_copy(update={"flags": flags, "status": decide_status(flags)})
+    return result
 
 
 #: How many times a page, or the book, must read an ethnic group one way, and never another, for that to be

@@ -215,3 +215,29 @@ def test_a_vocabulary_word_snapped_from_a_misreading_in_capitals_is_not_confirme
     assert snapped.fields["sex"] == "NỮ" and snapped.status == EntryStatus.FLAGGED
     assert checked("Nỉ", 0.3).status == EntryStatus.VERIFIED
     assert checked("NỮ", 0.95).status == EntryStatus.VERIFIED
+
+
+def test_a_vocabulary_value_in_capitals_on_a_page_that_writes_it_in_small_letters_is_looked_at():
+    """"NỮ" among "Nữ" and "Nam": the engine may have read the ữ the size of a capital, and the registry's
+    "Nữ", folding case, agrees either way. On a page that writes the field in capitals throughout, or in
+    small letters throughout, nothing is said."""
+    from validation.entry_check import check_page
+
+    from .pages import page_of
+
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+    people = ((1, "Lê Thị An", "Nữ"), (2, "Lê Văn Ba", "Nam"), (3, "Lê Thị Cúc", "Nữ"), (4, "Lê Văn Dũng", "Nam"))
+    rows = [{**_row("Trạm y tế xã Quảng Tân"), "registry_id": f"r{n}", "entry_no": n, "full_name": name,
+             "date_of_birth": f"2022-04-1{n}", "sex": sex} for n, name, sex in people]
+
+    def page(sexes):
+        return check_page(book, page_of([
+            {"entry_no": str(n), "registration_date": "20/04/2022", "full_name": name,
+             "date_of_birth": f"1{n}/04/2022", "sex": sex, "place_of_birth": "Trạm y tế xã Quảng Tân"}
+            for (n, name, _), sex in zip(people, sexes)], confidence=0.95), 1, "p1", "scan.pdf", rows, 0.8)
+
+    odd_one = page(["Nữ", "Nam", "NỮ", "Nam"])
+    assert [e.status for e in odd_one] == [EntryStatus.VERIFIED] * 2 + [EntryStatus.FLAGGED, EntryStatus.VERIFIED]
+    assert [(f.code, f.field) for f in odd_one[2].flags] == [(FlagCode.LOW_CONFIDENCE, "sex")]
+    assert all(e.status == EntryStatus.VERIFIED for e in page(["NỮ", "NAM", "NỮ", "NAM"]))
+    assert all(e.status == EntryStatus.VERIFIED for e in page(["Nữ", "Nam", "Nữ", "Nam"]))
