@@ -210,19 +210,24 @@ def test_the_comma_ending_the_line_above_is_no_mark_of_the_word_below():
     """Lines typed close together (pixels of a tuning page): the comma after "Phú," on the line above crosses
     that line's baseline and stands over the comma slot of "Hoa," below. It is that line's punctuation: taken
     for a loose mark of the a, it was moved onto it ("Hoá") and the line above lost its comma."""
-    import numpy as np
-
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
 
-    labels = np.zeros((130, 120), dtype=np.int32)
     bodies = [(30, 93, 11, 28, 1), (48, 101, 10, 20, 2), (65, 101, 11, 20, 3)]  # H, o, a
     comma = (87, 80, 5, 8, 4)
-    for x, y, w, h, label in [*bodies, comma]:
+    assert _marks_below(Word("Hoa,", 0.9, (30, 93, 62, 29)), bodies, comma, 17.5, (31, 92, 82.0)) == []
+
+
+def _marks_below(word, bodies, piece, pitch, span_above):
+    """The marks ``ocr.marks`` finds for ``word`` (its letters' ``bodies``, one small ``piece`` of ink over
+    it) under a word of the line above spanning ``span_above`` (left, right, baseline)."""
+    import numpy as np
+
+    from ocr.marks import _tone_marks
+
+    labels = np.zeros((200, 200), dtype=np.int32)
+    for x, y, w, h, label in [*bodies, piece]:
         labels[y:y + h, x:x + w] = label
-    word = Word("Hoa,", 0.9, (30, 93, 62, 29))
-    marks = _tone_marks(word, [*bodies, comma], bodies, 17.5, labels, lines_above=[(31, 92, 82.0)])
-    assert [m.piece for m in marks] == []
+    return _tone_marks(word, [*bodies, piece], bodies, pitch, labels, lines_above=[span_above])
 
 
 def test_a_placement_is_seen_only_where_a_settled_mark_was_found_over_that_vowel():
@@ -270,20 +275,14 @@ def test_a_mark_rising_across_the_baseline_between_the_letters_above_is_the_word
     """Lines typed close together (pixels of a tuning page, "Gấm" under "Nguyễn Mỹ"): the acute struck over
     the m of "Gâm" reaches up across the baseline of "Nguyễn", between its letters. Only at a word's end
     is such a piece that word's comma; here it is the â's tone."""
-    import numpy as np
-
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
 
-    labels = np.zeros((180, 200), dtype=np.int32)
     bodies = [(29, 140, 20, 29, 1), (54, 146, 18, 24, 2), (77, 146, 21, 24, 3)]  # G, â, m
     acute = (74, 128, 8, 8, 4)
-    for x, y, w, h, label in [*bodies, acute]:
-        labels[y:y + h, x:x + w] = label
     word = Word("Gâm", 0.9, (29, 137, 69, 33))
-    marks = _tone_marks(word, [*bodies, acute], bodies, 24.0, labels, lines_above=[(30, 168, 131.0)])
+    marks = _marks_below(word, bodies, acute, 24.0, (30, 168, 131.0))
     assert [(m.piece, m.host) for m in marks] == [(acute, 1)]
-    at_its_end = _tone_marks(word, [*bodies, acute], bodies, 24.0, labels, lines_above=[(-60, 80, 131.0)])
+    at_its_end = _marks_below(word, bodies, acute, 24.0, (-60, 80, 131.0))
     assert at_its_end == [], "at the end of the word above, it is that word's comma"
 
 
