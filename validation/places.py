@@ -81,7 +81,7 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
         word = match["unit"].casefold()
         tiers = units.candidate_tiers(word, district, province)
         name_read, name = name, _DIGIT_IN_WORD_RE.sub(lambda m: _DIGIT_LETTERS[m[0]], name)
-        name = _LOOSE_MARK_AFTER_WORD_RE.sub("", name)
+        name = _LOOSE_MARK_AFTER_WORD_RE.sub("", _TILDE_BEFORE_WORD_RE.sub(" ", name))
         key = _key(name)
         found: dict[str, str] = {}
         for tier in tiers:  # its district's units first, then its province's, then the whole country's
@@ -118,9 +118,12 @@ def snap_unit_names(text: str, known: set[str], placement: Style | None = None) 
     return "".join(out) + text[last:]
 
 
-#: A tone mark struck apart and read loose after its word ("huyện Cu' Chỉ", "xã Bình My?"): no unit's name
-#: has such a character; the name is matched without it, and a known name's marks are its own.
-_LOOSE_MARK_AFTER_WORD_RE = re.compile(r"(?<=[^\W\d_])['`’”\"?´~^]+(?=\s|$)")
+#: A tone mark struck apart and read loose after its word ("huyện Cu' Chỉ", "xã Bình My?", a tilde over the
+#: space read as a 7, "Vư7 Thư"): no unit's name has such a character glued to a word; the name is matched
+#: without it, and a known name's marks are its own.
+_LOOSE_MARK_AFTER_WORD_RE = re.compile(r"(?<=[^\W\d_])['`’”\"?´~^7]+(?=\s|$)")
+#: The tilde read as a 7 in the space itself, the two words run together ("Vụ7Thư").
+_TILDE_BEFORE_WORD_RE = re.compile(r"(?<=[^\W\d_])7(?=[^\W\d_])")
 #: A 1 or 0 inside a word of letters is an i or an o ("xã Nga1 Xuyên" for Ngãi Xuyên); "Phường 1" is a number.
 _DIGIT_IN_WORD_RE = re.compile(r"(?<=[^\W\d_])[10]|[10](?=[^\W\d_])")
 _DIGIT_LETTERS = {"1": "i", "0": "o"}

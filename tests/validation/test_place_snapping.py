@@ -461,6 +461,12 @@ def test_a_tone_mark_read_loose_after_a_unit_name_s_word_is_no_letter_of_the_nam
     assert snap_unit_names("Ấp 2, xã Bình My?, huyện Củ Chi", known) == "Ấp 2, xã Bình Mỹ, huyện Củ Chi"
     assert snap_unit_names("Ấp 2, xã Bình Mỹ, huyện Cu' Chà", known) == "Ấp 2, xã Bình Mỹ, huyện Cu' Chà", \
         "other letters: another name"
+    # A tilde struck over the space after its word, read as a 7: glued to the word, or in the space itself.
+    known = unit_names("UBND xã Song An, huyện Vũ Thư, tỉnh Thái Bình")
+    for read in ("Vư7 Thư", "Vụ7Thư", "Vu7 Thư"):
+        assert snap_unit_names(f"Thôn 9, xã Song An, huyện {read}, tỉnh Thái Bình", known) == \
+            "Thôn 9, xã Song An, huyện Vũ Thư, tỉnh Thái Bình", read
+    assert snap_unit_names("Tổ 7, phường 17, quận 7", set()) == "Tổ 7, phường 17, quận 7"
 
 
 def test_the_word_before_a_province_ending_a_place_is_tinh_however_a_hand_s_tinh_was_read():
