@@ -115,14 +115,19 @@ def _match(phrase: tuple[str, ...], tokens: list[str], at: int, start: int) -> l
 
 
 def _word_fits(read: str, word: str) -> bool:
-    """Whether a read word is the wording's word: as spelled, with other marks, or (from MIN_LETTER_OFF
-    letters) one letter more, less or other."""
+    """Whether a read word is the wording's word: as spelled, with other marks, with one of its letters read
+    twice ("QĐĐ"), or (from MIN_LETTER_OFF letters) one letter more, less or other."""
     if read == word:
         return True
     read_key, key = units.bare_key(read), units.bare_key(word)
-    if read_key == key:
+    if read_key == key or _one_letter_doubled(read_key, key):
         return True
     return len(key) >= MIN_LETTER_OFF and Levenshtein.distance(read_key, key) == 1 and _letters(read)
+
+
+def _one_letter_doubled(read: str, word: str) -> bool:
+    return len(read) == len(word) + 1 and any(
+        read[i] == read[i - 1] and read[:i] + read[i + 1:] == word for i in range(1, len(read)))
 
 
 def _letters(read: str) -> bool:

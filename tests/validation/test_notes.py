@@ -12,6 +12,9 @@ def test_words_of_the_wording_a_note_follows_are_spelled_as_the_wording_spells_t
     assert snap_note_words("Thy đổi tên từ Cu thành Quỳnh theo QĐ số 59/QĐ-UBND ngày 14/8/2016") == \
         "Thay đổi tên từ Cu thành Quỳnh theo QĐ số 59/QĐ-UBND ngày 14/8/2016"
     assert snap_note_words("Bổ sung quê quấn ngày 6/3/2010") == "Bổ sung quê quán ngày 6/3/2010"
+    # A short word with a letter read twice: the stroke printed once.
+    assert snap_note_words("Thay đổi tên từ Tèo thành Mỹ theo QĐĐ số 27/QĐ-UBND ngày 13/11/2013") == \
+        "Thay đổi tên từ Tèo thành Mỹ theo QĐ số 27/QĐ-UBND ngày 13/11/2013"
     assert snap_note_words("Cải chính họ, chữ đệm, tên từ Lê Văn A thành Lê Văn B ngày 1/2/2020") == \
         "Cải chính họ, chữ đệm, tên từ Lê Văn A thành Lê Văn B ngày 1/2/2020"
 
