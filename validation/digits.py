@@ -114,6 +114,8 @@ def repair_entry_numbers(readings: list[str | None], previous: int | None = None
     scored = []
     for start in starts:
         exact = sum(n == start + row for row, n in enumerate(numbers)) + (previous == start - 1)
+        if exact < MIN_SEQUENCE_ANCHORS and not (previous is not None and start == previous + 1):
+            continue  # "84 85 86 67" is 84..87, not 04..07 with every 8 and 6 a broken 0
         near = sum(_confusable(readings[row], start + row) for row in range(len(readings)))
         scored.append((exact + near, exact, start))
     scored.sort(reverse=True)
@@ -131,10 +133,12 @@ def repair_entry_numbers(readings: list[str | None], previous: int | None = None
     def misread(row: int, text: str | None) -> bool:
         if numbers[row] == start + row:
             return False
-        # Any one digit off, between two numbers read exactly ("57 56 59": a hand's 8 read as 6), as at the
-        # page's end after one: nothing but the number between them can stand there.
-        between = read_exactly(row - 1) and (row == len(numbers) - 1 or read_exactly(row + 1))
-        return _confusable(text, start + row) or between and _one_digit_off(text, start + row)
+        # Any one digit off, between two numbers read exactly ("57 56 59", "86 67 56 69 90": a hand's 8 read
+        # as 6), as at the page's end after one: nothing but the sequence's number can stand there.
+        between = any(read_exactly(before) for before in range(-1, row)) and any(
+            read_exactly(after) for after in range(row + 1, len(numbers)))
+        at_end = row == len(numbers) - 1 and read_exactly(row - 1)
+        return _confusable(text, start + row) or (between or at_end) and _one_digit_off(text, start + row)
 
     return [str(start + row).zfill(len(text)) if misread(row, text) else None for row, text in enumerate(readings)]
 

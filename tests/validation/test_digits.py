@@ -149,8 +149,11 @@ def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion
     # A hand's 8 read as a 6, 9 or 5 where the numbers on both sides were read exactly (or before the last).
     assert repair_entry_numbers(["55", "56", "57", "56", "59", "60"]) == [None, None, None, "58", None, None]
     assert repair_entry_numbers(["81", "82", "83", "54"]) == [None, None, None, "84"]
-    # Between numbers read off the sequence, or two digits off, a reading stays as read.
-    assert repair_entry_numbers(["55", "56", "57", "56", "69", "60"]) == [None] * 6
+    # So is a run of them between two numbers read exactly: the run can only be the sequence's numbers
+    # (a hand writing 87 88 89); a reading two digits off ("56" for 88) stays as read.
+    assert repair_entry_numbers(["84", "85", "86", "67", "56", "69", "90"]) == [
+        None, None, None, "87", None, "89", None]
+    assert repair_entry_numbers(["55", "56", "57", "56", "69", "60"]) == [None, None, None, "58", "59", None]
     assert repair_entry_numbers(["81", "94", "83", "84", "85"]) == [None] * 5
 
 
