@@ -343,18 +343,25 @@ def _ethnic_readings(raws: list[RawEntry]) -> list[tuple[str, float]]:
 
 def _sure_spellings(on_page: list[tuple[str, float]], earlier: list[tuple[str, float]],
                     min_confidence: float) -> frozenset[str]:
-    """The ethnic group spellings a page reads confidently, or that the page, or the book so far, reads
-    REPEATED_SPELLING times and never in another of the group's spellings ("Khơ-me" on every line,
-    hesitantly: a hyphen read again and again is ink, not a speck, and one hand writes a group one way; a
-    book may change hands between pages). ``on_page``, ``earlier``: readings as (text, confidence)."""
-    confident = {text for text, conf in on_page if conf >= min_confidence}
+    """The ethnic group spellings a page reads, never in another of the group's spellings, confidently or
+    REPEATED_SPELLING times, or that the book so far reads so REPEATED_SPELLING times ("Khơ-me" on every
+    line, hesitantly: a hyphen read again and again is ink, not a speck, and one hand writes a group one
+    way; a book may change hands between pages). A page that reads both "Khơ me" and "Khơ-me" says nothing
+    of either: a hyphen may be lost however sure the engine is. ``on_page``, ``earlier``: readings as
+    (text, confidence)."""
+    page_counts = Counter(text for text, _ in on_page)
+    confident = {text for text, conf in on_page if conf >= min_confidence and _alone(text, page_counts)}
     return frozenset(confident | _repeated(on_page) | _repeated(on_page + earlier))
 
 
 def _repeated(readings: list[tuple[str, float]]) -> set[str]:
     counts = Counter(text for text, _ in readings)
-    return {text for text, count in counts.items() if count >= REPEATED_SPELLING
-            and not any(other != text and counts[other] for other in map(nfc, spellings_it_may_be(text)))}
+    return {text for text, count in counts.items() if count >= REPEATED_SPELLING and _alone(text, counts)}
+
+
+def _alone(spelling: str, counts: Counter) -> bool:
+    """Whether no other spelling of the group ``spelling`` spells is among the readings ``counts``."""
+    return not any(other != spelling and counts[other] for other in map(nfc, spellings_it_may_be(spelling)))
 
 
 def _repair_entry_numbers(raws: list[RawEntry], previous: int | None) -> dict[int, PageRepairs]:
