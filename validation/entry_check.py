@@ -254,7 +254,9 @@ def check_page(
     if placement == "mixed" and not any(getattr(f, "marks_apart", False) for e in reading.entries
                                         for f in e.fields.values()):
         placement = None  # both placements without marks struck apart: a mixed hand, each as it was read
-    sure_spellings = _sure_spellings(_ethnic_readings(raws), list(earlier.ethnic_readings), min_confidence)
+    on_page = [(_as_spelling(text), conf) for raw in raws for name, (text, conf) in raw.items()
+               if name.endswith("ethnicity") and text]
+    sure_spellings = _sure_spellings(on_page, earlier.ethnic_spellings, min_confidence)
     numbers_read = []
     for index, raw in enumerate(raws):
         text = renumbered[index]["entry_no"][0][0] if index in renumbered else raw.get("entry_no", ("",))[0]
@@ -315,47 +317,46 @@ class EarlierPages:
 
     ``last_entry_no``: the number the page before ends with, when the registry confirmed it (a number read
     wrong and left so, "72" for 12, would turn the next page's right "13 14", one confusion off 73 74,
-    wrong); ``ethnic_readings``: every reading of an ethnic group, as (text, confidence)."""
+    wrong); ``ethnic_spellings``: every reading of an ethnic group, as a spelling (``_as_spelling``)."""
 
     last_entry_no: int | None = None
-    ethnic_readings: tuple[tuple[str, float], ...] = ()
+    ethnic_spellings: tuple[str, ...] = ()
 
 
 def earlier_pages(entries: list[ExportedEntry], page_no: int) -> EarlierPages:
     """What ``entries``, the book's entries checked so far in page order, tell page ``page_no``."""
     last = entries[-1] if entries else None
     follows = last is not None and last.source.page == page_no - 1 and last.status == EntryStatus.VERIFIED
-    readings = [{name: (text, entry.confidence.get(name, 0.0)) for name, text in entry.raw.items() if text}
-                for entry in entries]
-    return EarlierPages(last.entry_no if follows else None, tuple(_ethnic_readings(readings)))
+    spellings = tuple(_as_spelling(text) for entry in entries for name, text in entry.raw.items()
+                      if name.endswith("ethnicity") and text)
+    return EarlierPages(last.entry_no if follows else None, spellings)
 
 
 _SPACED_HYPHEN_RE = re.compile(r"\s*-\s*")
 
 
-def _ethnic_readings(raws: list[RawEntry]) -> list[tuple[str, float]]:
-    """Each reading of an ethnic group as a spelling: a hyphen read with a blank beside it ("Khơ -me", a
-    typewriter's hyphen fills a whole letter's slot) is a hyphen read."""
-    return [(_SPACED_HYPHEN_RE.sub("-", nfc(collapse_whitespace(text))), conf) for raw in raws
-            for name, (text, conf) in raw.items() if name.endswith("ethnicity") and text]
+def _as_spelling(text: str) -> str:
+    """A reading of an ethnic group as the spelling it shows: a hyphen read with a blank beside it ("Khơ -me",
+    a typewriter's hyphen fills a whole letter's slot) is a hyphen read."""
+    return _SPACED_HYPHEN_RE.sub("-", nfc(collapse_whitespace(text)))
 
 
-
-def _sure_spellings(on_page: list[tuple[str, float]], earlier: list[tuple[str, float]],
-                    min_confidence: float) -> frozenset[str]:
+def _sure_spellings(on_page: list[tuple[str, float]], earlier: tuple[str, ...], min_confidence: float
+                    ) -> frozenset[str]:
     """The ethnic group spellings a page reads, never in another of the group's spellings, confidently or
     REPEATED_SPELLING times, or that the book so far reads so REPEATED_SPELLING times ("Khơ-me" on every
     line, hesitantly: a hyphen read again and again is ink, not a speck, and one hand writes a group one
     way; a book may change hands between pages). A page that reads both "Khơ me" and "Khơ-me" says nothing
-    of either: a hyphen may be lost however sure the engine is. ``on_page``, ``earlier``: readings as
-    (text, confidence)."""
-    page_counts = Counter(text for text, _ in on_page)
+    of either: a hyphen may be lost however sure the engine is. ``on_page``: (spelling, confidence);
+    ``earlier``: the book's spellings before the page."""
+    page_spellings = [text for text, _ in on_page]
+    page_counts = Counter(page_spellings)
     confident = {text for text, conf in on_page if conf >= min_confidence and _alone(text, page_counts)}
-    return frozenset(confident | _repeated(on_page) | _repeated(on_page + earlier))
+    return frozenset(confident | _repeated(page_spellings) | _repeated(page_spellings + list(earlier)))
 
 
-def _repeated(readings: list[tuple[str, float]]) -> set[str]:
-    counts = Counter(text for text, _ in readings)
+def _repeated(spellings: list[str]) -> set[str]:
+    counts = Counter(spellings)
     return {text for text, count in counts.items() if count >= REPEATED_SPELLING and _alone(text, counts)}
 
 

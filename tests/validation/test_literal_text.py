@@ -198,8 +198,8 @@ def test_a_spelling_a_book_reads_again_and_again_and_never_otherwise_is_the_book
         EntryStatus.VERIFIED] * 3, "three on this page: its hand's way, whatever another page's hand did"
     typewritten = page(["Khơ -me"] * 3)  # a typewriter's hyphen fills a letter's slot: blank beside it
     assert [(e.status, e.fields["ethnicity"]) for e in typewritten] == [(EntryStatus.VERIFIED, "Khơ-me")] * 3
-    surely_otherwise = EarlierPages(ethnic_readings=(("Khơ me", 0.95),))
-    assert [e.status for e in page(["Khơ-me"] * 3, people[1:], 2, surely_otherwise)] == [EntryStatus.VERIFIED] * 3
+    otherwise_before = EarlierPages(ethnic_spellings=("Khơ me",))
+    assert [e.status for e in page(["Khơ-me"] * 3, people[1:], 2, otherwise_before)] == [EntryStatus.VERIFIED] * 3
 
 
 def test_a_vocabulary_word_snapped_from_a_misreading_in_capitals_is_not_confirmed_in_capitals():
