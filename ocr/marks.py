@@ -64,6 +64,12 @@ def _letter(char: str) -> tuple[str, bool]:
     return base, any(c in TONE_MARKS for c in decomposed)
 
 
+def _plain(letter: str) -> str:
+    """The letter without its hat, breve or horn (â → a, ơ → o)."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", letter)
+                                                if c not in LETTER_MARKS))
+
+
 def _letters(text: str) -> list[tuple[str, bool]]:
     """``_letter`` of each character of a word, a 1 among letters taken for the i it is: a typewriter's i
     with its dot is read as a 1 ("Th1" for Thị), and the mark struck beside it is the i's."""
@@ -286,6 +292,11 @@ def _tone_marks(word: Word, pieces: list[tuple[int, int, int, int, int]], bodies
         if letter in VOWELS and (toned or abs(offset) < 0.2):
             marks.append(Mark(piece, slot + lead, (0, 0), tone, _either_vowel(letters, slot), offset))  # over it
             continue
+        if letter in VOWELS and _either_vowel(letters, slot):
+            # Off the centre of an open pair's second vowel: struck for the first and drifted, or its own struck
+            # off. The page's usual drift tells which (see _settled_placement); nothing else does.
+            marks.append(Mark(piece, slot + lead, (round(-offset * pitch), 0), tone, True, offset))
+            continue
         host = slot if letter in VOWELS and offset > 0 else slot - 1
         if not 0 <= host < len(letters) or letters[host][0] not in VOWELS:
             continue
@@ -318,10 +329,12 @@ def _without_dot(mask: np.ndarray, x: int, bodies: list[tuple], labels: np.ndarr
 
 def _impossible_after(letters: list[tuple[str, bool]], slot: int) -> bool:
     """Whether the vowel in ``slot`` cannot follow the untoned vowel before it in a Vietnamese word ("ưe"):
-    then the engine read a consonant with a drifted mark over it as a toned vowel ("Đưé" for Đức)."""
+    then the engine read a consonant with a drifted mark over it as a toned vowel ("Đưé" for Đức). Not when
+    the vowel without its hat, breve or horn can: the engine made a hat of the mark's ink ("Hoấ" for Hoá)."""
     if slot < 1 or letters[slot - 1][1] or letters[slot - 1][0] not in VOWELS:
         return False
-    return (letters[slot - 1][0] + letters[slot][0]).lower() not in VOWEL_PAIRS
+    before = letters[slot - 1][0]
+    return all((before + vowel).lower() not in VOWEL_PAIRS for vowel in (letters[slot][0], _plain(letters[slot][0])))
 
 
 def _either_vowel(letters: list[tuple[str, bool]], slot: int) -> bool:
@@ -329,7 +342,7 @@ def _either_vowel(letters: list[tuple[str, bool]], slot: int) -> bool:
     open oa, oe or uy, where both tone placements are spelled (Hòa, Hoà)."""
     if slot < 1 or (slot + 1 < len(letters) and letters[slot + 1][0].isalpha()):
         return False
-    pair = (letters[slot - 1][0] + letters[slot][0]).lower()
+    pair = (letters[slot - 1][0] + _plain(letters[slot][0])).lower()  # "Hoấ": a hat made of the mark's ink
     after_q = slot >= 2 and letters[slot - 2][0].lower() == "q"  # qu: the u is the consonant's
     return pair in OPEN_PAIRS and not after_q
 

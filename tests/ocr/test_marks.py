@@ -132,6 +132,52 @@ def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
     assert marks[0].shift[0] < 0, "moved left, over the ư"
 
 
+def test_a_hat_the_engine_made_of_a_marks_ink_leaves_the_vowel_a_vowel():
+    """An acute struck just right of the a of "Hoá," which the engine read as "Hoấ,": no o is followed by an
+    â, yet the letter is no consonant under a drifted mark (as in "Đưé" for Đức) but the a, whose own mark
+    this may be (Hoá) as well as the o's (Hóa)."""
+    import cv2
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _tone_marks
+    from ocr.monospace import letter_bodies
+
+    image = np.zeros((80, 120), np.uint8)
+    for left in (10, 34, 58):  # H, o, a: one 24-pixel advance each
+        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    cv2.rectangle(image, (84, 56), (87, 64), 255, -1)  # the comma
+    cv2.line(image, (73, 33), (79, 25), 255, 2)  # the acute, right of the a's centre
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    word = Word("Hoấ,", 0.9, (10, 25, 78, 40))
+    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    assert [(m.host, m.tone, m.placement_unsure) for m in marks] == [(2, "\u0301", True)]
+
+
+def test_a_mark_left_of_an_open_pairs_second_vowel_may_be_either_vowels():
+    """A grave over the left half of the a of "Hoa": the o's struck a little under an advance to the right
+    (Hòa), or the a's struck a little to the left (Hoà). Neither is certain from the word alone: the page's
+    usual drift must settle it."""
+    import cv2
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _tone_marks
+    from ocr.monospace import letter_bodies
+
+    image = np.zeros((80, 120), np.uint8)
+    for left in (10, 34, 58):  # H, o, a: one 24-pixel advance each
+        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    cv2.line(image, (58, 25), (63, 33), 255, 2)  # the grave, falling to the right, left of the a's centre
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    word = Word("Hoa", 0.9, (10, 25, 64, 36))
+    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    assert [(m.host, m.tone, m.placement_unsure) for m in marks] == [(2, "\u0300", True)]
+    assert -0.5 < marks[0].drift < -0.2 and marks[0].shift[0] > 0, "measured from the a, moved over it"
+
+
 def test_the_pages_usual_drift_tells_which_vowel_of_oa_a_mark_was_struck_for():
     from ocr.marks import Mark, _settled_placement, _usual_drift
 
@@ -307,3 +353,4 @@ def test_a_mark_the_engine_read_as_a_word_of_its_own_is_no_line_above():
     assert not is_word_above(Word("'", 0.4, acute[:4]), [acute], word, bodies)
     line_above = Word("Nguyễn", 0.9, (31, 60, 138, 45))
     assert is_word_above(line_above, [(31, 68, 20, 29, 4), (56, 76, 18, 31, 5), (80, 76, 17, 22, 6)], word, bodies)
+
