@@ -37,8 +37,9 @@ DOTTED = frozenset("ij")
 MAX_DOT_WIDTH = 0.3
 #: Letters with a hat or breve: a tone mark rides above it.
 HATTED = frozenset("ăâêôĂÂÊÔ")
-#: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà, "tê/" for tế).
-MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’/")
+#: What an engine reads a loose mark as when it reads it at all ("Nư”" for Nữ, "Ha'`" for Hà, "tê/" for tế,
+#: "phô?" for phố).
+MARK_LIKE = frozenset("\"'`´˜~^ˆ”“‘’/?")
 #: Punctuation after a word (the engine reads a comma as ")" too), over whose slot a mark may drift.
 TRAILING_PUNCTUATION = frozenset(",.;:)")
 #: How far (in advances) a letter's own hat or dot may lie from its slot's centre.

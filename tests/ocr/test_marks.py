@@ -155,6 +155,28 @@ def test_a_hat_the_engine_made_of_a_marks_ink_leaves_the_vowel_a_vowel():
     assert [(m.host, m.tone, m.placement_unsure) for m in marks] == [(2, "\u0301", True)]
 
 
+def test_a_mark_struck_past_the_word_and_read_as_a_question_mark_is_the_vowels():
+    """ "Ha?" for Há: the acute landed past the a, and the engine read it as a question mark, which no name
+    or place holds. It is the a's mark, moved back over it."""
+    import cv2
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.marks import _tone_marks
+    from ocr.monospace import letter_bodies
+
+    image = np.zeros((80, 120), np.uint8)
+    for left in (10, 34):  # H, a: one 24-pixel advance each
+        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    cv2.line(image, (65, 33), (71, 25), 255, 2)  # the acute, over the slot after the a
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    word = Word("Ha?", 0.9, (10, 25, 64, 36))
+    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
+    assert marks[0].shift[0] < 0, "moved left, over the a"
+
+
 def test_a_mark_left_of_an_open_pairs_second_vowel_may_be_either_vowels():
     """A grave over the left half of the a of "Hoa": the o's struck a little under an advance to the right
     (Hòa), or the a's struck a little to the left (Hoà). Neither is certain from the word alone: the page's
