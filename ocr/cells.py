@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,7 @@ from ocr.lines import reread_split_lines
 from ocr.dots_below import without_unseen_dots
 from ocr.marks import placements_seen, reseat, retone
 from ocr.monospace import looks_typewritten
+from ocr.spaces import spaces_on_blank_paper
 from ocr.model import FieldReading
 from ocr.words import fold, join_lines, strip_leaders, words_in_box
 
@@ -131,7 +133,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         confidence *= FORMAT_FACTOR
     if fmt is not None and fmt.capitalized and any(word[:1].islower() for word in text.split()):
         confidence *= FORMAT_FACTOR
-    return FieldReading(text, round(confidence * layout_certainty, 4), box, unread_ink=round(missed, 4))
+    return FieldReading(text, round(confidence * layout_certainty, 4), box, unread_ink=round(missed, 4),
+                        spaces_blank=spaces_on_blank_paper(clean, words))
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -160,10 +163,12 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
     the other pass misread a mark. Other different texts: the more confident one, with its confidence cut,
     because at least one pass misread the cell."""
     if first.text == second.text:
-        return first if first.confidence >= second.confidence else second
+        chosen = first if first.confidence >= second.confidence else second
+        return replace(chosen, spaces_blank=first.spaces_blank and second.spaces_blank)
     if not first.text or not second.text:
         chosen = first if first.text else second
-        return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox)
+        return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox,
+                            spaces_blank=chosen.spaces_blank)
     for partial, complete in ((first, second), (second, first)):
         if (partial.unread_ink > UNREAD_INK_ALLOWED >= complete.unread_ink
                 and _is_subsequence(partial.text, complete.text)):
@@ -176,7 +181,8 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
             if fmt.holds(value.text) and not fmt.holds(other.text) and fold(value.text) == fold(other.text):
                 return value
     chosen = first if first.confidence >= second.confidence else second
-    return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox)
+    return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox,
+                        spaces_blank=chosen.spaces_blank)
 
 
 #: Confidence factor for a reading made after moving loose tone marks: which vowel a mark belonged to was

@@ -57,6 +57,9 @@ class FieldReading:
     placement_seen: bool = False
     #: Share of the cell's ink outside every word the engine returned (see ocr.cells.unread_ink).
     unread_ink: float = 0.0
+    #: Every space read between two words stands over blank paper, no hyphen dropped there
+    #: (ocr.spaces.spaces_on_blank_paper): "Ê đê" is the book's spelling, not "Ê-đê" read without its hyphen.
+    spaces_blank: bool = False
 
 
 @dataclass

@@ -105,15 +105,17 @@ def check_entry(
     page_repairs: PageRepairs | None = None,
     sure_spellings: frozenset[str] = frozenset(),
     placements_seen: set[str] = frozenset(),
+    spaces_blank: set[str] = frozenset(),
 ) -> ExportedEntry:
     """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently;
     ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
-    ``placements_seen``: those whose placement it did."""
+    ``placements_seen``: those whose placement it did; ``spaces_blank``: fields whose every space the reader
+    saw over blank paper (no hyphen dropped there)."""
     reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen, registry_rows,
                          marks_apart)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
-                               sure_spellings)
+                               sure_spellings, spaces_blank)
     flags += check_rules(values, book_year=book.year)
     flags += crosscheck_entry(values, registry_rows, claimed_entry_nos=claimed_entry_nos)
     flags += _blank_against_registry(raw, values, registry_rows, flags) + _without_essentials(values, flags)
@@ -134,8 +136,8 @@ def check_entry(
 
 def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows: list[dict[str, Any]],
                        unsure: set[str] = frozenset(), marks_apart: set[str] = frozenset(),
-                       fields: dict[str, Any] | None = None, sure_spellings: frozenset[str] = frozenset()
-                       ) -> list[Flag]:
+                       fields: dict[str, Any] | None = None, sure_spellings: frozenset[str] = frozenset(),
+                       spaces_blank: set[str] = frozenset()) -> list[Flag]:
     """A hesitant reading that says what the registry record of this entry says (letter for letter and in the
     same case; tone placement aside, unless its marks were struck apart) is confirmed by an independent source: the low-confidence flag on it goes.
     Readings the registry cannot confirm keep theirs: the date in words whose variant was not settled
@@ -159,7 +161,7 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
         if flag.field in unsure:
             return False  # a placement or repair nothing read could settle: the registry cannot settle it
         if flag.field.endswith("ethnicity") and not _spelling_settled(str((fields or {}).get(flag.field) or ""),
-                                                                      sure_spellings):
+                                                                      sure_spellings, flag.field in spaces_blank):
             return False  # the registry keeps the group, not which of its spellings (Ê-đê, Ê đê) the book has
         if isinstance(value, str):
             # Letter for letter and in the same case: the registry's "Đa khoa" does not confirm a hesitant
@@ -172,14 +174,18 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
     return [f for f in flags if not corroborated(f)]
 
 
-def _spelling_settled(text: str, sure_spellings: frozenset[str]) -> bool:
+def _spelling_settled(text: str, sure_spellings: frozenset[str], spaces_blank: bool = False) -> bool:
     """Whether a hesitant reading of an ethnic group is the book's spelling of it: the reading is a listed
     spelling, letter for letter and in its case, and the group has no other spelling the reading may be
     (one that differs in hyphens or spaces, Ê-đê and Ê đê, or that it is with letters lost, Hmông read
-    "Mông"), or the page reads this one confidently and no other such (one hand writes a group one way)."""
+    "Mông"), or the page reads this one confidently and no other such (one hand writes a group one way).
+    ``spaces_blank``: the reader saw every space of the reading over blank paper, so no spelling with a hyphen
+    there is one it may be."""
     may_be = spellings_it_may_be(text)
     if may_be and nfc(text) not in {nfc(spelling) for spelling in may_be}:
         return False  # "mông": no listed spelling in that case; a capital lost, or a letter before it
+    if spaces_blank:  # the page shows no hyphen where the reading has a space: not Ê-đê read as "Ê đê"
+        may_be = frozenset(s for s in may_be if nfc(s) == nfc(text) or nfc(s.replace("-", " ")) != nfc(text))
     if len(may_be) <= 1:
         return True
     seen = {spelling for spelling in may_be if nfc(spelling) in sure_spellings}
@@ -271,9 +277,11 @@ def check_page(
         # its mark struck there; elsewhere only the same placement may confirm it.
         seen = {name for name, f in entry.fields.items() if getattr(f, "placement_seen", False)}
         apart = {name for name, f in entry.fields.items() if getattr(f, "marks_apart", False)} - seen
+        blank = {name for name, f in entry.fields.items() if getattr(f, "spaces_blank", False)}
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
                                    marks_apart=apart, placements_seen=seen, placement=placement,
-                                   page_repairs=renumbered.get(index), sure_spellings=sure_spellings))
+                                   page_repairs=renumbered.get(index), sure_spellings=sure_spellings,
+                                   spaces_blank=blank))
     checked = _capitals_against_the_page(checked)
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:

@@ -151,6 +151,23 @@ def test_a_hesitant_twin_spelling_is_confirmed_where_the_page_reads_that_spellin
     assert checked("Hmông", frozenset({"H'Mông"})).status == EntryStatus.FLAGGED
 
 
+def test_a_hesitant_spaced_spelling_is_the_books_where_the_reader_saw_blank_paper_in_its_space():
+    """A hesitant "Ê đê" may be "Ê-đê" with its hyphen lost, unless the reader saw the space blank: then it
+    is the book's spelling, and the registry's group confirms it; a registry of another group still does
+    not."""
+    book = BookKeys(authority="UBND xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", year=2022, volume="01")
+
+    def checked(read: str, group: str, blank: set[str]):
+        raw = {**_entry("Trạm y tế xã Quảng Tân"), "ethnicity": (read, 0.6)}
+        row = {**_row("Trạm y tế xã Quảng Tân"), "ethnicity": group}
+        return check_entry(book, raw, SOURCE, [row], 0.8, spaces_blank=blank)
+
+    assert checked("Ê đê", "Ê-đê", {"ethnicity"}).status == EntryStatus.VERIFIED
+    assert checked("Ê đê", "Ê-đê", set()).status == EntryStatus.FLAGGED
+    assert checked("Ê đê", "Ê-đê", {"mother_ethnicity"}).status == EntryStatus.FLAGGED
+    assert checked("Ê đê", "Gia-rai", {"ethnicity"}).status == EntryStatus.FLAGGED
+
+
 @pytest.mark.parametrize("read", ["Mông", "mông", "kinh"])
 def test_a_hesitant_group_name_a_lost_letter_or_capital_may_have_made_is_not_confirmed_by_the_registry(read):
     """The registry's group says nothing of the book's letters: a hesitant "Mông" may be the book's "Hmông"
