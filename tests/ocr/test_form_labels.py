@@ -36,14 +36,18 @@ def test_declarant_section_heading_followed_by_generic_labels():
 
 
 def test_values_that_look_like_labels_are_values():
-    """Without its colon a label must be read nearly exactly and span several words: the name "Quyên" is
-    no "Quyển" (volume) and "Nguyễn Xuân" no "Nguyên quán"."""
+    """Without its colon a label must be read nearly exactly, with its marks, and span several words: the
+    name "Quyên" is no "Quyển" (volume), and neither "Nguyễn Xuân" nor "Nguyễn Quang" (without marks nearly
+    the letters of "Nguyên quan") is "Nguyên quán"."""
     values = _spans([
         _line(100, "Họ,", "chữ", "đệm,", "tên", "người", "mẹ:", "Trần", "Thị", "Quyên"),
         _line(150, "Họ", "tên", "người", "được", "khai", "sinh:", "Nguyễn", "Xuân", "Duy"),
+        _line(200, "Họ,", "chữ", "đệm,", "tên", "người", "cha:", "Nguyễn", "Quang", "Tùng"),
     ])
     assert values["mother_name"] == "Trần Thị Quyên"
     assert values["full_name"] == "Nguyễn Xuân Duy"
+    assert values["father_name"] == "Nguyễn Quang Tùng"
+    assert "hometown" not in values
 
 
 def test_a_colon_read_apart_stays_with_its_label_and_mothers_section_comes_from_its_heading():
