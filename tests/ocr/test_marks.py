@@ -110,24 +110,41 @@ def test_the_comma_ending_a_line_is_no_mark_of_the_line_below(engine):
     assert "Biến" not in said and "Biên" in said, said
 
 
+def _typed_letters(count: int, tall: int = 1):
+    """A drawn word (ink 255): ``count`` letters of one 24-pixel advance each, the first ``tall`` as tall as
+    a capital, the rest of the x-height."""
+    import cv2
+    import numpy as np
+
+    image = np.zeros((80, 120), np.uint8)
+    for index in range(count):
+        left = 10 + 24 * index
+        cv2.rectangle(image, (left, 30 if index < tall else 38), (left + 16, 60), 255, -1)
+    return image
+
+
+def _marks_found(image, word):
+    """The tone marks ``_tone_marks`` finds for ``word`` on a drawn image, its pieces the image's ink."""
+    import cv2
+
+    from ocr.marks import _tone_marks
+    from ocr.monospace import letter_bodies
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
+    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
+    return _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+
+
 def test_a_drifted_mark_replaces_the_tone_the_engine_guessed_for_its_vowel():
     """An acute struck over the c of "Đức", which the engine read as "Đực" (a dot below it invented): the
     loose mark is still the ư's, it moves over it, and its shape says acute."""
     import cv2
-    import numpy as np
 
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
-    from ocr.monospace import letter_bodies
 
-    image = np.zeros((80, 120), np.uint8)
-    for left in (10, 34, 58):  # Đ, ư, c: one 24-pixel advance each, bodies of the x-height
-        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    image = _typed_letters(3)  # Đ, ư, c
     cv2.line(image, (61, 33), (67, 25), 255, 2)  # the acute, rising to the right, over the c's slot
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
-    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-    word = Word("Đực", 0.9, (10, 25, 64, 36))
-    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    marks = _marks_found(image, Word("Đực", 0.9, (10, 25, 64, 36)))
     assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
     assert marks[0].shift[0] < 0, "moved left, over the ư"
 
@@ -137,21 +154,13 @@ def test_a_hat_the_engine_made_of_a_marks_ink_leaves_the_vowel_a_vowel():
     â, yet the letter is no consonant under a drifted mark (as in "Đưé" for Đức) but the a, whose own mark
     this may be (Hoá) as well as the o's (Hóa)."""
     import cv2
-    import numpy as np
 
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
-    from ocr.monospace import letter_bodies
 
-    image = np.zeros((80, 120), np.uint8)
-    for left in (10, 34, 58):  # H, o, a: one 24-pixel advance each
-        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    image = _typed_letters(3)  # H, o, a
     cv2.rectangle(image, (84, 56), (87, 64), 255, -1)  # the comma
     cv2.line(image, (73, 33), (79, 25), 255, 2)  # the acute, right of the a's centre
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
-    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-    word = Word("Hoấ,", 0.9, (10, 25, 78, 40))
-    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    marks = _marks_found(image, Word("Hoấ,", 0.9, (10, 25, 78, 40)))
     assert [(m.host, m.tone, m.placement_unsure) for m in marks] == [(2, "\u0301", True)]
 
 
@@ -159,20 +168,12 @@ def test_a_mark_struck_past_the_word_and_read_as_a_question_mark_is_the_vowels()
     """ "Ha?" for Há: the acute landed past the a, and the engine read it as a question mark, which no name
     or place holds. It is the a's mark, moved back over it."""
     import cv2
-    import numpy as np
 
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
-    from ocr.monospace import letter_bodies
 
-    image = np.zeros((80, 120), np.uint8)
-    for left in (10, 34):  # H, a: one 24-pixel advance each
-        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    image = _typed_letters(2)  # H, a
     cv2.line(image, (65, 33), (71, 25), 255, 2)  # the acute, over the slot after the a
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
-    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-    word = Word("Ha?", 0.9, (10, 25, 64, 36))
-    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    marks = _marks_found(image, Word("Ha?", 0.9, (10, 25, 64, 36)))
     assert [(m.host, m.tone) for m in marks] == [(1, "\u0301")]
     assert marks[0].shift[0] < 0, "moved left, over the a"
 
@@ -182,20 +183,12 @@ def test_a_mark_left_of_an_open_pairs_second_vowel_may_be_either_vowels():
     (Hòa), or the a's struck a little to the left (Hoà). Neither is certain from the word alone: the page's
     usual drift must settle it."""
     import cv2
-    import numpy as np
 
     from ocr.engine import Word
-    from ocr.marks import _tone_marks
-    from ocr.monospace import letter_bodies
 
-    image = np.zeros((80, 120), np.uint8)
-    for left in (10, 34, 58):  # H, o, a: one 24-pixel advance each
-        cv2.rectangle(image, (left, 30 if left == 10 else 38), (left + 16, 60), 255, -1)
+    image = _typed_letters(3)  # H, o, a
     cv2.line(image, (58, 25), (63, 33), 255, 2)  # the grave, falling to the right, left of the a's centre
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
-    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-    word = Word("Hoa", 0.9, (10, 25, 64, 36))
-    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    marks = _marks_found(image, Word("Hoa", 0.9, (10, 25, 64, 36)))
     assert [(m.host, m.tone, m.placement_unsure) for m in marks] == [(2, "\u0300", True)]
     assert -0.5 < marks[0].drift < -0.2 and marks[0].shift[0] > 0, "measured from the a, moved over it"
 
@@ -317,21 +310,14 @@ def test_a_dot_below_struck_beside_an_i_read_as_a_1_is_the_i_s():
     """A typewriter's i with its dot is read as a 1 ("Th1" for Thị), the dot below struck right of it: the
     mark is still found, and the i takes it."""
     import cv2
-    import numpy as np
 
     from ocr.engine import Word
     from ocr.mark_shapes import DOT_BELOW
-    from ocr.marks import WordTones, _tone_marks, retone
-    from ocr.monospace import letter_bodies
+    from ocr.marks import WordTones, retone
 
-    image = np.zeros((80, 120), np.uint8)
-    for left in (10, 34, 58):  # T, h, i: one 24-pixel advance each, as tall as a capital
-        cv2.rectangle(image, (left, 30), (left + 16, 60), 255, -1)
+    image = _typed_letters(3, tall=3)  # T, h, i, as tall as a capital
     cv2.rectangle(image, (72, 63), (75, 66), 255, -1)  # the dot below, a third of an advance right of the i
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(image, connectivity=8)
-    pieces = [tuple(int(v) for v in stats[i, :4]) + (i,) for i in range(1, count)]
-    word = Word("Th1", 0.9, (10, 30, 66, 37))
-    marks = _tone_marks(word, pieces, letter_bodies(word, pieces), 24.0, labels)
+    marks = _marks_found(image, Word("Th1", 0.9, (10, 30, 66, 37)))
     assert [(m.host, m.tone) for m in marks] == [(2, DOT_BELOW)]
     read, changed = retone([Word("Th1,", 0.9, (10, 30, 80, 37))], [WordTones((10, 30, 80, 37), 4, {2: DOT_BELOW})])
     assert changed and read[0].text == "Thị,"
