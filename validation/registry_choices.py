@@ -16,6 +16,7 @@ from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
 from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
 from validation.text import lookalike_swap, nfc
+from validation.vocab import ethnic_group
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -98,6 +99,7 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
     rows = _records_of_reading(repaired, registry_rows) if fields else []
     table = name_words()
     for name in fields:
+        listed = not _of_another_group(repaired, name)
         text, conf = repaired[name]
         words = nfc(text).split()
         seen = nfc(raw[name][0]).split() if name in raw else []
@@ -109,7 +111,7 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
             differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if not same_spelling(mine, its)]
             if not differing or len(differing) > MAX_SETTLED_WORDS:
                 continue
-            kinds = [_settled_as(seen[i], words[i], theirs[i], table.surname if i == 0 else table.other)
+            kinds = [_settled_as(seen[i], words[i], theirs[i], table.surname if i == 0 else table.other, listed)
                      for i in differing]
             if None in kinds:
                 continue
@@ -120,14 +122,15 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
             break
 
 
-def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int]) -> str | None:
+def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int], listed: bool = True) -> str | None:
     """The kind of misreading that makes ``spelled`` (the record's word) the source of ``read`` (repaired
-    from ``seen``, the engine's word), or None."""
+    from ``seen``, the engine's word), or None. ``listed``: the listed names speak for this person's names;
+    otherwise a word no listed name uses is no sign of a misreading, and only a digit among letters is."""
     if read[:1].isupper() != spelled[:1].isupper():
         return None
     if _toned_i_for_one(seen, read, spelled) and counts.get(spelled, 0) >= MIN_COMMON:
         return LETTERS_FOR_DIGITS
-    if counts.get(read, 0) != 0:
+    if counts.get(read, 0) != 0 or not listed:
         return None
     if counts.get(spelled, 0) > 0 and _one_lookalike_apart(read, spelled):
         return LOOKALIKE_LETTER
@@ -137,6 +140,20 @@ def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int]) -> s
             and placement_of(spelled) is None:
         return USUAL_NAME
     return None
+
+
+#: The ethnic group field of the person a name field names (the declarant's group is not written).
+_GROUP_FIELD = {"full_name": "ethnicity", "mother_name": "mother_ethnicity", "father_name": "father_ethnicity"}
+
+
+def _of_another_group(repaired: RawEntry, name: str) -> bool:
+    """Whether the book says the person ``name`` names (the child, for the declarant) belongs to a group
+    other than the Kinh. The listed names are Kinh names: for a Hmông "Ly Thị Pà" the surname Ly, which no
+    listed name has, is the book's own and no misreading of the Kinh surname Lý."""
+    text = (repaired.get(_GROUP_FIELD.get(name, "ethnicity"), ("", 0.0))[0]
+            or repaired.get("ethnicity", ("", 0.0))[0])
+    group = ethnic_group(text) if text else None
+    return group is not None and group[1] != "Kinh"
 
 
 def _toned_i_for_one(seen: str, read: str, spelled: str) -> bool:

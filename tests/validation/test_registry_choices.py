@@ -80,3 +80,22 @@ def test_a_mark_lost_on_an_open_vowel_pair_does_not_take_the_records_placement()
     where the mark stood only the page can say, so the name stays for review."""
     entry = checked("mother_name", "Trần Thuy Mai", "Trần Thùy Mai")
     assert entry.status == EntryStatus.FLAGGED and entry.fields["mother_name"] != "Trần Thùy Mai"
+
+
+def test_the_listed_kinh_names_say_nothing_of_a_name_the_book_gives_another_group():
+    """A Hmông child "Ly Thị Pà" against a record "Lý Thị Pà": no listed name has the surname Ly, but the
+    listed names are Kinh names, and Ly is the book's own. The record's marks are not taken: the two differ,
+    for review. A Kinh child's "Đỉnh" still takes the record's Đinh; a 1 for an i is a misreading in any name."""
+
+    def entry(read: str, registry: str, group: str, field: str = "full_name") -> ExportedEntry:
+        reading = {"entry_no": "1", "full_name": read if field == "full_name" else "Lý Văn An",
+                   "date_of_birth": "01/01/2015", "ethnicity": group, field: read}
+        record = {"entry_no": 1, "full_name": registry if field == "full_name" else "Lý Văn An",
+                  "date_of_birth": "2015-01-01", "ethnicity": group, field: registry}
+        return check_page(BOOK, page_of([reading], confidence=0.9), 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+    hmong = entry("Ly Thị Pà", "Lý Thị Pà", "Mông")
+    assert hmong.fields["full_name"] == "Ly Thị Pà" and hmong.status == EntryStatus.FLAGGED
+    assert mismatched(hmong, "full_name")
+    assert entry("Đỉnh Văn An", "Đinh Văn An", "Kinh").fields["full_name"] == "Đinh Văn An"
+    assert entry("Ly Th1 Pà", "Ly Thị Pà", "Mông").fields["full_name"] == "Ly Thị Pà"
