@@ -61,7 +61,7 @@ def ocr_region(clean: np.ndarray, region: BBox, dpi: int, engine: OcrEngine, psm
     """One engine pass over a region of the line-free binary page; word boxes in page coordinates."""
     x, y, w, h = region
     words = engine.recognize_words(255 - clean[y:y + h, x:x + w], dpi, psm=psm)
-    return [Word(word.text, word.conf, (word.bbox[0] + x, word.bbox[1] + y, word.bbox[2], word.bbox[3]), word.line)
+    return [replace(word, bbox=(word.bbox[0] + x, word.bbox[1] + y, word.bbox[2], word.bbox[3]))
             for word in words]
 
 
@@ -112,7 +112,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         if fmt is None or fmt.edge_punctuation:
             words = with_seen_commas(clean, words)
     if fmt is not None and not fmt.edge_punctuation:
-        words = [Word(w.text.strip(".,:;_"), w.conf, w.bbox, w.line) for w in words if w.text.strip(".,:;_")]
+        words = [w if w.text == w.text.strip(".,:;_") else Word(w.text.strip(".,:;_"), w.conf, w.bbox, w.line)
+                 for w in words if w.text.strip(".,:;_")]
     if not words:
         return FieldReading("", 0.0, box)  # ink that no word explains: something is written, unread
     text = unicodedata.normalize("NFC", join_lines(words)).translate(LOOKALIKES)
@@ -134,7 +135,12 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
     if fmt is not None and fmt.capitalized and any(word[:1].islower() for word in text.split()):
         confidence *= FORMAT_FACTOR
     return FieldReading(text, round(confidence * layout_certainty, 4), box, unread_ink=round(missed, 4),
-                        spaces_blank=spaces_on_blank_paper(clean, words))
+                        spaces_blank=spaces_on_blank_paper(clean, words), choices=choices_of(words))
+
+
+def choices_of(words: list[Word]) -> dict[str, tuple[str, ...]]:
+    """The engine's other characters for each letter, by word text, for the words it gave any."""
+    return {word.text: word.choices for word in words if word.choices and len(word.choices) == len(word.text)}
 
 
 def _is_subsequence(short: str, long: str) -> bool:
@@ -148,8 +154,8 @@ def crop_words_to_page(words: list[Word], box: BBox, dpi: int) -> list[Word]:
     margin = max(8, int(dpi * 0.05))
     scale = cell_scale(dpi)
     x, y = box[0], box[1]
-    return [Word(w.text, w.conf, (int(w.bbox[0] / scale) - margin + x, int(w.bbox[1] / scale) - margin + y,
-                                  int(w.bbox[2] / scale), int(w.bbox[3] / scale)), w.line) for w in words]
+    return [replace(w, bbox=(int(w.bbox[0] / scale) - margin + x, int(w.bbox[1] / scale) - margin + y,
+                             int(w.bbox[2] / scale), int(w.bbox[3] / scale))) for w in words]
 
 
 def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None) -> FieldReading:
@@ -168,7 +174,7 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
     if not first.text or not second.text:
         chosen = first if first.text else second
         return FieldReading(chosen.text, round(chosen.confidence * 0.9, 4), chosen.bbox,
-                            spaces_blank=chosen.spaces_blank)
+                            spaces_blank=chosen.spaces_blank, choices=chosen.choices)
     for partial, complete in ((first, second), (second, first)):
         if (partial.unread_ink > UNREAD_INK_ALLOWED >= complete.unread_ink
                 and _is_subsequence(partial.text, complete.text)):
@@ -182,7 +188,7 @@ def combine(first: FieldReading, second: FieldReading, fmt: Format | None = None
                 return value
     chosen = first if first.confidence >= second.confidence else second
     return FieldReading(chosen.text, round(chosen.confidence * DISAGREEMENT_FACTOR, 4), chosen.bbox,
-                        spaces_blank=chosen.spaces_blank)
+                        spaces_blank=chosen.spaces_blank, choices=chosen.choices)
 
 
 #: Confidence factor for a reading made after moving loose tone marks: which vowel a mark belonged to was

@@ -362,7 +362,7 @@ def read_form(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine
                 first = readings[span.field]
                 if " ".join(other.text.split()) != " ".join(first.text.split()) and other.text:
                     readings[span.field] = FieldReading(other.text, round(other.confidence * LEADER_DOUBT_FACTOR, 4),
-                                                        other.bbox, first.marks_apart)
+                                                        other.bbox, first.marks_apart, choices=other.choices)
         if ticked is not None:
             readings[description.ticks.field] = FieldReading(ticked, 0.9, None)
         entries.append(EntryReading(entry.bbox, readings))

@@ -11,6 +11,7 @@ x-height of the other words of the same cell; where the two are not clearly apar
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 from statistics import median
 
 import cv2
@@ -69,7 +70,7 @@ def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
         text = words[i].text
         first = text[0].upper() if ratio >= CAPITAL_RATIO else text[0].lower() if ratio <= SMALL_RATIO else text[0]
         if first != text[0]:
-            result[i] = Word(first + text[1:], words[i].conf, words[i].bbox, words[i].line)
+            result[i] = replace(words[i], text=first + text[1:])  # the same letters: their choices stand
     return result
 
 

@@ -10,6 +10,7 @@ affected line is cut out with only its own ink and read again as a single line.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from statistics import median
 
 import cv2
@@ -39,7 +40,7 @@ def reread_split_lines(crops: list[np.ndarray], read: list[list[Word]], dpi: int
         old = [w for w in result[index] if w.line == key]
         if not words or len(words) != len(old):
             continue  # the line alone read as another number of words: no better evidence, keep the first
-        new = [Word(w.text, w.conf, (w.bbox[0], w.bbox[1] + top, w.bbox[2], w.bbox[3]), key) for w in words]
+        new = [replace(w, bbox=(w.bbox[0], w.bbox[1] + top, w.bbox[2], w.bbox[3]), line=key) for w in words]
         at = result[index].index(old[0])
         result[index] = [w for w in result[index] if w.line != key]
         result[index][at:at] = new

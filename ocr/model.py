@@ -60,6 +60,9 @@ class FieldReading:
     #: Every space read between two words stands over blank paper, no hyphen dropped there
     #: (ocr.spaces.spaces_on_blank_paper): "Ê đê" is the book's spelling, not "Ê-đê" read without its hyphen.
     spaces_blank: bool = False
+    #: Per word read (its text), the other characters the engine weighed for each of its letters
+    #: (``ocr.engine.Word.choices``), for the words that have any.
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass

@@ -32,7 +32,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/47"
+OCR_CODE_VERSION = "ocr-read/48"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: ColumnHint | None = None
@@ -70,7 +70,8 @@ def page_reading_from_dict(data: dict[str, Any]) -> PageReading:
             tuple(entry["bbox"]),
             {name: FieldReading(f["text"], float(f["confidence"]), tuple(f["bbox"]) if f.get("bbox") else None,
                                 bool(f.get("marks_apart", False)), bool(f.get("placement_seen", False)),
-                                float(f.get("unread_ink", 0.0)), bool(f.get("spaces_blank", False)))
+                                float(f.get("unread_ink", 0.0)), bool(f.get("spaces_blank", False)),
+                                {word: tuple(each) for word, each in f.get("choices", {}).items()})
              for name, f in entry["fields"].items()},
         )
         for entry in data["entries"]

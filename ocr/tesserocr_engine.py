@@ -39,7 +39,11 @@ _ROTATE_FOR_ORIENTATION = {0: 0, 90: 270, 180: 180, 270: 90}
 #: reads: measured on a synthetic form page, "Kinh" on a dotted leader came back empty (3 of 64 cells) and a
 #: date-in-words line lost its first words; with the filter off those read as the tesseract command reads them,
 #: and a table page reads the same either way.
-LIBRARY_VARIABLES = {"textord_noise_rejrows": "0"}
+#: lstm_choice_mode 2 keeps, per character, the other characters the LSTM weighed (``Word.choices``); the
+#: best path, and so the text read, is the same.
+LIBRARY_VARIABLES = {"textord_noise_rejrows": "0", "lstm_choice_mode": "2"}
+#: A character the LSTM gave this much (0-100) beside the one it chose is a choice worth keeping.
+MIN_CHOICE_CONFIDENCE = 20.0
 
 
 @lru_cache(maxsize=1)
@@ -185,13 +189,31 @@ def _words(api: Any, tesserocr: Any, offset: tuple[int, int] = (0, 0)) -> list[W
             text = unicodedata.normalize("NFC", (iterator.GetUTF8Text(level.WORD) or "").strip())
             conf = float(iterator.Confidence(level.WORD))
             box = iterator.BoundingBox(level.WORD)
+            choices = _choices_of_word(iterator, level, text)  # walks to the word's last symbol
             if text and conf >= 0 and box is not None:
                 left, top, right, bottom = box
                 bbox: BBox = (left - offset[0], top - offset[1], right - left, bottom - top)
-                words.append(Word(text, max(0.0, min(1.0, conf / 100.0)), bbox, (block, paragraph, line)))
+                words.append(Word(text, max(0.0, min(1.0, conf / 100.0)), bbox, (block, paragraph, line), choices))
         if not iterator.Next(level.WORD):
             break
     return words
+
+
+def _choices_of_word(iterator: Any, level: Any, text: str) -> tuple[str, ...]:
+    """Per character of the word at the iterator, the other characters the LSTM found at least
+    ``MIN_CHOICE_CONFIDENCE`` likely there, leaving the iterator at the word's last symbol (``Next(WORD)``
+    goes on from there). () where the symbols are not the word's characters one by one."""
+    symbols: list[tuple[str, str]] = []
+    while True:
+        own = unicodedata.normalize("NFC", iterator.GetUTF8Text(level.SYMBOL) or "")
+        others = {unicodedata.normalize("NFC", choice.GetUTF8Text() or "")
+                  for choice in iterator.GetChoiceIterator() if choice.Confidence() >= MIN_CHOICE_CONFIDENCE}
+        symbols.append((own, "".join(sorted(c for c in others if len(c) == 1 and c != own))))
+        if iterator.IsAtFinalElement(level.WORD, level.SYMBOL) or not iterator.Next(level.SYMBOL):
+            break
+    if "".join(own for own, _ in symbols) != text or any(len(own) != 1 for own, _ in symbols):
+        return ()
+    return tuple(others for _, others in symbols) if any(others for _, others in symbols) else ()
 
 
 class TesserocrEngine:

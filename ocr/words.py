@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 import numpy as np
 
@@ -187,11 +188,11 @@ def fit_to_ink(binary: np.ndarray, words: list[Word], region: BBox) -> list[Word
         own = ((cx >= wx) & (cx < end) & (cy >= wy) & (cy < wy + wh)
                & (heights <= 2 * wh) & (rights - lefts <= ww + wh))
         if not own.any():
-            fitted.append(word if end == wx + ww else Word(word.text, word.conf, (wx, wy, end - wx, wh), word.line))
+            fitted.append(word if end == wx + ww else replace(word, bbox=(wx, wy, end - wx, wh)))
             continue
         left = int(max(lefts[own].min(), wx))
         right = int(max(min(rights[own].max(), end), left + 1))
-        fitted.append(Word(word.text, word.conf, (left, wy, right - left, wh), word.line))
+        fitted.append(replace(word, bbox=(left, wy, right - left, wh)))
     return fitted
 
 

@@ -111,6 +111,28 @@ def test_reading_survives_json_round_trip(form_book, engine, tmp_path):
     assert again.engine.startswith("tesseract ")
 
 
+def test_the_letters_an_engine_weighed_survive_the_json_round_trip():
+    from ocr.model import EntryReading, PageReading
+
+    field = FieldReading("Lò Văn Đâng", 0.7, (1, 2, 3, 4), choices={"Đâng": ("P", "", "ôa", "")})
+    reading = PageReading("table", [EntryReading((0, 0, 9, 9), {"full_name": field})], 0.0, False, "tesserocr")
+    again = page_reading_from_dict(json.loads(json.dumps(page_reading_to_dict(reading), ensure_ascii=False)))
+    assert again.entries[0].fields["full_name"].choices == {"Đâng": ("P", "", "ôa", "")}
+
+
+def test_a_field_keeps_the_letters_the_engine_weighed_in_each_word_it_reads():
+    import numpy as np
+
+    from ocr.engine import Word
+    from ocr.read import field_reading
+
+    clean = np.zeros((60, 300), np.uint8)
+    clean[20:40, 10:200] = 255
+    words = [Word("Lò", 0.9, (10, 20, 40, 20), (1, 1, 1), ("", "ồ")), Word("Văn", 0.9, (60, 20, 50, 20), (1, 1, 1)),
+             Word("Đâng", 0.6, (120, 20, 80, 20), (1, 1, 1), ("P", "", "", ""))]
+    assert field_reading(clean, (0, 0, 300, 60), words).choices == {"Lò": ("", "ồ"), "Đâng": ("P", "", "", "")}
+
+
 def test_eth_read_for_d_with_stroke_becomes_the_vietnamese_letter():
     """Tesseract sometimes outputs Ð (U+00D0, Icelandic) for Đ (U+0110): same glyph, but only Đ is Vietnamese.
     It is replaced, and the reading is not halved as foreign."""

@@ -84,6 +84,20 @@ def test_digits_mode_reads_digits(tesserocr_engine):
     assert ours == _texts(TesseractEngine().recognize_many(crops, 300, psm=7, digits=True))
 
 
+def test_each_letter_carries_the_other_characters_the_engine_weighed_there(tesserocr_engine):
+    """A slanted "Ẩn" the engine reads right, with the Ấ it also weighed; words it was sure of carry none.
+    The choices leave the text read as it was: the subprocess engine, which reports none, reads the same."""
+    image = Image.new("L", (800, 120), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf", 26)
+    ImageDraw.Draw(image).text((20, 40), "Hoàng Minh Ẩn", font=font, fill=0)
+    pixels = np.where(np.asarray(image) < 160, 0, 255).astype(np.uint8)
+    words = tesserocr_engine.recognize_many([pixels], 300, psm=6)[0]
+    assert [word.text for word in words] == ["Hoàng", "Minh", "Ẩn"]
+    assert "Ấ" in words[2].choices[0] and words[2].choices[1] == "" and words[0].choices == ()
+    command = TesseractEngine().recognize_many([pixels], 300, psm=6)[0]
+    assert [word.text for word in command] == ["Hoàng", "Minh", "Ẩn"] and all(not w.choices for w in command)
+
+
 def test_many_crops_give_one_list_each_in_order(tesserocr_engine):
     blank = np.full((120, 400), 255, np.uint8)
     crops = [_text_image("Kinh"), blank, _text_image("Việt Nam"), np.zeros((0, 0), np.uint8), _text_image("Mường")]
