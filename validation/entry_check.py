@@ -16,9 +16,9 @@ from validation.normalize import normalize_entry, normalize_field
 from validation.digits import repair_entry_numbers
 from validation.repair import (DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, VOCABULARY_FIELDS, GuessedOver, book_text,
                               repair_readings)
-from validation.registry_choices import (RawEntry, drop_specks_the_registry_lacks,
+from validation.registry_choices import (Choices, RawEntry, drop_specks_the_registry_lacks,
                                          keep_readings_the_registry_spells, records_numbered,
-                                         take_name_words_the_registry_spells)
+                                         take_name_words_the_registry_spells, take_place_words_the_engine_weighed)
 from validation.repair_kinds import UNSURE_CONFIDENCE, VOCABULARY
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_of, placement_used, same_letters, same_spelling
@@ -57,14 +57,15 @@ class EntryReading:
 def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
                placement: PagePlacement = None, page_repairs: PageRepairs | None = None,
                placements_seen: set[str] = frozenset(), registry_rows: list[dict[str, Any]] = (),
-               marks_apart: set[str] = frozenset()) -> EntryReading:
+               marks_apart: set[str] = frozenset(), choices: Choices | None = None) -> EntryReading:
     """One entry's readings → the book's text, the normalized values, the repairs, confidences and the
     normalizers' flags. Rules and the cross-check come after (``check_entry``). ``placement``: the tone
     placement the entry's page shows; ``page_repairs``: readings the page's context put right (field →
     (reading, kind of repair)), used in place of the raw ones, which the record keeps; ``placements_seen``:
     fields typed with marks apart whose open vowel pairs' marks the reader saw settled (``ocr.marks``);
     ``registry_rows``: the book's registry records, which may spell a reading a name guess replaced;
-    ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled."""
+    ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
+    ``choices``: the other letters the engine weighed in each field's words."""
     page_repairs = page_repairs or {}
     guessed_over: GuessedOver = {}
     repaired, repairs, unsure = repair_readings(
@@ -72,7 +73,8 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
         placements_seen, guessed_over)
     keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
     drop_specks_the_registry_lacks(repaired, repairs, marks_apart | placements_seen, registry_rows)
-    take_name_words_the_registry_spells(raw, repaired, repairs, registry_rows)
+    take_name_words_the_registry_spells(raw, repaired, repairs, registry_rows, choices)
+    take_place_words_the_engine_weighed(raw, repaired, repairs, registry_rows, choices or {})
     for name in marks_apart & repaired.keys():
         text, conf = repaired[name]
         if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):
@@ -106,13 +108,14 @@ def check_entry(
     sure_spellings: frozenset[str] = frozenset(),
     placements_seen: set[str] = frozenset(),
     spaces_blank: set[str] = frozenset(),
+    choices: Choices | None = None,
 ) -> ExportedEntry:
     """One entry checked; ``sure_spellings``: the ethnic group spellings the page reads confidently;
     ``marks_apart``: fields typed with marks apart whose placement the reader did not see settled;
     ``placements_seen``: those whose placement it did; ``spaces_blank``: fields whose every space the reader
     saw over blank paper (no hyphen dropped there)."""
     reading = read_entry(book, raw, min_confidence, placement, page_repairs, placements_seen, registry_rows,
-                         marks_apart)
+                         marks_apart, choices)
     values = reading.values
     flags = _drop_corroborated(reading.flags, values, registry_rows, reading.unsure, marks_apart, reading.fields,
                                sure_spellings, spaces_blank)
@@ -281,7 +284,8 @@ def check_page(
         checked.append(check_entry(book, raw, source, registry_rows, min_confidence, claimed_entry_nos=others,
                                    marks_apart=apart, placements_seen=seen, placement=placement,
                                    page_repairs=renumbered.get(index), sure_spellings=sure_spellings,
-                                   spaces_blank=blank))
+                                   spaces_blank=blank, choices={name: getattr(f, "choices", {})
+                                                                for name, f in entry.fields.items()}))
     checked = _capitals_against_the_page(checked)
     unnamed = getattr(reading, "unnamed_columns", 0)
     if unnamed:

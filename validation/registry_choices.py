@@ -7,18 +7,20 @@ may say, never the registry's text where the ink says otherwise.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from validation.names import MIN_COMMON, letters_key, name_words
 from validation.normalize import normalize_field
 from validation.orthography import placement_of, same_spelling, split_tone
 from validation.places import PLACE_FIELDS
 from validation.repair import NAME_FIELDS, GuessedOver
-from validation.repair_kinds import LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
+from validation.repair_kinds import ENGINE_CHOICE, LETTERS_FOR_DIGITS, LOOKALIKE_LETTER, SPECK, USUAL_NAME
 from validation.text import lookalike_swap, nfc
 from validation.vocab import ethnic_group
 
 RawEntry = dict[str, tuple[str, float]]
+#: Per field, per word the engine read, the other characters it weighed for each letter (``Word.choices``).
+Choices = dict[str, dict[str, tuple[str, ...]]]
 
 
 def keep_readings_the_registry_spells(repaired: RawEntry, repairs: dict[str, str], guessed_over: GuessedOver,
@@ -81,7 +83,7 @@ MAX_SETTLED_WORDS = 2
 
 
 def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
-                                       registry_rows: list[dict[str, Any]]) -> None:
+                                       registry_rows: list[dict[str, Any]], choices: Choices | None = None) -> None:
     """Name words that are no name's word, as read, settled by the entry's record. Where the record spells
     the name with every other word as repaired (tone placement aside) and each such word as the misreading's
     source, its words are kept, as doubtful as the reading; the book's own placement stays in the others:
@@ -91,15 +93,46 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
     - a word no listed name uses in its place, one letter of it the letter it looks like ("Tục", "Tưu" as
       surnames, a hand's L as T; "Tan" as a given name), where some listed name uses the record's word;
     - a word no listed name uses in its place read with other marks ("Đỉnh", "Đính" as surnames for Đinh, a
-      hand's dotted i read with a hook or an acute), where the record's is a common name word there.
+      hand's dotted i read with a hook or an acute), where the record's is a common name word there;
+    - a word no common name uses in its place (any word, for a person of another group than the Kinh),
+      whose every letter the record has otherwise is one the engine weighed there (``choices``: "Đâng" with
+      P its second choice, for Pâng), and is more than another tone mark: the engine's doubt between Ủ and Ú
+      is the registry's own between Ủn and Ún where it is a typo.
 
     A word some name uses is a reading to trust, whatever the record says; a record's word no name uses
     may be its typo."""
-    fields = [name for name in sorted(NAME_FIELDS) if repaired.get(name, ("", 0.0))[0]]
-    rows = _records_of_reading(repaired, registry_rows) if fields else []
     table = name_words()
+
+    def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
+        counts, listed = table.surname if index == 0 else table.other, not _of_another_group(repaired, name)
+        return (_settled_as(seen, read, spelled, counts, listed)
+                or _weighed_by_engine(seen, read, spelled, weighed, counts, listed))
+
+    _settle_words(sorted(NAME_FIELDS), raw, repaired, repairs, registry_rows, choices or {}, kind_of)
+
+
+def take_place_words_the_engine_weighed(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
+                                        registry_rows: list[dict[str, Any]], choices: Choices) -> None:
+    """Place words read with a letter the engine weighed another for, where the entry's record spells the
+    place with that other letter and is otherwise the place as repaired ("Xóm T1," for a hand's Xóm 11, the
+    engine's second choice for the T a 1): the record's words, as doubtful as the reading."""
+
+    def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
+        return _weighed_by_engine(seen, read, spelled, weighed, {}, listed=False)
+
+    _settle_words(sorted(PLACE_FIELDS), raw, repaired, repairs, registry_rows, choices, kind_of)
+
+
+def _settle_words(names: list[str], raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
+                  registry_rows: list[dict[str, Any]], choices: Choices,
+                  kind_of: Callable[[str, int, str, str, str, tuple[str, ...]], str | None]) -> None:
+    """Each field of ``names`` whose record (by the entry's number) has its words, tone placement aside,
+    but for at most ``MAX_SETTLED_WORDS``, each of which ``kind_of(field, index, seen, read, spelled,
+    weighed)`` names a misreading of: the record's words in those places, the book's elsewhere."""
+    fields = [name for name in names if repaired.get(name, ("", 0.0))[0]]
+    rows = _records_of_reading(repaired, registry_rows) if fields else []
     for name in fields:
-        listed = not _of_another_group(repaired, name)
+        weighed = choices.get(name, {})
         text, conf = repaired[name]
         words = nfc(text).split()
         seen = nfc(raw[name][0]).split() if name in raw else []
@@ -111,8 +144,7 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
             differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if not same_spelling(mine, its)]
             if not differing or len(differing) > MAX_SETTLED_WORDS:
                 continue
-            kinds = [_settled_as(seen[i], words[i], theirs[i], table.surname if i == 0 else table.other, listed)
-                     for i in differing]
+            kinds = [kind_of(name, i, seen[i], words[i], theirs[i], weighed.get(seen[i], ())) for i in differing]
             if None in kinds:
                 continue
             settled = list(words)
@@ -154,6 +186,25 @@ def _of_another_group(repaired: RawEntry, name: str) -> bool:
             or repaired.get("ethnicity", ("", 0.0))[0])
     group = ethnic_group(text) if text else None
     return group is not None and group[1] != "Kinh"
+
+
+def _weighed_by_engine(seen: str, read: str, spelled: str, weighed: tuple[str, ...], counts: dict[str, int],
+                       listed: bool) -> str | None:
+    """ENGINE_CHOICE where ``spelled`` is ``seen`` with each letter that differs (case aside) one the engine
+    weighed there, each such change more than a tone mark; None where ``read`` is a common name word in its
+    place (for a listed person) or the record's word differs otherwise."""
+    if not weighed or len(weighed) != len(seen) or len(seen) != len(spelled):
+        return None
+    if spelled[:1].isalpha() and read[:1].isupper() != spelled[:1].isupper():
+        return None
+    if listed and counts.get(read, 0) >= MIN_COMMON:
+        return None
+    changed = [(mine, its, others) for mine, its, others in zip(seen.casefold(), spelled.casefold(), weighed)
+               if mine != its]
+    if not changed:
+        return None
+    return ENGINE_CHOICE if all(its in others.casefold() and split_tone(mine)[0] != split_tone(its)[0]
+                                for mine, its, others in changed) else None
 
 
 def _toned_i_for_one(seen: str, read: str, spelled: str) -> bool:

@@ -19,11 +19,15 @@ SPECK = "speck"
 #: a name word no listed name uses, one letter of it the letter it looks like ("Tục" for Lục, a hand's L),
 #: as the entry's registry record spells it
 LOOKALIKE_LETTER = "lookalike_letter"
+#: a name word read with a letter the engine weighed another for ("Đâng", P its second choice; "tụa", l), as
+#: the entry's registry record spells it with that other letter
+ENGINE_CHOICE = "engine_choice"
 #: a word of the wording a note follows ("Cải chính … từ … thành … ngày …") read with other marks or a letter
 #: off ("ngầy", "Đăng ký tại")
 NOTE_WORDS = "note_words"
 REPAIR_KINDS = frozenset({UNIT_NAME, DATE_WORDS, VOCABULARY, OFFSET_MARKS, DIGITS, LETTER_CASE, APOSTROPHE,
-                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK, LOOKALIKE_LETTER, NOTE_WORDS})
+                          LETTERS_FOR_DIGITS, USUAL_NAME, SPECK, LOOKALIKE_LETTER, ENGINE_CHOICE,
+                          NOTE_WORDS})
 
 #: Confidence a reading keeps at most when its repair is not certain (none or several readings fit).
 UNSURE_CONFIDENCE = 0.5

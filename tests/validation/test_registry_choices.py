@@ -99,3 +99,52 @@ def test_the_listed_kinh_names_say_nothing_of_a_name_the_book_gives_another_grou
     assert mismatched(hmong, "full_name")
     assert entry("Đỉnh Văn An", "Đinh Văn An", "Kinh").fields["full_name"] == "Đinh Văn An"
     assert entry("Ly Th1 Pà", "Ly Thị Pà", "Mông").fields["full_name"] == "Ly Thị Pà"
+
+
+def test_a_letter_the_engine_weighed_is_taken_where_the_entrys_record_spells_it():
+    """A hand's P read as Đ, the engine's second choice P ("Đâng" for a Thái child's Pâng), and its L read
+    as a small t with l second ("tụa" for Lụa): the ink may say either, and the record says which. A change
+    of tone mark alone (Ủ weighed against Ú) is the doubt a registry's typo would share, a letter the engine
+    did not weigh is no reading of the ink, and a Kinh name someone is named is the book's own: all stay."""
+
+    def entry(read: str, weighed: dict[str, tuple[str, ...]], registry: str, group: str = "Thái") -> ExportedEntry:
+        reading = {"entry_no": "1", "full_name": read, "date_of_birth": "01/01/2015", "ethnicity": group}
+        record = {"entry_no": 1, "full_name": registry, "date_of_birth": "2015-01-01", "ethnicity": group}
+        page = page_of([reading], confidence=0.9)
+        page.entries[0].fields["full_name"].choices = weighed
+        return check_page(BOOK, page, 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+    taken = entry("Lò Văn Đâng", {"Đâng": ("P", "", "", "")}, "Lò Văn Pâng")
+    assert taken.fields["full_name"] == "Lò Văn Pâng" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["full_name"] == "engine_choice" and taken.raw["full_name"] == "Lò Văn Đâng"
+    assert entry("Bạch Thị tụa", {"tụa": ("l", "", "")}, "Bạch Thị Lụa", "Mường").fields["full_name"] == (
+        "Bạch Thị Lụa")
+    for read, weighed, registry_name, group in (
+            ("Lò Văn Ủn", {"Ủn": ("Ú", "")}, "Lò Văn Ún", "Thái"),  # a tone mark only
+            ("Lò Văn Đâng", {"Đâng": ("D", "", "", "")}, "Lò Văn Pâng", "Thái"),  # P not weighed
+            ("Lò Văn Đâng", {}, "Lò Văn Pâng", "Thái"),  # nothing weighed
+            ("Trần Văn Tùng", {"Tùng": ("H", "", "", "")}, "Trần Văn Hùng", "Kinh")):  # Tùng is a name
+        kept = entry(read, weighed, registry_name, group)
+        assert kept.fields["full_name"] == read and kept.status == EntryStatus.FLAGGED, read
+        assert mismatched(kept, "full_name")
+
+
+def test_a_place_word_read_with_a_letter_the_engine_weighed_takes_the_records_letter():
+    """A hand's 1 with a flag read as T ("Xóm T1," for Xóm 11), the engine's second choice a 1: the record
+    of the entry says 11. A letter the engine did not weigh there is no reading of the ink."""
+
+    def entry(read: str, weighed: dict[str, tuple[str, ...]]) -> ExportedEntry:
+        place = "Xóm 11, xã Diễn Kim, huyện Diễn Châu, tỉnh Nghệ An"
+        reading = {"entry_no": "1", "full_name": "Lê Văn An", "date_of_birth": "01/01/2015",
+                   "mother_residence": read}
+        record = {"entry_no": 1, "full_name": "Lê Văn An", "date_of_birth": "2015-01-01", "mother_residence": place}
+        page = page_of([reading], confidence=0.9)
+        page.entries[0].fields["mother_residence"].choices = weighed
+        return check_page(BOOK, page, 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+    read = "Xóm T1, xã Diễn Kim, huyện Diễn Châu, tỉnh Nghệ An"
+    taken = entry(read, {"T1,": ("1†", "", "")})
+    assert taken.fields["mother_residence"].startswith("Xóm 11, xã") and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["mother_residence"] == "engine_choice" and taken.raw["mother_residence"] == read
+    kept = entry(read, {"T1,": ("†", "", "")})
+    assert kept.fields["mother_residence"] == read and mismatched(kept, "mother_residence")
