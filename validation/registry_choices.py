@@ -104,7 +104,9 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
     table = name_words()
 
     def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
-        counts, listed = table.surname if index == 0 else table.other, not _of_another_group(repaired, name)
+        counts = table.surname if index == 0 else table.other
+        # For a person of another group, a word the listed (Kinh) names use anywhere may be their own name.
+        listed = not _of_another_group(repaired, name) or not (table.surname.get(read) or table.other.get(read))
         return (_settled_as(seen, read, spelled, counts, listed)
                 or _weighed_by_engine(seen, read, spelled, weighed, counts, listed))
 
@@ -181,7 +183,9 @@ _GROUP_FIELD = {"full_name": "ethnicity", "mother_name": "mother_ethnicity", "fa
 def _of_another_group(repaired: RawEntry, name: str) -> bool:
     """Whether the book says the person ``name`` names (the child, for the declarant) belongs to a group
     other than the Kinh. The listed names are Kinh names: for a Hmông "Ly Thị Pà" the surname Ly, which no
-    listed name has, is the book's own and no misreading of the Kinh surname Lý."""
+    listed name has as a surname but some as a given name, is the book's own and no misreading of the Kinh
+    surname Lý. A word no listed name uses anywhere ("Đỉnh", "Kiêt") is read as for a Kinh person: many
+    people of other groups bear Sino-Vietnamese names (a Mường Đinh, a Hoa Kiệt)."""
     text = (repaired.get(_GROUP_FIELD.get(name, "ethnicity"), ("", 0.0))[0]
             or repaired.get("ethnicity", ("", 0.0))[0])
     group = ethnic_group(text) if text else None
