@@ -222,9 +222,11 @@ def field_of(key: str) -> str:
 
 
 def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: list[Word], engine: OcrEngine,
-               certainty: dict[str, float], format_of: Callable[[str], Format | None]) -> dict[str, FieldReading]:
+               certainty: dict[str, float], format_of: Callable[[str], Format | None],
+               gray: np.ndarray | None = None) -> dict[str, FieldReading]:
     """Fields of many cells: page-pass words assigned by box, then one batched pass over the cells that
-    reading leaves in doubt (and the digit and typewritten ones), combined."""
+    reading leaves in doubt (and the digit and typewritten ones), combined; ``gray``: the page's grayscale,
+    for cells not typewritten (see ``second_pass``)."""
     readings: dict[str, FieldReading] = {}
     inked: dict[str, list[Word]] = {}
     for key, box in cells.items():
@@ -237,8 +239,10 @@ def read_cells(clean: np.ndarray, dpi: int, cells: dict[str, BBox], page_words: 
     every_cell = looks_typewritten(clean, list(inked.values()))
     to_read = [key for key in inked if every_cell or not _settled(readings[key], format_of(field_of(key)))]
     apart: dict[str, MarksApart] = {}
+    # In shades only where the marks are no typewriter's: its loose marks are found in the binarized crop.
+    shades = None if every_cell else gray
     for key, words in second_pass(clean, dpi, {key: cells[key] for key in to_read}, engine, format_of,
-                                  apart).items():
+                                  apart, shades).items():
         second = field_reading(clean, cells[key], words, certainty.get(key, 1.0), format_of(field_of(key)))
         # The page pass read the marks where they stood, so it cannot confirm or contradict the cell.
         fmt = format_of(field_of(key))
@@ -257,10 +261,11 @@ def _settled(reading: FieldReading, fmt: Format | None) -> bool:
 
 
 def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: OcrEngine,
-                format_of: Callable[[str], Format | None], apart: dict[str, MarksApart] | None = None
-                ) -> dict[str, list[Word]]:
+                format_of: Callable[[str], Format | None], apart: dict[str, MarksApart] | None = None,
+                gray: np.ndarray | None = None) -> dict[str, list[Word]]:
     """Read each box on its own (psm 6), in two batched engine runs: digit fields, then text fields.
-    Keys are field names or "<entry>/<field>"; returns words in page coordinates.
+    Keys are field names or "<entry>/<field>"; returns words in page coordinates. With the page's ``gray``,
+    text is read in the shades of its ink (``ocr.image.cell_crops``).
 
     Digits written one per box (compact formats) are read with the gaps between them narrowed: the engine
     invents digits in wide gaps. Their words then cover the whole box (their own boxes no longer map back)."""
@@ -270,7 +275,7 @@ def second_pass(clean: np.ndarray, dpi: int, boxes: dict[str, BBox], engine: Ocr
         keys = [key for key in boxes if bool((fmt := format_of(field_of(key))) and fmt.digits) == digits]
         if not keys:
             continue
-        crops = cell_crops(clean, [boxes[key] for key in keys], dpi)
+        crops = cell_crops(clean, [boxes[key] for key in keys], dpi, None if digits else gray)
         compact = [bool((fmt := format_of(field_of(key))) and fmt.compact) for key in keys]
         # No letter or digit holds ink inside its loop: a dotted zero's dot, or a speck.
         crops = [without_enclosed_ink(crop) for crop in crops]

@@ -190,14 +190,20 @@ def cell_scale(dpi: int) -> float:
     return max(1.0, MIN_CELL_DPI / dpi)
 
 
-def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int) -> list[np.ndarray]:
+def cell_crops(clean: np.ndarray, boxes: list[BBox], dpi: int, gray: np.ndarray | None = None) -> list[np.ndarray]:
     """Cells cut out of the line-free page as black-on-white images with a white margin (for psm 6),
-    enlarged to at least MIN_CELL_DPI."""
+    enlarged to at least MIN_CELL_DPI. With the page's ``gray``, the ink keeps its shades: at and right
+    around every inked pixel of ``clean`` the grayscale, white elsewhere, so what the line-free page erased
+    (rules, box walls, leaders, labels) stays erased. Otsu's cut breaks a hand's thin slanted strokes (the
+    foot of an italic L, read as a t) that the shades still hold."""
     margin = max(8, int(dpi * 0.05))
     scale = cell_scale(dpi)
     crops = []
     for x, y, w, h in boxes:
         crop = 255 - clean[max(0, y):y + h, max(0, x):x + w]
+        if gray is not None and crop.size:
+            near_ink = cv2.dilate(255 - crop, np.ones((3, 3), np.uint8)) > 0
+            crop = np.where(near_ink, gray[max(0, y):y + h, max(0, x):x + w], 255).astype(np.uint8)
         crop = cv2.copyMakeBorder(crop, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=255)
         if scale > 1.0:
             crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)

@@ -32,7 +32,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/48"
+OCR_CODE_VERSION = "ocr-read/49"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: ColumnHint | None = None
@@ -50,7 +50,7 @@ def recognize_page(prepared: PreparedPage, layout: PageLayout, engine: OcrEngine
     clean, doubts = prepared.without_rules()
     description = load_layout(layout.book_type, layout.kind)
     if layout.kind == "table":
-        entries = read_table(clean, prepared.dpi, layout, engine, description)
+        entries = read_table(clean, prepared.dpi, layout, engine, description, prepared.gray)
     else:
         entries = read_form(clean, prepared.dpi, layout, engine, description, doubts)
     return PageReading(layout.kind, entries, prepared.skew_degrees, prepared.rotated_180,

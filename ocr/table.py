@@ -304,8 +304,9 @@ def _name_columns(clean, rules, zone, columns, words, body_rows, dpi, pad, engin
 
 
 def read_table(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngine,
-               description: LayoutDescription | None = None) -> list[EntryReading]:
-    """Every entry row of the table, read (page-pass words by cell, then each cell on its own)."""
+               description: LayoutDescription | None = None, gray: np.ndarray | None = None) -> list[EntryReading]:
+    """Every entry row of the table, read (page-pass words by cell, then each cell on its own, in the shades
+    of the page's ``gray`` where given)."""
     description = description or load_layout(layout.book_type, "table")
     if not layout.entries:
         return []
@@ -320,7 +321,7 @@ def read_table(clean: np.ndarray, dpi: int, layout: PageLayout, engine: OcrEngin
         for name, box in entry.cells.items():
             cells[f"{index}/{name}"] = box
             certainty[f"{index}/{name}"] = title_certainty.get(name, 1.0)
-    readings = read_cells(clean, dpi, cells, words, engine, certainty, description.format_or_none)
+    readings = read_cells(clean, dpi, cells, words, engine, certainty, description.format_or_none, gray)
     return [EntryReading(entry.bbox, {name: readings[f"{index}/{name}"] for name in entry.cells})
             for index, entry in enumerate(layout.entries)]
 

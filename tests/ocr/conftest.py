@@ -50,7 +50,8 @@ class CachedEngine:
         path = self.cache_dir / f"{digest.hexdigest()}.json"
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
-            return [[Word(w["text"], w["conf"], tuple(w["bbox"]), tuple(w["line"])) for w in words] for words in data]
+            return [[Word(w["text"], w["conf"], tuple(w["bbox"]), tuple(w["line"]), tuple(w.get("choices", ())))
+                     for w in words] for words in data]
         self.misses += 1
         result = self.engine.recognize_many(images, dpi, psm, digits)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
