@@ -102,7 +102,9 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
                     unsure.discard(name)  # the words no syllable could be ("Tẩ", "xẫ") were a known unit's
                 repaired[name], repairs[name] = (snapped, conf), UNIT_NAME
     if repaired.get("date_of_birth_words", ("", 0))[0] and "date_of_birth" in raw:
-        born = normalize_field("date_of_birth", *raw["date_of_birth"]).value
+        # The digits as read, or as repaired where no date can be read from them ("72.70.2017" for 12.10.2017).
+        born = (normalize_field("date_of_birth", *raw["date_of_birth"]).value
+                or normalize_field("date_of_birth", *repaired.get("date_of_birth", raw["date_of_birth"])).value)
         if born:
             words, kind, settled = repair_date_words(*repaired["date_of_birth_words"], date.fromisoformat(born))
             repaired["date_of_birth_words"] = words

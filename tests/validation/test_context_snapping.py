@@ -72,6 +72,20 @@ def test_a_hesitant_reading_confirmed_by_the_registry_is_verified_and_an_unconfi
     assert FlagCode.LOW_CONFIDENCE in {f.code for f in lonely.flags}
 
 
+def test_the_date_in_words_is_checked_against_the_digits_as_repaired_where_none_can_be_read_as_they_stand():
+    """"72.70.2017" is no date; with each 7 a 1 it is 12.10.2017, the date the words say. The words are then
+    repaired as any: the capital K a hand's k was read as ("hai nghìn Không trăm") is a letter case the
+    registry, which keeps no words, could never confirm."""
+    book = BookKeys(authority=AUTHORITY, year=2017, volume=1)
+    row = {"registry_id": "r1", "entry_no": 12, "full_name": "Lê Văn An", "date_of_birth": "2017-10-12"}
+    raw = _raw(entry_no=("12", 0.95), full_name=("Lê Văn An", 0.95), date_of_birth=("72.70.2017", 0.6),
+               date_of_birth_words=("Ngày mười hai, tháng mười, năm hai nghìn Không trăm mười bảy", 0.3))
+    entry = check_entry(book, raw, EntrySource(page=1, object_key="k"), [row], min_confidence=0.8)
+    assert entry.fields["date_of_birth"] == "12.10.2017"
+    assert entry.fields["date_of_birth_words"] == "Ngày mười hai, tháng mười, năm hai nghìn không trăm mười bảy"
+    assert entry.repairs["date_of_birth_words"] == "letter_case"
+
+
 def test_province_layers_keep_the_text_and_add_the_2025_province():
     from validation.places import province_layers
 
