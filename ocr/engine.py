@@ -45,7 +45,7 @@ class Word:
     conf: float
     bbox: BBox
     line: tuple[int, int, int] = (0, 0, 0)  # block, paragraph, line numbers as the engine reported them
-    #: Per character of ``text``, the other characters the engine found likely there ("lL" under the t of a
+    #: Per character of ``text``, the other characters the engine found likely there ("l" under the t of a
     #: hand's "tụa" for Lụa), or () where the engine reports none (the subprocess engine never does).
     choices: tuple[str, ...] = ()
 

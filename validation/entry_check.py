@@ -74,7 +74,7 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
     keep_readings_the_registry_spells(repaired, repairs, guessed_over, registry_rows)
     drop_specks_the_registry_lacks(repaired, repairs, marks_apart | placements_seen, registry_rows)
     take_name_words_the_registry_spells(raw, repaired, repairs, registry_rows, choices)
-    take_place_words_the_engine_weighed(raw, repaired, repairs, registry_rows, choices or {})
+    take_place_words_the_engine_weighed(raw, repaired, repairs, registry_rows, choices)
     for name in marks_apart & repaired.keys():
         text, conf = repaired[name]
         if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):

@@ -105,7 +105,9 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
 
     def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
         counts = table.surname if index == 0 else table.other
-        # For a person of another group, a word the listed (Kinh) names use anywhere may be their own name.
+        # For a person of another group, a word the listed (Kinh) names use anywhere may be their own name;
+        # one no listed name uses ("Đỉnh", "Kiêt") is a misreading as in a Kinh name: many people of other
+        # groups bear Sino-Vietnamese names (a Mường Đinh, a Hoa Kiệt).
         listed = not _of_another_group(repaired, name) or not (table.surname.get(read) or table.other.get(read))
         return (_settled_as(seen, read, spelled, counts, listed)
                 or _weighed_by_engine(seen, read, spelled, weighed, counts, listed))
@@ -114,7 +116,8 @@ def take_name_words_the_registry_spells(raw: RawEntry, repaired: RawEntry, repai
 
 
 def take_place_words_the_engine_weighed(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
-                                        registry_rows: list[dict[str, Any]], choices: Choices) -> None:
+                                        registry_rows: list[dict[str, Any]], choices: Choices | None = None
+                                        ) -> None:
     """Place words read with a letter the engine weighed another for, where the entry's record spells the
     place with that other letter and is otherwise the place as repaired ("Xóm T1," for a hand's Xóm 11, the
     engine's second choice for the T a 1): the record's words, as doubtful as the reading."""
@@ -122,7 +125,7 @@ def take_place_words_the_engine_weighed(raw: RawEntry, repaired: RawEntry, repai
     def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
         return _weighed_by_engine(seen, read, spelled, weighed, {}, listed=False)
 
-    _settle_words(sorted(PLACE_FIELDS), raw, repaired, repairs, registry_rows, choices, kind_of)
+    _settle_words(sorted(PLACE_FIELDS), raw, repaired, repairs, registry_rows, choices or {}, kind_of)
 
 
 def _settle_words(names: list[str], raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
@@ -184,8 +187,7 @@ def _of_another_group(repaired: RawEntry, name: str) -> bool:
     """Whether the book says the person ``name`` names (the child, for the declarant) belongs to a group
     other than the Kinh. The listed names are Kinh names: for a Hmông "Ly Thị Pà" the surname Ly, which no
     listed name has as a surname but some as a given name, is the book's own and no misreading of the Kinh
-    surname Lý. A word no listed name uses anywhere ("Đỉnh", "Kiêt") is read as for a Kinh person: many
-    people of other groups bear Sino-Vietnamese names (a Mường Đinh, a Hoa Kiệt)."""
+    surname Lý."""
     text = (repaired.get(_GROUP_FIELD.get(name, "ethnicity"), ("", 0.0))[0]
             or repaired.get("ethnicity", ("", 0.0))[0])
     group = ethnic_group(text) if text else None

@@ -19,8 +19,8 @@ SPECK = "speck"
 #: a name word no listed name uses, one letter of it the letter it looks like ("Tục" for Lục, a hand's L),
 #: as the entry's registry record spells it
 LOOKALIKE_LETTER = "lookalike_letter"
-#: a name word read with a letter the engine weighed another for ("Đâng", P its second choice; "tụa", l), as
-#: the entry's registry record spells it with that other letter
+#: a name or place word read with a letter the engine weighed another for ("Đâng", P its second choice;
+#: "Xóm T1,", 1), as the entry's registry record spells it with that other letter
 ENGINE_CHOICE = "engine_choice"
 #: a word of the wording a note follows ("Cải chính … từ … thành … ngày …") read with other marks or a letter
 #: off ("ngầy", "Đăng ký tại")
