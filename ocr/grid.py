@@ -23,7 +23,7 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     A grid: at least 6 vertical rules (each over an eighth of the page) ending on the same bottom line,
     crossed by at least 3 horizontal rules.
     Column rules may start lower than the frame (sub-columns under a spanning title): the grid's top is the
-    highest of them."""
+    highest top two of them share."""
     height, width = shape[:2]
     # A last page may hold a short grid: a few rows are enough, six column rules make it a table.
     tall = [b for b in rules.v_lines if b[3] > 0.12 * height]
@@ -33,7 +33,7 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     ending = [b for b in tall if abs(b[1] + b[3] - bottom) < 0.02 * height]
     if len(ending) < 6:
         return None
-    top = float(min(b[1] for b in ending))
+    top = _frame_top([b[1] for b in ending], 0.01 * height)
     xs = _column_rules(rules.v_lines, top, bottom, height, width)
     if len(xs) < 6:
         return None
@@ -52,6 +52,13 @@ def table_grid(rules: Rules, shape: tuple[int, ...]) -> tuple[list[float], list[
     if len(ys) < 3 or len(xs) < 6:
         return None
     return _without_strikes(ys), _with_frame_edges(xs, wide, width)
+
+
+def _frame_top(tops: list[int], tolerance: float) -> float:
+    """The highest top two column rules share (the frame's sides at least start there): a scanner's dark
+    border along the page's edge ends near the grid's bottom too, but starts higher than any rule, alone."""
+    tops = sorted(tops)
+    return float(next((a for a, b in zip(tops, tops[1:]) if b - a <= tolerance), tops[0]))
 
 
 def _with_frame_edges(xs: list[float], lines: list[list[BBox]], width: int) -> list[float]:
@@ -83,11 +90,21 @@ def _column_rules(pieces: list[BBox], top: float, bottom: float, height: int, wi
             rules.append([piece])
     xs = []
     for rule in rules:
+        if min(b[1] for b in rule) < top - slack:
+            continue  # a scanner's border, running on above the grid
         ends_on_bottom = any(abs(b[1] + b[3] - bottom) < slack for b in rule)
         as_rows = [(b[1], 0, b[3], 0) for b in rule]  # y ranges, for the coverage measure
         if ends_on_bottom and _coverage(as_rows, top, bottom) > 0.75:
-            xs.append(float(np.median([b[0] + b[2] / 2 for b in rule])))
+            xs.append(_length_weighted_median([b[0] + b[2] / 2 for b in rule], [b[3] for b in rule]))
     return xs
+
+
+def _length_weighted_median(positions: list[float], lengths: list[int]) -> float:
+    """The position half the pieces' length lies on either side of: a rule's long pieces decide where it is,
+    not the short strokes beside it (the back page's rules showing through, a hand's down-stroke)."""
+    order = np.argsort(positions)
+    cumulative = np.cumsum(np.asarray(lengths, float)[order])
+    return float(np.asarray(positions, float)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
 
 
 def _coverage(pieces: list[BBox], left: float, right: float) -> float:
