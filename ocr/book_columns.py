@@ -57,6 +57,11 @@ class ColumnMap:
         """Every column with writing named by its own title."""
         return all(titled for titled, inked in zip(self.by_title, self.inked or self.by_title) if inked)
 
+    @property
+    def complete(self) -> bool:
+        """Every column with writing named, by its title or by its values and position."""
+        return all(name is not None for name, inked in zip(self.names, self.inked or self.by_title) if inked)
+
     def same_grid(self, other: ColumnMap) -> bool:
         return (len(self.widths) == len(other.widths)
                 and all(abs(a - b) <= WIDTH_TOLERANCE for a, b in zip(self.widths, other.widths)))
@@ -78,7 +83,8 @@ class ColumnMap:
 
 @dataclass(frozen=True)
 class ColumnHint:
-    """The book's column names so far: the naming its sure pages agree on, and how many of them do."""
+    """The book's column names so far: the naming its sure pages agree on, and how many of them do (0: no
+    page is sure yet; the naming of its complete pages)."""
 
     columns: ColumnMap
     support: int
@@ -100,26 +106,33 @@ class ColumnHint:
 
 
 class BookColumns:
-    """The column namings of a book's sure pages, in page order: its hint is the most supported one (the
-    earliest on a tie)."""
+    """The column namings of a book's pages, in page order. Its hint is the naming most of its sure pages
+    give (the earliest on a tie); before any page is sure, the one most of its complete pages give, which
+    never outvotes a sure page: on a heavy scan the small title over the entry numbers may be unreadable
+    on every page, and its neighbours' titles and the numbers under it still name every column."""
 
     def __init__(self) -> None:
-        self._seen: list[list[Any]] = []  # [ColumnMap, support]
+        self._seen: list[list[Any]] = []  # [ColumnMap, sure pages, complete pages]
 
     def add(self, own: ColumnMap | None) -> None:
-        if own is None or not own.sure:
+        if own is None or not own.complete:
             return
         for seen in self._seen:
             if seen[0].same_grid(own) and seen[0].same_names(own):
-                seen[1] += 1
+                seen[1] += own.sure
+                seen[2] += 1
                 return
-        self._seen.append([own, 1])
+        self._seen.append([own, int(own.sure), 1])
 
     def hint(self) -> ColumnHint | None:
+        sure = [seen for seen in self._seen if seen[1]]
+        if sure:
+            best = max(sure, key=lambda seen: seen[1])  # max keeps the first of equals
+            return ColumnHint(best[0], best[1])
         if not self._seen:
             return None
-        best = max(self._seen, key=lambda seen: seen[1])  # max keeps the first of equals
-        return ColumnHint(best[0], best[1])
+        best = max(self._seen, key=lambda seen: seen[2])
+        return ColumnHint(best[0], 0)
 
     def named_as_book_says(self, own: ColumnMap | None, used: ColumnMap | None) -> bool:
         """Whether a page read with the book's names ``used`` (None: its own) was named as the book's pages

@@ -100,3 +100,20 @@ def test_the_book_says_what_its_sure_pages_say_most_and_a_page_read_otherwise_is
     assert not book.named_as_book_says(unsure, other)
     assert book.named_as_book_says(unsure, _columns(BOOK))
     assert book.named_as_book_says(_columns(BOOK), None)
+
+
+def test_before_any_page_is_sure_the_book_says_what_its_complete_pages_say():
+    book = BookColumns()
+    # Heavy scans: the small title over the entry numbers unreadable on every page; the numbers name it.
+    by_numbers = _columns(BOOK, titled=[False] + [True] * 6)
+    book.add(_columns(["entry_no", "full_name", None, "sex", None, None, "notes"]))  # incomplete: teaches nothing
+    assert book.hint() is None
+    book.add(by_numbers)
+    assert book.hint() == ColumnHint(by_numbers, 0)
+    stained = _columns(["entry_no", "full_name", "date_of_birth", "sex", None, None, "notes"],
+                       titled=[False] + [True] * 3 + [False, False, True])
+    assert book.hint().names_page(stained)
+    assert not book.hint().names_page(_columns(BOOK[:4] + ["father_name", "mother_name", "notes"]))  # sure
+    sure = _columns(BOOK[:4] + ["father_name", "mother_name", "notes"])
+    book.add(sure)
+    assert book.hint() == ColumnHint(sure, 1)  # a sure page is the book's word from then on
