@@ -23,6 +23,7 @@ from validation.rules import check_personal_id
 CONFUSIONS: tuple[tuple[dict[str, str], int], ...] = (
     ({"1": "7", "7": "1"}, 2), ({"0": "9", "9": "0"}, 1), ({"0": "6", "6": "0"}, 2), ({"0": "8", "8": "0"}, 2),
 )
+_CONFUSED = {frozenset(pair) for swaps, _ in CONFUSIONS for pair in swaps.items()}
 #: Digit read → digit meant, for the entry numbers: a typed zero whose ink broke reads 6, 8 or 9 (also the
 #: padding zero of "048", often on a whole page), the reverse is rare; 1 and 7 both ways.
 NUMBER_MISREADS = {"6": "0", "8": "0", "9": "0", "1": "7", "7": "1"}
@@ -36,19 +37,46 @@ ID_CHECKABLE = 6
 
 
 def repair_digits(name: str, text: str, book_year: int, born: date | None = None,
-                  sex: str | None = None) -> tuple[str, bool]:
+                  sex: str | None = None, book_id_prefixes: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """(text, settled): the reading with confusable digits swapped when exactly one swap makes it valid.
     Swaps of one digit and of two count alike: "77.04" could be 17.04 or 11.04, so it is not settled.
 
     ``settled`` is False when the reading is invalid and no single repair fits (none or several); the
     caller then lowers the confidence. (A personal ID's unchecked digits may hold the same confusion: the
     registry record's ID, compared digit for digit, is what catches that.) A valid reading, or a field
-    without checkable structure, comes back unchanged and settled."""
+    without checkable structure, comes back unchanged and settled, but for one exception below.
+
+    ``book_id_prefixes``: the codes of the province the book registers births in, which start the IDs it
+    writes (NĐ 137/2015 Điều 13). A typed 0 read as 6 makes Long An's 080 Vĩnh Long's 086, a valid code:
+    an ID whose code is one or two confused digits from the book's code takes it where the ID is then
+    whole, valid as read or not. Where none does, the ID is repaired as any other (the code rule is a soft
+    one), for the registry to confirm."""
     valid = _validator(name, book_year, born, sex)
-    if valid is None or valid(text):
+    if valid is None:
         return text, True
-    limit = ID_CHECKABLE if name == "personal_id" else len(text)
-    fits: set[str] = set()
+    own: set[str] = set()
+    if name == "personal_id" and text[:3] not in book_id_prefixes:
+        own = {code + text[3:] for code in book_id_prefixes
+               if _confused_digits(text[:3], code) and valid(code + text[3:])}
+    if valid(text):
+        return (own.pop(), True) if len(own) == 1 else (text, True)
+    fits = own or _swapped_to_fit(text, ID_CHECKABLE if name == "personal_id" else len(text), valid)
+    if len(fits) == 1:
+        return fits.pop(), True
+    return text, False
+
+
+def _confused_digits(read: str, meant: str) -> bool:
+    """Whether a few digits read are ``meant`` with one or two digits swapped for ones confused with them
+    (``CONFUSIONS``, any pair)."""
+    differing = [frozenset((a, b)) for a, b in zip(read, meant) if a != b]
+    return len(read) == len(meant) and 0 < len(differing) <= 2 and all(pair in _CONFUSED for pair in differing)
+
+
+def _swapped_to_fit(text: str, limit: int, fits: Callable[[str], bool]) -> set[str]:
+    """The readings ``fits`` takes that confusable digits among the first ``limit`` swapped give: of the
+    first pair in ``CONFUSIONS`` with any; failing all, of broken zeros."""
+    found: set[str] = set()
     for swaps, max_swaps in CONFUSIONS:
         positions = [i for i, ch in enumerate(text[:limit]) if ch in swaps]
         for count in range(1, max_swaps + 1):
@@ -56,13 +84,28 @@ def repair_digits(name: str, text: str, book_year: int, born: date | None = None
                 candidate = list(text)
                 for i in chosen:
                     candidate[i] = swaps[candidate[i]]
-                if valid("".join(candidate)):
-                    fits.add("".join(candidate))
-        if fits:
-            break
-    if len(fits) == 1:
-        return fits.pop(), True
-    return text, False
+                if fits("".join(candidate)):
+                    found.add("".join(candidate))
+        if found:
+            return found
+    return _broken_zeros_to_fit(text, limit, fits)
+
+
+#: Digits a typed 0 whose ink broke or filled in reads as, mixed in one reading ("98-61 2097" for
+#: 08-01-2007), and how many of them one reading may hold.
+BROKEN_ZERO_READINGS, MAX_BROKEN_ZEROS = frozenset("689"), 4
+
+
+def _broken_zeros_to_fit(text: str, limit: int, fits: Callable[[str], bool]) -> set[str]:
+    """The readings ``fits`` takes with the fewest 6, 8 and 9 among the first ``limit`` taken for broken
+    zeros, once no single confusion fits: a typewriter's worn 0 reads as any of them in one date."""
+    positions = [i for i, ch in enumerate(text[:limit]) if ch in BROKEN_ZERO_READINGS]
+    for count in range(1, min(MAX_BROKEN_ZEROS, len(positions)) + 1):
+        found = {candidate for chosen in itertools.combinations(positions, count)
+                 if fits(candidate := "".join("0" if i in chosen else ch for i, ch in enumerate(text)))}
+        if found:
+            return found
+    return set()
 
 
 def _validator(name: str, book_year: int, born: date | None, sex: str | None) -> Callable[[str], bool] | None:
@@ -98,7 +141,7 @@ def repair_entry_numbers(readings: list[str | None], previous: int | None = None
     their confusable variants) suggest, the page's is the one that explains the most readings, as read or
     one confusion off, and of those the one with the most read exactly (at least ``MIN_SEQUENCE_ANCHORS``),
     when no other start is as good. Then the readings one or two confusable digits off ("61" for 01, "196"
-    for 100) take their number. A reading that fits no
+    for 100) take their number, as do garbled ones whose digits are the number's ("0ù8"). A reading that fits no
     confusion stays as read (a gap, a carried-over row); a hand that confuses a digit throughout ("70 71
     72" for 10 11 12) is not seen, and there the registry record of each number, which must agree with the
     entry's name and date before it is verified, is what catches it.
@@ -138,9 +181,20 @@ def repair_entry_numbers(readings: list[str | None], previous: int | None = None
         between = any(read_exactly(before) for before in range(-1, row)) and any(
             read_exactly(after) for after in range(row + 1, len(numbers)))
         at_end = row == len(numbers) - 1 and read_exactly(row - 1)
-        return _confusable(text, start + row) or (between or at_end) and _one_digit_off(text, start + row)
+        return (_confusable(text, start + row) or (between or at_end) and _one_digit_off(text, start + row)
+                or _garbled_as(text, start + row))
 
     return [str(start + row).zfill(len(text)) if misread(row, text) else None for row, text in enumerate(readings)]
+
+
+def _garbled_as(text: str | None, number: int) -> bool:
+    """Whether a reading with letters or marks among its digits ("0ù8": a shadowed 008) has the width of
+    ``number`` zero-padded and its digits where the number has them."""
+    if not text or text.isdigit() or number <= 0 or len(str(number)) > len(text):
+        return False
+    expected = str(number).zfill(len(text))
+    digits = [(read, meant) for read, meant in zip(text, expected) if read.isdigit()]
+    return bool(digits) and all(read == meant for read, meant in digits)
 
 
 def _one_digit_off(text: str | None, number: int) -> bool:

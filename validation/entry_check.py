@@ -383,7 +383,9 @@ def _repair_entry_numbers(raws: list[RawEntry], previous: int | None) -> dict[in
     texts = []
     for raw in raws:
         value = normalize_field("entry_no", raw["entry_no"][0], 1.0).value if raw.get("entry_no") else None
-        texts.append(str(value).zfill(len(raw["entry_no"][0].strip())) if value is not None else None)
+        read = raw["entry_no"][0].strip() if raw.get("entry_no") else ""
+        # Garbled ("0ù8") as read: its digits may still say which number of the sequence it is.
+        texts.append(str(value).zfill(len(read)) if value is not None else read or None)
     return {index: {"entry_no": ((fixed, raws[index]["entry_no"][1] * REPAIRED_FACTOR), DIGITS)}
             for index, fixed in enumerate(repair_entry_numbers(texts, previous)) if fixed is not None}
 

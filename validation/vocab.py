@@ -196,6 +196,16 @@ def id_prefixes() -> frozenset[str]:
     return frozenset(p.id_prefix for p in old_provinces())
 
 
+def id_prefixes_of(province: str | None) -> frozenset[str]:
+    """The codes that start a personal ID registered in a province named as before or since 1 July 2025:
+    "Long An" → {"080"}; "Tuyên Quang" → {"008", "002"} (Hà Giang's IDs too, now in it); none if unknown."""
+    if not province:
+        return frozenset()
+    key = _province_key(province)
+    return frozenset(p.id_prefix for p in old_provinces()
+                     if key in (_province_key(p.old_name), _province_key(p.new_name)))
+
+
 def province_by_id_prefix(prefix: str) -> OldProvince | None:
     """The old province whose code starts a personal ID, e.g. "001" → Hà Nội; None if unknown."""
     prefix = prefix.strip()

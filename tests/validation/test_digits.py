@@ -50,6 +50,31 @@ def test_typed_zeros_read_as_sixes_are_repaired_where_the_structure_shows_them()
     assert repair_digits("personal_id", "611309963980", 2010, born, "Nữ") == ("011309963980", True)
 
 
+def test_a_typewriters_broken_zeros_read_as_6_8_and_9_in_one_date_are_repaired_with_the_fewest():
+    # Three zeros, read 9, 6 and 9: no one pair of CONFUSIONS makes the date whole.
+    assert repair_digits("registration_date", "98-61 2097", 2007) == ("08-01 2007", True)
+    # 18-01-2007 takes two zeros, 10-01-2007 three: the fewer is the reading.
+    assert repair_digits("date_of_birth", "18-91-2807", 2007) == ("18-01-2007", True)
+    # A 4 is no broken zero: "42" stays no month.
+    assert repair_digits("registration_date", "23-42-2007", 2007) == ("23-42-2007", False)
+
+
+def test_an_id_code_a_confusion_or_two_from_the_books_province_is_that_code_misread():
+    born, long_an = date(2011, 5, 1), frozenset({"080"})
+    # Typed zeros read as 6 and 8: 086 is Vĩnh Long's code, a valid one, but a Long An book registers
+    # Long An births; 886 is no code, and no swap of one pair makes it one.
+    assert repair_digits("personal_id", "086311205139", 2011, born, "Nữ", long_an) == ("080311205139", True)
+    assert repair_digits("personal_id", "886311270631", 2011, born, "Nữ", long_an) == ("080311270631", True)
+    assert repair_digits("personal_id", "086311205139", 2011, born, "Nữ") == ("086311205139", True)
+    # A code no confusion away (4 is confused with nothing) stays as read, as does one the book's code
+    # would leave wrong elsewhere (the year's digits say 2012).
+    assert repair_digits("personal_id", "486311039506", 2011, born, "Nữ", long_an) == ("486311039506", False)
+    assert repair_digits("personal_id", "086312205139", 2011, born, "Nữ", long_an) == ("086312205139", False)
+    # A merged province's books may write either old code.
+    tuyen_quang = frozenset({"008", "002"})
+    assert repair_digits("personal_id", "062311205139", 2011, born, "Nữ", tuyen_quang) == ("002311205139", True)
+
+
 def test_a_registration_date_lies_in_the_book_s_year_so_a_misread_year_is_repaired_to_it():
     # 2088 could be 2008 or 2000 (or 2080 for a birth); a registration in a 2008 book is in 2008.
     assert repair_digits("registration_date", "16.1.2088", 2008) == ("16.1.2008", True)
@@ -155,6 +180,9 @@ def test_a_page_s_entry_numbers_are_put_right_where_the_sequence_and_a_confusion
         None, None, None, "87", None, "89", None]
     assert repair_entry_numbers(["55", "56", "57", "56", "69", "60"]) == [None, None, None, "58", "59", None]
     assert repair_entry_numbers(["81", "94", "83", "84", "85"]) == [None] * 5
+    # Garbled in a scan's shadow, its digits where the sequence's number has them; not where a digit differs.
+    assert repair_entry_numbers(["006", "007", "0ù8", "qũ9"]) == [None, None, "008", "009"]
+    assert repair_entry_numbers(["006", "007", "0ù7", "qũ"]) == [None] * 4
 
 
 def test_a_page_of_two_entries_goes_on_from_the_number_the_book_s_page_before_ends_with():

@@ -11,6 +11,7 @@ from validation.vocab import (
     ethnic_group,
     ethnic_groups,
     id_prefixes,
+    id_prefixes_of,
     old_provinces,
     province_by_id_prefix,
 )
@@ -64,6 +65,13 @@ def test_personal_id_prefixes_name_the_old_province():
     assert province_by_id_prefix("020").old_name == "Lạng Sơn"
     assert province_by_id_prefix("079").old_name == "Hồ Chí Minh"
     assert province_by_id_prefix("003") is None
+
+
+def test_a_province_named_as_before_or_since_2025_gives_the_codes_its_ids_start_with():
+    assert id_prefixes_of("Long An") == {"080"}
+    assert id_prefixes_of("tỉnh Hà Giang") == {"002"}
+    assert id_prefixes_of("Tuyên Quang") == {"008", "002"}  # Hà Giang's IDs are Tuyên Quang's people now
+    assert id_prefixes_of("Atlantis") == frozenset() and id_prefixes_of(None) == frozenset()
 
 
 @pytest.mark.parametrize(("old", "new"), [
