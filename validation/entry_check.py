@@ -18,7 +18,8 @@ from validation.repair import (DIGITS, REPAIRED_FACTOR, SYLLABLE_FIELDS, VOCABUL
                               repair_readings)
 from validation.registry_choices import (Choices, RawEntry, drop_specks_the_registry_lacks,
                                          keep_readings_the_registry_spells, records_numbered,
-                                         take_name_words_the_registry_spells, take_place_words_the_engine_weighed)
+                                         take_digits_the_engine_weighed, take_name_words_the_registry_spells,
+                                         take_place_words_the_engine_weighed)
 from validation.repair_kinds import UNSURE_CONFIDENCE, VOCABULARY
 from validation.rules import check_rules
 from validation.orthography import PagePlacement, placement_of, placement_used, same_letters, same_spelling
@@ -75,6 +76,7 @@ def read_entry(book: BookKeys, raw: RawEntry, min_confidence: float,
     drop_specks_the_registry_lacks(repaired, repairs, marks_apart | placements_seen, registry_rows)
     take_name_words_the_registry_spells(raw, repaired, repairs, registry_rows, choices)
     take_place_words_the_engine_weighed(raw, repaired, repairs, registry_rows, choices)
+    unsure -= take_digits_the_engine_weighed(raw, repaired, repairs, registry_rows, choices)
     for name in marks_apart & repaired.keys():
         text, conf = repaired[name]
         if any(placement_of(word) for word in re.findall(r"[^\W\d_]+", text or "")):

@@ -128,14 +128,59 @@ def take_place_words_the_engine_weighed(raw: RawEntry, repaired: RawEntry, repai
     _settle_words(sorted(PLACE_FIELDS), raw, repaired, repairs, registry_rows, choices or {}, kind_of)
 
 
+#: Digit fields (a date's record is in ISO form; it is compared in the book's own separators and padding).
+DIGIT_WORD_FIELDS: tuple[str, ...] = ("personal_id", "mother_birth_year", "father_birth_year", "date_of_birth",
+                                      "registration_date")
+_DATE_SHAPE_RE = re.compile(r"^(\d+)(\D+)(\d+)(\D+)(\d{4})$")
+
+
+def take_digits_the_engine_weighed(raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
+                                   registry_rows: list[dict[str, Any]], choices: Choices | None = None
+                                   ) -> set[str]:
+    """A year, an ID or a date read with a digit the engine weighed another for, where the entry's record
+    has that other digit there and is otherwise the reading ("1997" with 1 weighed beside its last 7, for a
+    hand's 1991; both are years, so no rule tells them apart): the record's digits, as doubtful as the
+    reading, in the book's own separators. One digit at most: a record with a date's day and month swapped
+    differs in two, and the book's date stands against it. Returns the fields settled so: the engine's
+    doubt is what left a date's repair unsettled ("71" a day as 11 and as 17), and the record ends it."""
+
+    def kind_of(name: str, index: int, seen: str, read: str, spelled: str, weighed: tuple[str, ...]) -> str | None:
+        if len(read) != len(spelled) or sum(a != b for a, b in zip(read, spelled)) != 1:
+            return None
+        return _weighed_by_engine(seen, read, spelled, weighed, {}, listed=False)
+
+    return _settle_words(list(DIGIT_WORD_FIELDS), raw, repaired, repairs, registry_rows, choices or {}, kind_of,
+                         _record_digits, max_words=1)
+
+
+def _record_digits(name: str, record: Any, reading: str) -> str:
+    """A record's year or ID as it is; its ISO date in the shape the book wrote the reading's ("5/6/2023",
+    "05.06.2023"), or "" where it cannot take that shape."""
+    if name not in ("date_of_birth", "registration_date"):
+        return str(record or "")
+    shape = _DATE_SHAPE_RE.match(reading)
+    if not shape or not isinstance(record, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", record):
+        return ""
+    year, month, day = record.split("-")
+    day, month = (day.lstrip("0") or "0").zfill(len(shape[1])), (month.lstrip("0") or "0").zfill(len(shape[3]))
+    if len(day) != len(shape[1]) or len(month) != len(shape[3]):
+        return ""
+    return f"{day}{shape[2]}{month}{shape[4]}{year}"
+
+
 def _settle_words(names: list[str], raw: RawEntry, repaired: RawEntry, repairs: dict[str, str],
                   registry_rows: list[dict[str, Any]], choices: Choices,
-                  kind_of: Callable[[str, int, str, str, str, tuple[str, ...]], str | None]) -> None:
+                  kind_of: Callable[[str, int, str, str, str, tuple[str, ...]], str | None],
+                  record_text: Callable[[str, Any, str], str] = lambda name, value, reading: str(value or ""),
+                  max_words: int = MAX_SETTLED_WORDS) -> set[str]:
     """Each field of ``names`` whose record (by the entry's number) has its words, tone placement aside,
-    but for at most ``MAX_SETTLED_WORDS``, each of which ``kind_of(field, index, seen, read, spelled,
-    weighed)`` names a misreading of: the record's words in those places, the book's elsewhere."""
+    but for at most ``max_words``, each of which ``kind_of(field, index, seen, read, spelled,
+    weighed)`` names a misreading of: the record's words in those places, the book's elsewhere.
+    ``record_text(field, record's value, reading)``: the record's value as text to compare. Returns the
+    fields settled."""
     fields = [name for name in names if repaired.get(name, ("", 0.0))[0]]
     rows = _records_of_reading(repaired, registry_rows) if fields else []
+    settled_fields: set[str] = set()
     for name in fields:
         weighed = choices.get(name, {})
         text, conf = repaired[name]
@@ -143,11 +188,11 @@ def _settle_words(names: list[str], raw: RawEntry, repaired: RawEntry, repairs: 
         seen = nfc(raw[name][0]).split() if name in raw else []
         seen = seen if len(seen) == len(words) else [""] * len(words)
         for row in rows:
-            theirs = nfc(row.get(name) or "").split()
+            theirs = nfc(record_text(name, row.get(name), text)).split()
             if len(theirs) != len(words):
                 continue
             differing = [i for i, (mine, its) in enumerate(zip(words, theirs)) if not same_spelling(mine, its)]
-            if not differing or len(differing) > MAX_SETTLED_WORDS:
+            if not differing or len(differing) > max_words:
                 continue
             kinds = [kind_of(name, i, seen[i], words[i], theirs[i], weighed.get(seen[i], ())) for i in differing]
             if None in kinds:
@@ -156,7 +201,9 @@ def _settle_words(names: list[str], raw: RawEntry, repaired: RawEntry, repairs: 
             for index in differing:
                 settled[index] = theirs[index]
             repaired[name], repairs[name] = (" ".join(settled), conf), kinds[0]
+            settled_fields.add(name)
             break
+    return settled_fields
 
 
 def _settled_as(seen: str, read: str, spelled: str, counts: dict[str, int], listed: bool = True) -> str | None:

@@ -151,3 +151,45 @@ def test_a_place_word_read_with_a_letter_the_engine_weighed_takes_the_records_le
     assert taken.repairs["mother_residence"] == "engine_choice" and taken.raw["mother_residence"] == read
     kept = entry(read, {"T1,": ("†", "", "")})
     assert kept.fields["mother_residence"] == read and mismatched(kept, "mother_residence")
+
+
+def test_a_year_or_id_read_with_a_digit_the_engine_weighed_takes_the_records_digit():
+    """A hand's 1 read as 7, the engine's second choice a 1: "1997" and 1991 are both years, and only the
+    record tells them apart. A digit the engine did not weigh there is no reading of the ink."""
+
+    def entry(field: str, read: str, weighed: dict[str, tuple[str, ...]], registry: object) -> ExportedEntry:
+        reading = {"entry_no": "1", "full_name": "Lê Văn An", "date_of_birth": "01/01/2015", "sex": "Nam",
+                   field: read}
+        record = {"entry_no": 1, "full_name": "Lê Văn An", "date_of_birth": "2015-01-01", "sex": "Nam",
+                  field: registry}
+        page = page_of([reading], confidence=0.9)
+        page.entries[0].fields[field].choices = weighed
+        return check_page(BOOK, page, 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+    taken = entry("mother_birth_year", "1997", {"1997": ("", "", "", "1")}, 1991)
+    assert taken.fields["mother_birth_year"] == "1991" and taken.status == EntryStatus.VERIFIED
+    assert taken.repairs["mother_birth_year"] == "engine_choice" and taken.raw["mother_birth_year"] == "1997"
+    taken = entry("personal_id", "001215000007", {"001215000007": ("",) * 11 + ("1",)}, "001215000001")
+    assert taken.fields["personal_id"] == "001215000001" and taken.status == EntryStatus.VERIFIED
+    kept = entry("mother_birth_year", "1997", {"1997": ("", "", "", "4")}, 1991)
+    assert kept.fields["mother_birth_year"] == "1997" and mismatched(kept, "mother_birth_year")
+
+
+def test_a_date_takes_the_records_one_weighed_digit_in_the_books_own_shape_but_never_its_swapped_day_and_month():
+    def entry(read: str, weighed: dict[str, tuple[str, ...]], registry: str) -> ExportedEntry:
+        reading = {"entry_no": "1", "full_name": "Lê Văn An", "date_of_birth": read}
+        record = {"entry_no": 1, "full_name": "Lê Văn An", "date_of_birth": registry}
+        page = page_of([reading], confidence=0.9)
+        page.entries[0].fields["date_of_birth"].choices = weighed
+        return check_page(BOOK, page, 1, "p1", "scan.pdf", [record], 0.8)[0]
+
+    # "71.06.2014": 11 or 17 (a 7 for a 1, or a 1 for a 7 with it) are both days; the engine weighed 1 first.
+    taken = entry("71.06.2014", {"71.06.2014": ("1",) + ("",) * 9}, "2014-06-11")
+    assert taken.fields["date_of_birth"] == "11.06.2014" and taken.status == EntryStatus.VERIFIED
+    assert entry("5/7/2014", {"5/7/2014": ("", "", "1", "", "", "", "", "")}, "2014-01-05").fields[
+        "date_of_birth"] == "5/1/2014"
+    # The record's day and month swapped: two digits apart, whatever the engine weighed.
+    kept = entry("05.06.2014", {"05.06.2014": ("", "6", "", "", "5", "", "", "", "", "")}, "2014-05-06")
+    assert kept.fields["date_of_birth"] == "05.06.2014" and mismatched(kept, "date_of_birth")
+    kept = entry("05 06 2014", {"05": ("", "6"), "06": ("", "5")}, "2014-05-06")  # one digit in each of two words
+    assert kept.fields["date_of_birth"] == "05 06 2014" and mismatched(kept, "date_of_birth")
