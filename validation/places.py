@@ -22,7 +22,7 @@ from validation.orthography import Style, canonical, same_spelling, split_tone, 
 from validation.syllables import letters_of
 from validation.text import LOOKALIKE_LETTERS, lookalike_swap, nfc
 from validation.unit_words import UNIT_WORDS, snap_unit_words
-from validation.vocab import current_province, old_provinces
+from validation.vocab import current_province, id_prefixes_of, old_provinces
 
 #: Fields that name places: nơi sinh = place of birth, quê quán = hometown, nơi cư trú = residence.
 PLACE_FIELDS: tuple[str, ...] = ("place_of_birth", "hometown", "mother_residence", "father_residence")
@@ -306,3 +306,10 @@ def province_layers(text: str | None) -> dict[str, str | None] | None:
         "province": province if current else None,
         "current_province": current,
     }
+
+
+@lru_cache(maxsize=64)
+def id_prefixes_of_authority(authority: str) -> frozenset[str]:
+    """The codes that start the IDs a book registers: its authority's province's (its last unit)."""
+    layers = province_layers(authority)
+    return id_prefixes_of(layers["province"] if layers else None)

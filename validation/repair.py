@@ -12,7 +12,6 @@ import itertools
 import re
 import unicodedata
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -23,13 +22,13 @@ from validation.names import has_common_surname, likely_spelling, reads_like_kin
 from validation.normalize import REPAIRED_FACTOR, normalize_field, title_case_name
 from validation.orthography import VOWELS, PagePlacement, canonical, placement_of, same_spelling, split_tone, with_tone_placement
 from validation.notes import repair_note
-from validation.places import PLACE_FIELDS, province_layers, snap_unit_names, unit_names
+from validation.places import PLACE_FIELDS, id_prefixes_of_authority, snap_unit_names, unit_names
 from validation.repair_kinds import (APOSTROPHE, DIGITS, LETTER_CASE, LETTERS_FOR_DIGITS, OFFSET_MARKS,
                                      SPECK, UNIT_NAME, UNSURE_CONFIDENCE, USUAL_NAME, VOCABULARY)
 from validation.schema import BookKeys
 from validation.syllables import is_valid_syllable, join_split_name_parts, repair_syllables
 from validation.text import DIGIT_LOOKALIKES, clean_reading, strip_diacritics
-from validation.vocab import ethnic_group, ethnic_groups, id_prefixes_of
+from validation.vocab import ethnic_group, ethnic_groups
 
 RawEntry = dict[str, tuple[str, float]]
 
@@ -330,19 +329,12 @@ def _repair_digit_fields(readings: RawEntry, repairs: dict[str, str], unsure: se
         sex = normalize_field("sex", *readings["sex"]).value if "sex" in readings else None
         text, conf = readings[name]
         fixed, settled = repair_digits(name, text, book.year, date.fromisoformat(born) if born else None, sex,
-                                       _book_id_prefixes(book.authority))
+                                       id_prefixes_of_authority(book.authority))
         if fixed != text:
             readings[name], repairs[name] = (fixed, conf * REPAIRED_FACTOR), DIGITS
         if not settled:
             readings[name] = (fixed, min(conf, UNSURE_CONFIDENCE))
             unsure.add(name)
-
-
-@lru_cache(maxsize=64)
-def _book_id_prefixes(authority: str) -> frozenset[str]:
-    """The ID codes of the province a book's authority lies in (its last unit)."""
-    layers = province_layers(authority)
-    return id_prefixes_of(layers["province"] if layers else None)
 
 
 def book_text(name: str, reading: str | None, value: Any) -> tuple[str | None, str | None]:
