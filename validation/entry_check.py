@@ -157,6 +157,9 @@ def _drop_corroborated(flags: list[Flag], values: dict[str, Any], registry_rows:
             if flag.field in unsure:
                 return False
             # The registry keeps no words; they are confirmed when they say the date the registry confirms.
+            as_written = str((fields or {}).get("date_of_birth_words") or "")
+            if any(word[:1].isupper() for word in as_written.split()[1:]):
+                return False  # "hai nghìn Không": a hand's k read as K, or the book's own; no record says
             said = words_to_date(values["date_of_birth_words"])
             # All of it words of that date: "26-07-2016 Ngày hai mươi sáu…" says the date, but is no text of it.
             return (said is not None and is_verbalization(values["date_of_birth_words"], said)

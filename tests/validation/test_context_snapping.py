@@ -181,3 +181,24 @@ def test_a_blank_the_registry_fills_and_an_entry_without_a_name_are_never_verifi
     del raw["full_name"]
     entry = check_entry(book, raw, source, [row], min_confidence=0.8)
     assert entry.status.value != "verified" and (FlagCode.UNREADABLE, "full_name") in {(f.code, f.field) for f in entry.flags}
+
+
+def test_date_words_with_a_capital_mid_phrase_are_not_confirmed_by_the_record_of_their_date():
+    """"77-9-2022": 11 or 17 as a day; the engine weighed 1 at the first 7 and the record says 17, so the
+    digits settle after the words were read against them. The words' capital K ("hai nghìn Không"), a hand's
+    k, or the book's own: the registry keeps no words, so nothing confirms that letter case."""
+    from tests.validation.pages import page_of
+    from validation.entry_check import check_page
+
+    book = BookKeys(authority=AUTHORITY, year=2022, volume=1)
+    row = {"registry_id": "r1", "entry_no": 16, "full_name": "Lê Văn An", "date_of_birth": "2022-09-17"}
+    words = "Ngày mười bảy, tháng chín, năm hai nghìn Không trăm hai mươi hai"
+    page = page_of([{"entry_no": "16", "full_name": "Lê Văn An", "date_of_birth": "77-9-2022",
+                     "date_of_birth_words": words}], confidence=0.9)
+    page.entries[0].fields["date_of_birth"].confidence = 0.3
+    page.entries[0].fields["date_of_birth_words"].confidence = 0.1
+    page.entries[0].fields["date_of_birth"].choices = {"77-9-2022": ("1", "", "", "", "", "", "", "", "")}
+    [entry] = check_page(book, page, 1, "p1", "scan.pdf", [row], 0.8)
+    assert entry.fields["date_of_birth"] == "17-9-2022"
+    assert entry.status.value == "flagged" and ("low_confidence", "date_of_birth_words") in {
+        (f.code.value, f.field) for f in entry.flags}
