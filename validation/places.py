@@ -11,6 +11,7 @@ the registry to be verified.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -271,6 +272,11 @@ def _in_placement_of(read: str, name: str, placement: Style | None = None) -> st
     the reading tells neither (it is as close to both, read no tone mark, or a letter more or less),
     ``placement`` if given."""
     read_words, words = read.split(), name.split()
+    joined = unicodedata.normalize("NFC", "".join(read_words))
+    if len(read_words) != len(words) and len(joined) == sum(len(word) for word in words):
+        # Two words read run together ("ThanhHoá"): cut where the name's words end, its marks kept.
+        ends = list(itertools.accumulate(len(word) for word in words))
+        read_words = [joined[start:end] for start, end in zip([0, *ends], ends)]
     if len(read_words) != len(words):
         return name
     out = []

@@ -488,3 +488,10 @@ def test_a_known_unit_with_one_word_read_as_two_is_that_unit():
     known = unit_names("UBND xã Chiềng Mung, huyện Mai Sơn, tỉnh Sơn La")
     assert snap_unit_names("Bản 10, xã Chi ềng Mung, huyện Mai Sơn", known) == "Bản 10, xã Chiềng Mung, huyện Mai Sơn"
     assert snap_unit_names("Bản 10, xã Chi ểng Mung, huyện Mai Sơn", known) == "Bản 10, xã Chi ểng Mung, huyện Mai Sơn"
+
+
+def test_a_name_read_run_together_is_split_in_the_books_own_tone_placement():
+    # A heavy scan's "ThanhHoá": the snapped name keeps the book's Hoá, not the list's Hóa (the registry
+    # compares the two as one, so a placement lost here would be verified wrong).
+    assert snap_unit_names("Bệnh viện Đa khoa tỉnh. ThanhHoá", set()) == "Bệnh viện Đa khoa tỉnh Thanh Hoá"
+    assert snap_unit_names("Bệnh viện Đa khoa tỉnh ThanhHóa", set()) == "Bệnh viện Đa khoa tỉnh Thanh Hóa"
