@@ -91,9 +91,10 @@ def _swapped_to_fit(text: str, limit: int, fits: Callable[[str], bool]) -> set[s
     return _broken_zeros_to_fit(text, limit, fits)
 
 
-#: Digits a typed 0 whose ink broke or filled in reads as, mixed in one reading ("98-61 2097" for
-#: 08-01-2007), and how many of them one reading may hold.
-BROKEN_ZERO_READINGS, MAX_BROKEN_ZEROS = frozenset("689"), 4
+#: Digits a typed 0 whose ink broke or filled in reads as (those ``NUMBER_MISREADS`` takes for a 0), mixed
+#: in one reading ("98-61 2097" for 08-01-2007), and how many of them one reading may hold.
+BROKEN_ZERO_READINGS = frozenset(read for read, meant in NUMBER_MISREADS.items() if meant == "0")
+MAX_BROKEN_ZEROS = 4
 
 
 def _broken_zeros_to_fit(text: str, limit: int, fits: Callable[[str], bool]) -> set[str]:

@@ -162,7 +162,7 @@ def _record_digits(name: str, record: Any, reading: str) -> str:
     if not shape or not isinstance(record, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", record):
         return ""
     year, month, day = record.split("-")
-    day, month = (day.lstrip("0") or "0").zfill(len(shape[1])), (month.lstrip("0") or "0").zfill(len(shape[3]))
+    day, month = str(int(day)).zfill(len(shape[1])), str(int(month)).zfill(len(shape[3]))
     if len(day) != len(shape[1]) or len(month) != len(shape[3]):
         return ""
     return f"{day}{shape[2]}{month}{shape[4]}{year}"
