@@ -118,8 +118,9 @@ def repair_readings(raw: RawEntry, book: BookKeys, placement: PagePlacement = No
     _repair_usual_names(repaired, repairs, guessed_over if guessed_over is not None else {})
     for name in NAME_FIELDS & unsure:
         # The words no syllable could be ("Ngụyễn", "Baồ") were replaced by a name's usual spelling: a guess
-        # as doubtful as before, but one the registry may now confirm, as it does any usual-name guess.
-        if repairs.get(name) == USUAL_NAME and not repair_syllables(repaired[name][0]).unsure:
+        # as doubtful as before, but one the registry may now confirm, as it does any usual-name guess. So
+        # were words run together ("SìnhA Pó" for the Hmông Sình A Pó), once set apart.
+        if repairs.get(name) in (USUAL_NAME, LETTER_CASE) and not repair_syllables(repaired[name][0]).unsure:
             unsure.discard(name)
     return repaired, repairs, unsure
 
@@ -278,12 +279,17 @@ ONE_LETTER_PARTS = frozenset("AY")
 
 
 def _split_run_together_parts(text: str) -> str:
-    """A name part ending in a capital A or Y after small letters, as two parts: the space before a
-    one-letter part was lost ("LyA Chu" for the Hmông "Ly A Chu", "CứA Páo"; the Ê-đê Y). Other capitals
-    there are misread small letters ("TrÍ", "RươtL"), and longer tails ("McDonald") spellings."""
+    """A name part ending in a capital A or Y after small letters, or beginning with one before a
+    capitalized part, as two parts: the space beside a one-letter part was lost ("LyA Chu" for the Hmông
+    "Ly A Chu", "CứA Páo"; "YBhin" for the Ê-đê "Y Bhin"). Other capitals there are misread small letters
+    ("TrÍ", "RươtL"), and longer tails ("McDonald") spellings."""
     def split(match: re.Match) -> str:
         run = match[0]
-        return run[:-1] + " " + run[-1] if len(run) > 1 and run[-1] in ONE_LETTER_PARTS and run[-2].islower() else run
+        if len(run) > 1 and run[-1] in ONE_LETTER_PARTS and run[-2].islower():
+            return run[:-1] + " " + run[-1]
+        if len(run) > 2 and run[0] in ONE_LETTER_PARTS and run[1].isupper() and run[2:].islower():
+            return run[0] + " " + run[1:]
+        return run
 
     return _WORD_PART_RE.sub(split, unicodedata.normalize("NFC", text))
 

@@ -361,6 +361,9 @@ def test_a_one_letter_name_part_run_into_the_part_before_it_stands_apart():
     assert _check(full_name="LyA Chu").fields["full_name"] == "Ly A Chu"
     assert _check(full_name="cứA Páo").fields["full_name"] == "Cứ A Páo"
     assert _check(full_name="Trần Ngọc TrÍ").fields["full_name"] == "Trần Ngọc Trí"
+    # The Ê-đê men's Y run into the part after it: two capitals begin no part ("Ybhin" is no name).
+    assert _check(full_name="YBhin Hwing").fields["full_name"] == "Y Bhin Hwing"
+    assert _check(full_name="Y THU NIÊ").fields["full_name"] == "Y THU NIÊ"
 
 
 def test_the_date_in_digits_read_before_the_words_is_not_kept_nor_confirmed():
