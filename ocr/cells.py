@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ocr.apostrophes import with_seen_apostrophes
 from ocr.commas import with_seen_commas
 from ocr.descriptions import Format
 from ocr.engine import BBox, OcrEngine, Word
@@ -108,7 +109,7 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
     words = strip_leaders(words)
     if not (fmt is not None and fmt.digits):
-        words = sized_case(clean, with_seen_graves(clean, without_unseen_dots(clean, words)))
+        words = sized_case(clean, with_seen_apostrophes(clean, with_seen_graves(clean, without_unseen_dots(clean, words))))
         if fmt is None or fmt.edge_punctuation:
             words = with_seen_commas(clean, words)
     if fmt is not None and not fmt.edge_punctuation:
