@@ -24,7 +24,8 @@ REACH = 0.5
 #: and reaching at least DROP under it.
 MAX_HEIGHT, MAX_WIDTH, RISE, DROP = 0.6, 0.35, 0.04, 0.08
 _PUNCTUATION = ",.;:)-/"
-#: Letters whose tail, broken off in a scan, is a comma's shape: after them nothing is added.
+#: Letters whose tail, broken off in a scan, is a comma's shape: after them a comma must stand clear of the
+#: letter (it cannot tuck under a tail), where a broken tail starts under it.
 DESCENDERS = frozenset("gpqyjGPQYJ")
 
 
@@ -35,14 +36,14 @@ def with_seen_commas(clean: np.ndarray, words: list[Word]) -> list[Word]:
         beside = [other for other in words if other is not word and other.line == word.line
                   and other.bbox[0] > word.bbox[0]]
         following = min(beside, key=lambda other: other.bbox[0], default=None)
-        if (word.text and word.text[-1] not in _PUNCTUATION and word.text[-1] not in DESCENDERS
-                and _comma_after(clean, word, following)):
+        if (word.text and word.text[-1] not in _PUNCTUATION
+                and _comma_after(clean, word, following, clear=word.text[-1] in DESCENDERS)):
             word = Word(word.text + ",", word.conf, word.bbox, word.line)
         result.append(word)
     return result
 
 
-def _comma_after(clean: np.ndarray, word: Word, following: Word | None) -> bool:
+def _comma_after(clean: np.ndarray, word: Word, following: Word | None, clear: bool = False) -> bool:
     x, y, w, h = word.bbox
     right = x + w + int(REACH * h)
     if following is not None:
@@ -64,5 +65,7 @@ def _comma_after(clean: np.ndarray, word: Word, following: Word | None) -> bool:
               and p[0] + p[2] < width and p[1] + p[3] < height
               and p[3] <= MAX_HEIGHT * h and p[2] <= MAX_WIDTH * h
               and p[1] <= baseline - RISE * h and p[1] + p[3] >= baseline + DROP * h]
+    if clear:  # past every other piece of ink over the baseline: not a tail broken off under its letter
+        commas = [p for p in commas if all(p[0] >= q[0] + q[2] for q in pieces if q != p and q[1] < baseline)]
     return len(commas) == 1
 

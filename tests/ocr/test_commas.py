@@ -61,3 +61,30 @@ def test_the_next_words_first_letter_cut_by_its_box_makes_no_comma(engine):
         shifted.append(Word(word.text, word.conf, (x, y, w, h), word.line))
     assert any(w.text.startswith("L") for w in shifted), [w.text for w in words]
     assert not any(w.text.endswith(",") for w in with_seen_commas(clean, shifted))
+
+
+@pytest.mark.parametrize("face", FACES[1:])  # upright: a slanting hand's comma may tuck under the tail
+def test_a_comma_standing_clear_after_a_descender_is_given_back(engine, face):
+    """Typed clear of a word's last g, p or y, a comma is the book's: "xã Phú Thượng, huyện"."""
+    clean = _line("xã Phú Thượng, huyện Phú Vang", face)
+    words = engine.recognize_words(255 - clean, 300, psm=7)
+    given = [w.text for w in with_seen_commas(clean, _without_commas(words))]
+    assert given[given.index("huyện") - 1].endswith(","), given
+
+
+@pytest.mark.parametrize("face", FACES)
+@pytest.mark.parametrize("word", ["Làng", "Thủy", "Hiệp"])
+def test_a_descenders_tail_broken_off_makes_no_comma(engine, face, word):
+    """A g, y or p whose stroke a worn scan broke just above the baseline leaves its tail a piece of its
+    own, of a comma's size and place, but starting under the letter."""
+    font = ImageFont.truetype(face, 40)
+    image = Image.new("L", (700, 120), 0)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 80), f"Thôn {word} xã Tả Van", font=font, fill=255, anchor="ls")
+    clean = np.asarray(image).copy()
+    left = 20 + int(draw.textlength(f"Thôn {word[:-1]}", font=font))
+    right = 20 + int(draw.textlength(f"Thôn {word}", font=font))
+    clean[74:77, left:right] = 0  # a cut across the last letter just above the baseline
+    words = engine.recognize_words(255 - clean, 300, psm=7)
+    assert not any(w.text.endswith(",") for w in with_seen_commas(clean, _without_commas(words))), \
+        [w.text for w in words]
