@@ -1,6 +1,7 @@
 """The case of letters whose capital is their small letter enlarged (c, o, s, u, v, w, x, z), told by size.
 So is an i with a tone mark above: the mark takes the dot's place, and an engine reads a capital I under
-a mark as one ("ín" for Ín).
+a mark as one ("ín" for Ín). A hand's y and Y differ in one thing an engine may miss: the small letter's
+tail reaches under the line, so a y standing on it is a capital ("Trung tâm y tế" read for the book's Y tế).
 
 An engine guesses the case of "xã" or "Xã": the shapes are the same. The page itself tells: a capital stands
 as tall as the line's capitals, a small letter as tall as its x-height letters (a, e, m, n…). Where a word's
@@ -28,6 +29,10 @@ CAPITAL_RATIO = 1.22
 SMALL_RATIO = 1.10
 #: At least this many x-height letters measured in the cell.
 MIN_SAMPLES = 2
+#: Letters told by their tail: one reaching at most STANDS_ON x-heights under the line's baseline is no
+#: small letter.
+TAILED = frozenset("y")
+STANDS_ON = 0.12
 
 
 def _bare(char: str) -> str:
@@ -40,10 +45,14 @@ def _same_shape(char: str) -> bool:
     return bare in SAME_SHAPE or bare == "i" and bool(MARKS_ABOVE & set(unicodedata.normalize("NFD", char)))
 
 
+def _tailed(char: str) -> bool:
+    return _bare(char).lower() in TAILED
+
+
 def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
     """``words`` (page coordinates, ``clean`` = ink > 0) with the first letter of each same-shape word in the
     case its size says."""
-    targets = [i for i, w in enumerate(words) if w.text and _same_shape(w.text[0])]
+    targets = [i for i, w in enumerate(words) if w.text and (_same_shape(w.text[0]) or _tailed(w.text[0]))]
     if not targets:
         return words
     x0 = min(w.bbox[0] for w in words)
@@ -64,14 +73,46 @@ def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
     result = list(words)
     for i in targets:
         matched = letters_of[i]
-        if not matched:
-            continue
-        ratio = matched[0][1][3] / x_height
         text = words[i].text
-        first = text[0].upper() if ratio >= CAPITAL_RATIO else text[0].lower() if ratio <= SMALL_RATIO else text[0]
+        if _tailed(text[0]):
+            if len(text) != 1:
+                continue  # the first letter's ink is told from the next one's only for a letter read alone
+            first = _case_by_tail(text[0], _lowest_ink(words[i], pieces), _baseline(words[i], words, letters_of,
+                                                                                   targets), x_height)
+        elif not matched:
+            continue
+        else:
+            ratio = matched[0][1][3] / x_height
+            first = text[0].upper() if ratio >= CAPITAL_RATIO else text[0].lower() if ratio <= SMALL_RATIO else text[0]
         if first != text[0]:
             result[i] = replace(words[i], text=first + text[1:])  # the same letters: their choices stand
     return result
+
+
+def _baseline(word: Word, words: list[Word], letters_of: dict, targets: list[int]) -> float | None:
+    """The baseline of ``word``'s line: the median bottom of the x-height letters of the words beside it."""
+    top, bottom = word.bbox[1], word.bbox[1] + word.bbox[3]
+    bottoms = [piece[1] + piece[3] for i, other in enumerate(words) if letters_of[i]
+               and other.bbox[1] < bottom and other.bbox[1] + other.bbox[3] > top
+               for k, (char, piece) in enumerate(letters_of[i])
+               if (k > 0 or i not in targets) and char in X_HEIGHT_LETTERS]
+    return float(median(bottoms)) if len(bottoms) >= MIN_SAMPLES else None
+
+
+def _lowest_ink(word: Word, pieces: list[tuple[int, int, int, int]]) -> int | None:
+    """The bottom of the lowest ink under a letter read alone: every piece its box overlaps, so that a tail
+    broken off its letter in a scan still counts."""
+    wx, wy, ww, wh = word.bbox
+    under = [p[1] + p[3] for p in pieces
+             if p[0] < wx + ww and p[0] + p[2] > wx and p[1] < wy + wh and p[1] + p[3] > wy]
+    return max(under, default=None)
+
+
+def _case_by_tail(char: str, bottom: int | None, baseline: float | None, x_height: float) -> str:
+    if baseline is None or bottom is None:
+        return char
+    # One way only: a small y always reaches under the line, but a hand's capital Y may loop under it too.
+    return char.upper() if (bottom - baseline) / x_height <= STANDS_ON else char
 
 
 def _matched(word: Word, pieces: list[tuple[int, int, int, int]]) -> list[tuple[str, tuple]] | None:

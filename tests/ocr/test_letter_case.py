@@ -48,3 +48,36 @@ def test_an_i_under_a_tone_mark_takes_the_case_its_size_says(engine):
         assert len(words) == 3 and words[2].text.lower() == text.split()[2].lower(), [w.text for w in words]
         swapped = [*words[:2], *_swap_first(words[2:])]
         assert sized_case(clean, swapped)[2].text == text.split()[2], text
+
+
+def test_a_y_standing_on_the_line_is_a_capital(engine):
+    """A capital Y stands on the line; a small y's tail reaches under it. In a slanting hand the two are
+    alike enough for an engine to read "Trung tâm y tế" for the book's "Y tế"."""
+    for face in (FONT, "/usr/share/fonts/truetype/noto/NotoSans-Italic.ttf"):
+        for text, index in (("Trung tâm Y tế huyện", 2), ("Trạm y tế xã", 1)):
+            font = ImageFont.truetype(face, 44)
+            image = Image.new("L", (1400, 120), 0)
+            ImageDraw.Draw(image).text((20, 80), text, font=font, fill=255, anchor="ls")
+            clean = np.asarray(image)
+            words = engine.recognize_words(255 - clean, 300, psm=6)
+            assert [w.text.lower() for w in words] == text.lower().split(), [w.text for w in words]
+            # A y standing on the line is a capital; a capital read as such stays one.
+            small = [*words[:index], Word(words[index].text.lower(), 0.9, words[index].bbox), *words[index + 1:]]
+            assert sized_case(clean, small)[index].text == text.split()[index], (face, text)
+            assert sized_case(clean, words)[index].text == text.split()[index], (face, text)
+
+
+def test_a_y_whose_tail_a_scan_broke_off_stays_small(engine):
+    """A worn scan cut a small y's stroke just above the line: what is left on the line ends there, but the
+    tail under it is still the letter's."""
+    for face in (FONT, "/usr/share/fonts/truetype/noto/NotoSans-Italic.ttf"):
+        font = ImageFont.truetype(face, 44)
+        image = Image.new("L", (1400, 120), 0)
+        draw = ImageDraw.Draw(image)
+        draw.text((20, 80), "Trạm y tế xã", font=font, fill=255, anchor="ls")
+        clean = np.asarray(image).copy()
+        words = engine.recognize_words(255 - clean, 300, psm=6)
+        assert [w.text for w in words] == ["Trạm", "y", "tế", "xã"], [w.text for w in words]
+        left = 20 + int(draw.textlength("Trạm ", font=font))
+        clean[78:81, left:left + int(draw.textlength("y", font=font)) + 4] = 0  # cut just above the baseline
+        assert sized_case(clean, words)[1].text == "y", face
