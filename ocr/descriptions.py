@@ -273,21 +273,34 @@ def wording_score(key: str, wording: "Wording") -> float:
     if len(wording.folded) <= 3 or len(key) <= 3:
         return 100.0 if key == wording.folded else 0.0
     if wording.qualifier:
-        size = len(wording.qualifier.split())
-        tail = " ".join(key.split()[-size:])
-        if len(key.split()) <= size:
-            return 0.0
-        if not _says_qualifier(tail, wording.qualifier):
-            return 0.0
+        size, words = len(wording.qualifier.split()), key.split()
+        if len(words) > size and _says_qualifier(" ".join(words[-size:]), wording.qualifier):
+            return fuzz.ratio(key, wording.folded)
+        # A title wrapped over lines may lose its last line's word ("Họ tên người được khai" for "… khai
+        # sinh"): a long qualifier without its last word still names the person, a little less surely.
+        shorter = " ".join(wording.qualifier.split()[:-1])
+        if size > 2 and len(words) > size - 1 and _says_qualifier(" ".join(words[-(size - 1):]), shorter):
+            stem = wording.folded[:len(wording.folded) - len(wording.qualifier)]
+            return fuzz.ratio(key, stem + shorter) - LOST_WORD_PENALTY
+        return 0.0
     return fuzz.ratio(key, wording.folded)
+
+
+#: A qualifier read without its last word scores this much less than one read whole.
+LOST_WORD_PENALTY = 8.0
+#: Each word of a long qualifier must be at least this like the title's word in its place: "người được
+#: khai" is 86 % of "người đi khai" as a whole, yet "được" is not "đi".
+QUALIFIER_WORD_SCORE = 50
 
 
 def _says_qualifier(tail: str, qualifier: str) -> bool:
     """Whether a title's last words are the qualifier. A short one ("mẹ", "cha") must be there whole, with
-    at most two stray letters of a smudge around it ("zmeẹ"); a longer one may be misread a little."""
+    at most two stray letters of a smudge around it ("zmeẹ"); a longer one may be misread a little, each of
+    its words a little."""
     if len(qualifier) <= 3:
         return qualifier in tail and len(tail) <= len(qualifier) + 2
-    return fuzz.ratio(tail, qualifier) >= 80
+    return fuzz.ratio(tail, qualifier) >= 80 and all(
+        fuzz.ratio(read, word) >= QUALIFIER_WORD_SCORE for read, word in zip(tail.split(), qualifier.split()))
 
 
 @dataclass(frozen=True)

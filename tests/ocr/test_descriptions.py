@@ -74,6 +74,15 @@ def test_a_title_that_names_a_person_even_smudged_is_never_the_childs_field():
     assert "full_name" not in mapping
 
 
+def test_a_title_that_lost_its_last_word_still_names_its_person_and_no_other():
+    """A heavy scan lost the last line of "Họ tên người được khai sinh": "Họ tên người được khai" is 86 % of
+    the declarant's "Họ tên người đi khai", yet "được" is not "đi". It is the child's, by the words it has."""
+    mapping, _, _ = map_columns(["Số TT", "Họ tên người được khai", "Nam/Nữ"])
+    assert mapping.get("full_name") == 1 and "declarant_name" not in mapping
+    mapping, _, _ = map_columns(["Số TT", "Họ tên người đi khai sinh", "Nam/Nữ"])
+    assert mapping.get("declarant_name") == 1 and "full_name" not in mapping
+
+
 def test_under_a_spanning_title_the_sub_title_is_that_persons():
     titles = ["Họ tên", "Năm sinh", "Họ tên", "Năm sinh"]
     contexts = [("mother", False), ("mother", False), ("father", False), ("father", False)]
