@@ -90,10 +90,11 @@ def sized_case(clean: np.ndarray, words: list[Word]) -> list[Word]:
 
 
 def _baseline(word: Word, words: list[Word], letters_of: dict, targets: list[int]) -> float | None:
-    """The baseline of ``word``'s line: the median bottom of the x-height letters of the words beside it."""
+    """The baseline of ``word``'s line: the median bottom of the x-height letters of the words beside it
+    (whose middle is level with the word: a y's box reaches down to the next line's words)."""
     top, bottom = word.bbox[1], word.bbox[1] + word.bbox[3]
     bottoms = [piece[1] + piece[3] for i, other in enumerate(words) if letters_of[i]
-               and other.bbox[1] < bottom and other.bbox[1] + other.bbox[3] > top
+               and top <= other.center[1] <= bottom
                for k, (char, piece) in enumerate(letters_of[i])
                if (k > 0 or i not in targets) and char in X_HEIGHT_LETTERS]
     return float(median(bottoms)) if len(bottoms) >= MIN_SAMPLES else None

@@ -81,3 +81,17 @@ def test_a_y_whose_tail_a_scan_broke_off_stays_small(engine):
         left = 20 + int(draw.textlength("Trạm ", font=font))
         clean[78:81, left:left + int(draw.textlength("y", font=font)) + 4] = 0  # cut just above the baseline
         assert sized_case(clean, words)[1].text == "y", face
+
+
+def test_a_small_y_over_a_close_line_stays_small(engine):
+    """Its tail reaches down among the next line's letters: the line it stands on is the one level with it,
+    not the one its box reaches."""
+    font = ImageFont.truetype(FONT, 44)
+    image = Image.new("L", (900, 160), 0)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 60), "Trạm y tế xã", font=font, fill=255, anchor="ls")
+    draw.text((20, 106), "huyện Diễn Châu", font=font, fill=255, anchor="ls")
+    clean = np.asarray(image)
+    words = engine.recognize_words(255 - clean, 300, psm=6)
+    assert [w.text for w in words][:2] == ["Trạm", "y"], [w.text for w in words]
+    assert sized_case(clean, words)[1].text == "y"
