@@ -57,6 +57,7 @@ def _next_on_line(words: list[Word], index: int) -> tuple[int, Word] | None:
 
 def _apostrophe_between(clean: np.ndarray, letter: Word, following: Word) -> bool:
     x, y, w, h = letter.bbox
+    y, h = _letter_height(clean, letter.bbox)
     # The engine's box of the word after may start at the apostrophe it did not read: look on to the
     # first letter of that word.
     left, right = x + w, min(clean.shape[1], following.bbox[0] + int(FIRST_LETTER * h))
@@ -66,8 +67,9 @@ def _apostrophe_between(clean: np.ndarray, letter: Word, following: Word) -> boo
         return False
     count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
     pieces = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count) if stats[i, 4] >= MIN_AREA]
-    # Pieces on the window's left edge belong to the letter (a serif past its box).
-    pieces = [p for p in pieces if p[0] > 0]
+    # Pieces on the window's left edge belong to the letter (a serif past its box); those its right edge
+    # cuts, to the next word's letters.
+    pieces = [p for p in pieces if p[0] > 0 and p[0] + p[2] < crop.shape[1]]
     first_body = min((p[0] for p in pieces if p[3] >= BODY_HEIGHT * h), default=crop.shape[1])
     # Begun before the first letter: a slanting hand's letter reaches back under it, a hat sits over it.
     strokes = [p for p in pieces if p[0] < first_body and p[3] < BODY_HEIGHT * h]
@@ -76,3 +78,15 @@ def _apostrophe_between(clean: np.ndarray, letter: Word, following: Word) -> boo
     px, py, pw, ph = strokes[0]
     return (MIN_HEIGHT * h <= ph and pw <= MAX_WIDTH * h and top + py <= y + TOP_SLACK * h
             and top + py + ph <= y + LOW_END * h)
+
+
+def _letter_height(clean: np.ndarray, box: tuple[int, int, int, int]) -> tuple[int, int]:
+    """The top and height of the letter's own ink (its tallest piece in its box): an engine's box may reach
+    far under the letter."""
+    x, y, w, h = box
+    crop = (clean[y:y + h, x:x + w] > 0).astype(np.uint8)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    if count < 2:
+        return y, h
+    tallest = max(range(1, count), key=lambda i: stats[i, 3])
+    return y + int(stats[tallest, 1]), int(stats[tallest, 3])

@@ -32,7 +32,7 @@ from ocr.preprocess import PreparedPage, prepare_page, write_prepared_image  # n
 from ocr.table import read_table
 
 #: Version of this reading code: part of OCR cache keys, bump it when readings change.
-OCR_CODE_VERSION = "ocr-read/51"
+OCR_CODE_VERSION = "ocr-read/52"
 
 
 def read_page(page: PageImage, engine: OcrEngine | None = None, column_hint: ColumnHint | None = None

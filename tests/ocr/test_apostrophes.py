@@ -51,3 +51,14 @@ def test_no_apostrophe_comes_from_a_space_a_mark_or_a_longer_word(face):
                   ["Hoà", "'", "Bình"]):  # after a longer word a stroke may be a drifted tone mark
         clean, words = _written(parts, face)
         assert [w.text for w in with_seen_apostrophes(clean, words)] == [p for p in parts if p.strip(" '")]
+
+
+@pytest.mark.parametrize("face", FACES)
+def test_the_letters_own_ink_measures_the_stroke_not_its_box(face):
+    """An engine's box for a slanting capital may reach far under it (a "Y" read 66 px tall for 45 px of
+    ink): measured on that box, the next word's first letter was short enough to pass for a stroke, and
+    "Trung tâm Y tế" became "Y'tế". The letter's own ink is the measure."""
+    clean, words = _written(["H", "'", "Điêu", " ", "Niê"], face)
+    x, y, w, h = words[0].bbox
+    tall = Word("H", 0.9, (x, y, w, int(2.3 * h)), words[0].line)
+    assert [w.text for w in with_seen_apostrophes(clean, [tall, *words[1:]])] == ["H'Điêu", "Niê"]
