@@ -95,3 +95,21 @@ def test_a_small_y_over_a_close_line_stays_small(engine):
     words = engine.recognize_words(255 - clean, 300, psm=6)
     assert [w.text for w in words][:2] == ["Trạm", "y"], [w.text for w in words]
     assert sized_case(clean, words)[1].text == "y"
+
+
+def test_a_small_y_written_above_its_neighbours_stays_small(engine):
+    """A hand's words ride up and down: a small y written higher than the words beside it ends little
+    under their line, far less than a y's tail, yet still under it."""
+    font = ImageFont.truetype(FONT, 44)
+    image = Image.new("L", (900, 120), 0)
+    draw = ImageDraw.Draw(image)
+    draw.text((20, 80), "Trạm", font=font, fill=255, anchor="ls")
+    left = 20 + int(draw.textlength("Trạm ", font=font))
+    draw.text((left, 73), "y", font=font, fill=255, anchor="ls")  # 7 px higher: 2 px of tail under the line
+    left += int(draw.textlength("y ", font=font))
+    draw.text((left, 80), "tế xã", font=font, fill=255, anchor="ls")
+    clean = np.asarray(image)
+    words = engine.recognize_words(255 - clean, 300, psm=6)
+    assert len(words) == 4, [w.text for w in words]
+    read_small = [words[0], Word("y", 0.9, words[1].bbox, words[1].line), *words[2:]]
+    assert sized_case(clean, read_small)[1].text == "y"
