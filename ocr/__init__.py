@@ -11,6 +11,7 @@ One module per job:
 * ``cells``: cell reading and confidence shared by both readers; ``lines``: a cell's lines read one by one
   where the engine gave one line's marks to another; ``marks``, ``mark_shapes``, ``dots_below``,
   ``letter_case``: the marks and letter case checked against the ink (typewriters' separately struck marks);
+  ``commas``, ``apostrophes``: punctuation the ink shows and the engine dropped;
 * ``layout``: which layout a page has; ``read``: the entry point (read_page, recognize_page);
 * ``model``: the data handed on (PageLayout, PageReading); ``engine``: the OCR engine interface;
   ``programs``: the external programs; ``errors``: the typed input errors.
