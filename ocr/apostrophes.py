@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ocr.engine import Word
+from ocr.words import box_of, next_on_line
 
 #: The stroke's shape, in letter heights: at least this tall, at most this wide, its top at most TOP_SLACK
 #: below the letters' top and its bottom above LOW_END of their height.
@@ -33,30 +34,20 @@ def with_seen_apostrophes(clean: np.ndarray, words: list[Word]) -> list[Word]:
     for index, word in enumerate(words):
         if index in skip:
             continue
-        following = _next_on_line(words, index)
-        if (following is not None and len(word.text) == 1 and word.text.isupper()
-                and following[1].text[:1].isalpha() and _apostrophe_between(clean, word, following[1])):
-            other = following[1]
-            x0, y0 = min(word.bbox[0], other.bbox[0]), min(word.bbox[1], other.bbox[1])
-            x1 = max(word.bbox[0] + word.bbox[2], other.bbox[0] + other.bbox[2])
-            y1 = max(word.bbox[1] + word.bbox[3], other.bbox[1] + other.bbox[3])
+        after = next_on_line(words, index)
+        if (after is not None and len(word.text) == 1 and word.text.isupper()
+                and words[after].text[:1].isalpha() and _apostrophe_between(clean, word, words[after])):
+            other = words[after]
             choices = word.choices + ("",) + other.choices if word.choices and other.choices else ()
-            word = Word(word.text + "'" + other.text, min(word.conf, other.conf), (x0, y0, x1 - x0, y1 - y0),
+            word = Word(word.text + "'" + other.text, min(word.conf, other.conf), box_of([word, other]),
                         word.line, choices)
-            skip.add(following[0])
+            skip.add(after)
         result.append(word)
     return result
 
 
-def _next_on_line(words: list[Word], index: int) -> tuple[int, Word] | None:
-    word = words[index]
-    beside = [(i, other) for i, other in enumerate(words)
-              if i != index and other.line == word.line and other.bbox[0] > word.bbox[0]]
-    return min(beside, key=lambda pair: pair[1].bbox[0], default=None)
-
-
 def _apostrophe_between(clean: np.ndarray, letter: Word, following: Word) -> bool:
-    x, y, w, h = letter.bbox
+    x, _, w, _ = letter.bbox
     y, h = _letter_height(clean, letter.bbox)
     # The engine's box of the word after may start at the apostrophe it did not read: look on to the
     # first letter of that word.

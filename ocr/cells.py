@@ -109,7 +109,8 @@ def field_reading(clean: np.ndarray, box: BBox, words: list[Word], layout_certai
         return FieldReading("", BLANK_CONFIDENCE * layout_certainty, box)
     words = strip_leaders(words)
     if not (fmt is not None and fmt.digits):
-        words = sized_case(clean, with_seen_apostrophes(clean, with_seen_graves(clean, without_unseen_dots(clean, words))))
+        words = with_seen_graves(clean, without_unseen_dots(clean, words))
+        words = sized_case(clean, with_seen_apostrophes(clean, words))
         if fmt is None or fmt.edge_punctuation:
             words = with_seen_commas(clean, words)
     if fmt is not None and not fmt.edge_punctuation:

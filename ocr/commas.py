@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ocr.engine import Word
+from ocr.words import next_on_line
 
 #: Letter bodies are pieces at least this share of the word's height.
 BODY_HEIGHT = 0.45
@@ -32,10 +33,9 @@ DESCENDERS = frozenset("gpqyjGPQYJ")
 def with_seen_commas(clean: np.ndarray, words: list[Word]) -> list[Word]:
     """``words`` (page coordinates; ``clean``: ink > 0), each with the comma its ink shows after it."""
     result = []
-    for word in words:
-        beside = [other for other in words if other is not word and other.line == word.line
-                  and other.bbox[0] > word.bbox[0]]
-        following = min(beside, key=lambda other: other.bbox[0], default=None)
+    for index, word in enumerate(words):
+        after = next_on_line(words, index)
+        following = None if after is None else words[after]
         if (word.text and word.text[-1] not in _PUNCTUATION
                 and _comma_after(clean, word, following, clear=word.text[-1] in DESCENDERS)):
             word = Word(word.text + ",", word.conf, word.bbox, word.line)

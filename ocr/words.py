@@ -32,6 +32,14 @@ def words_in_box(words: list[Word], box: BBox) -> list[Word]:
     return [word for word in words if x <= word.center[0] < x + w and y <= word.center[1] < y + h]
 
 
+def next_on_line(words: list[Word], index: int) -> int | None:
+    """The index of the word right after ``words[index]`` on its engine line, if any."""
+    word = words[index]
+    beside = [i for i, other in enumerate(words)
+              if i != index and other.line == word.line and other.bbox[0] > word.bbox[0]]
+    return min(beside, key=lambda i: words[i].bbox[0], default=None)
+
+
 def box_of(words: list[Word]) -> BBox:
     x0 = min(w.bbox[0] for w in words)
     y0 = min(w.bbox[1] for w in words)
